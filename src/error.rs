@@ -1,0 +1,24 @@
+//! The one error type of the library: each stage's error, unchanged.
+
+use crate::eval::EvalError;
+use crate::graph::UnrollError;
+use crate::model::ResolveError;
+use crate::syntax::ParseError;
+
+/// Any error a command can report. Every variant is a located diagnostic
+/// (see [`crate::diagnostics`]) and maps to exit code 2.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
+pub enum Error {
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Parse(#[from] ParseError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Resolve(#[from] ResolveError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Unroll(#[from] UnrollError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Eval(#[from] EvalError),
+}

@@ -1,0 +1,84 @@
+//! Values for the leaves of the graph: from the model, from `--set`, or
+//! seeded random rationals for leaves that have none.
+
+use crate::graph::{Graph, Node, NodeId, Sym};
+use crate::model::{Model, SymId, SymKind};
+use crate::number::Q;
+use rand_chacha::rand_core::{RngCore, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::collections::{BTreeSet, HashMap};
+
+/// Exact values of leaves. Model values never enter the graph; they are
+/// bound here, at evaluation time.
+#[derive(Clone, Debug, Default)]
+pub struct Bindings {
+    values: HashMap<Sym, Q>,
+}
+
+impl Bindings {
+    /// Every value the model gives: parameters, and input and target elements.
+    pub fn from_model(model: &Model) -> Bindings {
+        let mut values = HashMap::new();
+        for (i, s) in model.symbols.iter().enumerate() {
+            let id = SymId(i as u32);
+            match &s.kind {
+                SymKind::Param { value: Some(v) } => {
+                    values.insert(Sym { id, step: None }, v.clone());
+                }
+                SymKind::Input { values: Some(vs) } | SymKind::Target { values: Some(vs) } => {
+                    for (k, v) in vs.iter().enumerate() {
+                        values.insert(Sym { id, step: Some(k as i64 + 1) }, v.clone());
+                    }
+                }
+                _ => {}
+            }
+        }
+        Bindings { values }
+    }
+
+    pub fn get(&self, sym: &Sym) -> Option<&Q> {
+        self.values.get(sym)
+    }
+
+    pub fn set(&mut self, sym: Sym, value: Q) {
+        self.values.insert(sym, value);
+    }
+}
+
+/// The leaves reachable from `roots` that have no value, in (declaration, step) order.
+pub fn free_leaves(graph: &Graph, roots: &[NodeId], bindings: &Bindings) -> Vec<Sym> {
+    let seen = graph.reachable(roots);
+    let mut out = BTreeSet::new();
+    for (i, node) in graph.nodes().iter().enumerate() {
+        if let (true, Node::Leaf(sym)) = (seen[i], node) {
+            if bindings.get(sym).is_none() {
+                out.insert(*sym);
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+/// Seeded random rationals `n/d` with `1 <= d <= 8` and `0 < |n/d| <= 3`,
+/// one per leaf in the order given. The same seed gives the same values on
+/// every machine (ChaCha8 is specified bit for bit).
+///
+/// ```
+/// use chainrule::eval::bindings::random_values;
+/// use chainrule::graph::Sym;
+/// use chainrule::model::SymId;
+/// let leaves = [Sym { id: SymId(0), step: None }];
+/// assert_eq!(random_values(7, &leaves), random_values(7, &leaves));
+/// ```
+pub fn random_values(seed: u64, leaves: &[Sym]) -> Vec<(Sym, Q)> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    leaves
+        .iter()
+        .map(|&sym| {
+            let d = 1 + (rng.next_u32() % 8) as i64;
+            let r = (rng.next_u32() % (6 * d as u32)) as i64 - 3 * d;
+            let n = if r >= 0 { r + 1 } else { r };
+            (sym, Q::ratio(n, d))
+        })
+        .collect()
+}

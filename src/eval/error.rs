@@ -1,0 +1,31 @@
+//! Errors of evaluation: domain errors name the quantity and step.
+
+use crate::syntax::Span;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
+pub enum EvalError {
+    #[error("{what} in {quantity}")]
+    #[diagnostic(code(eval::domain))]
+    Domain {
+        /// "ln of a non-positive number (-1/2)", "division by zero", ...
+        what: String,
+        /// The named quantity and step the operation belongs to: `h[3]`, `L(y[2])`.
+        quantity: String,
+        #[label("in this definition")]
+        span: Option<Span>,
+        #[help]
+        help: Option<String>,
+    },
+    #[error("no value for {}", leaves.join(", "))]
+    #[diagnostic(
+        code(eval::missing_values),
+        help("give values in the model or with --set NAME=VALUE, or fill them with seeded random rationals: --random SEED")
+    )]
+    MissingValues { leaves: Vec<String> },
+    #[error("could not certify {quantity} to {digits} digits even at {bits} bits of precision")]
+    #[diagnostic(code(eval::precision), help("ask for fewer digits with --digits N"))]
+    Precision { quantity: String, digits: u32, bits: u32 },
+    #[error("nothing to evaluate: this model has no plain quantity and no input data to set a horizon")]
+    #[diagnostic(code(eval::nothing), help("name what you want with --of EXPR, or give a horizon with --steps N"))]
+    NothingToEvaluate,
+}

@@ -1,0 +1,205 @@
+//! The exact forward evaluator: one ascending pass over node ids.
+//!
+//! Rational operations stay exact. exp, ln, σ, tanh, sqrt and non-integer
+//! powers give certified enclosures; the pass is repeated at doubled
+//! precision until every requested value is certified to the requested
+//! width, or until a sign that decides a domain question is known.
+
+use super::bindings::Bindings;
+use super::error::EvalError;
+use super::value::Value;
+use crate::graph::{Builtin, Graph, Node, NodeId};
+use crate::number::{elementary, Interval, IntervalError, Prec, Q};
+
+/// How precisely to evaluate.
+#[derive(Clone, Copy, Debug)]
+pub struct EvalOptions {
+    /// Enclosures of requested values must be narrower than `10^-digits`,
+    /// absolutely and relative to the value.
+    pub digits: u32,
+}
+
+impl Default for EvalOptions {
+    fn default() -> EvalOptions {
+        EvalOptions { digits: 40 }
+    }
+}
+
+/// The precision doubling stops here.
+pub const MAX_PREC_BITS: u32 = 1 << 14;
+
+/// Why one pass could not finish.
+enum Failure {
+    /// Certainly undefined at this node.
+    Domain(NodeId, String),
+    /// Not decidable at this precision.
+    Undecided,
+}
+
+/// Values of `roots`, certified to `opts.digits` digits.
+///
+/// Every leaf reachable from `roots` must have a binding (see
+/// [`super::bindings::free_leaves`]). A domain error names the node where it
+/// happened; the caller maps it to the named quantity that owns it.
+pub fn evaluate(graph: &Graph, roots: &[NodeId], bindings: &Bindings, opts: EvalOptions) -> Result<Vec<Value>, Unevaluable> {
+    let needed = graph.reachable(roots);
+    let tolerance = Q::one() / Q::int(10).pow(i64::from(opts.digits)).unwrap_or_else(Q::one);
+    let mut bits = (f64::from(opts.digits) * std::f64::consts::LOG2_10).ceil() as u32 + 32;
+    loop {
+        match pass(graph, &needed, bindings, Prec(bits)) {
+            Ok(values) => {
+                let out: Vec<Value> = roots.iter().map(|r| values[r.index()].clone().expect("roots are needed")).collect();
+                if out.iter().all(|v| certified(v, &tolerance)) {
+                    return Ok(out);
+                }
+            }
+            Err(Failure::Domain(node, what)) => return Err(Unevaluable::Domain { node, what }),
+            Err(Failure::Undecided) => {}
+        }
+        if bits >= MAX_PREC_BITS {
+            return Err(Unevaluable::Precision { node: roots.first().copied().unwrap_or(NodeId(0)) });
+        }
+        bits = bits.saturating_mul(2).min(MAX_PREC_BITS);
+    }
+}
+
+/// Why values could not be given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Unevaluable {
+    /// Certainly undefined at `node` ("division by zero", "ln of ...").
+    Domain { node: NodeId, what: String },
+    /// Not certified to the digits asked for, even at [`MAX_PREC_BITS`].
+    Precision { node: NodeId },
+}
+
+impl Unevaluable {
+    pub fn node(&self) -> NodeId {
+        match self {
+            Unevaluable::Domain { node, .. } | Unevaluable::Precision { node } => *node,
+        }
+    }
+
+    /// The error to report, once the caller knows which quantity owns the node.
+    pub fn into_error(self, quantity: String, span: Option<crate::syntax::Span>, digits: u32) -> EvalError {
+        match self {
+            Unevaluable::Precision { .. } => EvalError::Precision { quantity, digits, bits: MAX_PREC_BITS },
+            Unevaluable::Domain { what, .. } => EvalError::Domain { what, quantity, span, help: None },
+        }
+    }
+}
+
+fn certified(v: &Value, tolerance: &Q) -> bool {
+    match v {
+        Value::Exact(_) => true,
+        Value::Approx(iv) => {
+            let w = iv.width();
+            let scale = iv.lo().abs().min(iv.hi().abs());
+            &w < tolerance && (iv.contains_zero() || w < &scale * tolerance)
+        }
+    }
+}
+
+fn pass(graph: &Graph, needed: &[bool], b: &Bindings, prec: Prec) -> Result<Vec<Option<Value>>, Failure> {
+    let mut vals: Vec<Option<Value>> = vec![None; graph.len()];
+    for (i, node) in graph.nodes().iter().enumerate() {
+        if !needed[i] {
+            continue;
+        }
+        let id = NodeId(i as u32);
+        let get = |c: NodeId| vals[c.index()].as_ref().expect("children come first");
+        let v = match node {
+            Node::Lit(q) => Value::Exact(q.clone()),
+            Node::Leaf(sym) => {
+                Value::Exact(b.get(sym).cloned().ok_or_else(|| Failure::Domain(id, "a leaf without a value".into()))?)
+            }
+            Node::Named(_, d) => get(*d).clone(),
+            Node::Neg(a) => match get(*a) {
+                Value::Exact(q) => Value::Exact(-q),
+                Value::Approx(iv) => Value::Approx(iv.neg()),
+            },
+            Node::Add(a, c) => arith(get(*a), get(*c), |x, y| x + y, |x, y| x.add(y, prec)),
+            Node::Sub(a, c) => arith(get(*a), get(*c), |x, y| x - y, |x, y| x.sub(y, prec)),
+            Node::Mul(a, c) => arith(get(*a), get(*c), |x, y| x * y, |x, y| x.mul(y, prec)),
+            Node::Div(a, c) => match (get(*a), get(*c)) {
+                (_, Value::Exact(y)) if y.is_zero() => return Err(Failure::Domain(id, "division by zero".into())),
+                (Value::Exact(x), Value::Exact(y)) => Value::Exact(x / y),
+                (x, y) => Value::Approx(x.interval().div(&y.interval(), prec).map_err(|e| fail(e, id, "division by zero"))?),
+            },
+            Node::Pow(a, c) => power(get(*a), get(*c), prec).map_err(|e| fail(e, id, "a power outside its domain"))?,
+            Node::Call(f, a) => call(*f, get(*a), prec).map_err(|e| fail(e, id, domain_phrase(*f, get(*a))))?,
+        };
+        vals[i] = Some(v);
+    }
+    Ok(vals)
+}
+
+fn fail(e: IntervalError, id: NodeId, what: impl Into<String>) -> Failure {
+    match e {
+        IntervalError::Domain => Failure::Domain(id, what.into()),
+        IntervalError::Undecided => Failure::Undecided,
+    }
+}
+
+fn domain_phrase(f: Builtin, arg: &Value) -> String {
+    let at = match arg {
+        Value::Exact(q) => format!(" ({q})"),
+        Value::Approx(_) => String::new(),
+    };
+    match f {
+        Builtin::Ln => format!("ln of a non-positive number{at}"),
+        Builtin::Sqrt => format!("square root of a negative number{at}"),
+        Builtin::Step => "step at exactly 0".into(),
+        _ => format!("{} outside its domain{at}", f.name()),
+    }
+}
+
+fn arith(a: &Value, b: &Value, exact: impl Fn(&Q, &Q) -> Q, approx: impl Fn(&Interval, &Interval) -> Interval) -> Value {
+    match (a, b) {
+        (Value::Exact(x), Value::Exact(y)) => Value::Exact(exact(x, y)),
+        _ => Value::Approx(approx(&a.interval(), &b.interval())),
+    }
+}
+
+/// Largest integer exponent evaluated exactly; beyond it, enclosures.
+const MAX_EXACT_POWER: i64 = 1 << 16;
+
+fn power(a: &Value, b: &Value, prec: Prec) -> Result<Value, IntervalError> {
+    if let Value::Exact(e) = b {
+        if let Some(n) = e.to_i64().filter(|n| n.abs() <= MAX_EXACT_POWER) {
+            return match a {
+                Value::Exact(x) => x.pow(n).map(Value::Exact).ok_or(IntervalError::Domain),
+                Value::Approx(iv) => iv.powi(n, prec).map(Value::Approx),
+            };
+        }
+    }
+    a.interval().pow(&b.interval(), prec).map(Value::Approx)
+}
+
+fn call(f: Builtin, a: &Value, prec: Prec) -> Result<Value, IntervalError> {
+    if let Value::Exact(x) = a {
+        let exact = match f {
+            Builtin::Relu => Some(if x.is_positive() { x.clone() } else { Q::zero() }),
+            Builtin::Step => Some(if x.is_positive() { Q::one() } else { Q::zero() }),
+            Builtin::Exp => elementary::exp_exact(x),
+            Builtin::Ln if !x.is_positive() => return Err(IntervalError::Domain),
+            Builtin::Ln => elementary::ln_exact(x),
+            Builtin::Sqrt if x.is_negative() => return Err(IntervalError::Domain),
+            Builtin::Sqrt => elementary::sqrt_exact(x),
+            Builtin::Tanh => elementary::tanh_exact(x),
+            Builtin::Sigmoid => elementary::sigmoid_exact(x),
+        };
+        if let Some(q) = exact {
+            return Ok(Value::Exact(q));
+        }
+    }
+    let iv = a.interval();
+    Ok(Value::Approx(match f {
+        Builtin::Relu => iv.relu(),
+        Builtin::Step => iv.step()?,
+        Builtin::Exp => elementary::exp(&iv, prec),
+        Builtin::Ln => elementary::ln(&iv, prec)?,
+        Builtin::Sqrt => elementary::sqrt(&iv, prec)?,
+        Builtin::Tanh => elementary::tanh(&iv, prec),
+        Builtin::Sigmoid => elementary::sigmoid(&iv, prec),
+    }))
+}

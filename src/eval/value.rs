@@ -1,0 +1,35 @@
+//! The value of a node: exact, or a certified enclosure.
+
+use crate::number::{Interval, Q};
+
+/// A real number known exactly, or known to lie in an interval.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    Exact(Q),
+    Approx(Interval),
+}
+
+impl Value {
+    /// The value as an interval (a point for exact values).
+    pub fn interval(&self) -> Interval {
+        match self {
+            Value::Exact(q) => Interval::point(q.clone()),
+            Value::Approx(iv) => iv.clone(),
+        }
+    }
+
+    pub fn exact(&self) -> Option<&Q> {
+        match self {
+            Value::Exact(q) => Some(q),
+            Value::Approx(_) => None,
+        }
+    }
+
+    /// Width of the enclosure; zero for exact values.
+    pub fn width(&self) -> Q {
+        match self {
+            Value::Exact(_) => Q::zero(),
+            Value::Approx(iv) => iv.width(),
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! The hash-consed arena: `Vec<Node>` plus `HashMap<Node, NodeId>`.
+
+use super::fold::{fold, Folded};
+use super::node::{Node, NodeId};
+use std::collections::HashMap;
+
+/// The unrolled computation graph. Nodes are only ever appended, after their
+/// children, so ids are in topological order and every pass is a loop.
+#[derive(Clone, Debug, Default)]
+pub struct Graph {
+    nodes: Vec<Node>,
+    index: HashMap<Node, NodeId>,
+}
+
+/// Adding the node would exceed the node budget.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TooLarge;
+
+/// Default cap on the number of nodes, far above any course network
+/// (a 100,000-step tanh RNN needs about a million).
+pub const DEFAULT_NODE_LIMIT: usize = 50_000_000;
+
+impl Graph {
+    pub fn new() -> Graph {
+        Graph::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id.index()]
+    }
+
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+
+    /// The id of an existing node equal to `node`, if any.
+    pub fn find(&self, node: &Node) -> Option<NodeId> {
+        self.index.get(node).copied()
+    }
+
+    /// Adds `node` after folding literals, reusing an equal node if there is one.
+    ///
+    /// ```
+    /// use chainrule::graph::{Graph, Node};
+    /// use chainrule::number::Q;
+    /// let mut g = Graph::new();
+    /// let two = g.add(Node::Lit(Q::int(2))).unwrap();
+    /// let three = g.add(Node::Lit(Q::int(3))).unwrap();
+    /// let five = g.add(Node::Add(two, three)).unwrap();
+    /// assert_eq!(g.node(five), &Node::Lit(Q::int(5)));
+    /// ```
+    pub fn add(&mut self, node: Node) -> Result<NodeId, TooLarge> {
+        match fold(self, node) {
+            Folded::Existing(id) => Ok(id),
+            Folded::New(node) => self.intern(node),
+        }
+    }
+
+    /// Adds `node` exactly as given (no folding), reusing an equal node.
+    pub fn intern(&mut self, node: Node) -> Result<NodeId, TooLarge> {
+        if let Some(&id) = self.index.get(&node) {
+            return Ok(id);
+        }
+        if self.nodes.len() >= DEFAULT_NODE_LIMIT {
+            return Err(TooLarge);
+        }
+        debug_assert!(node.children().all(|c| c.index() < self.nodes.len()));
+        let id = NodeId(self.nodes.len() as u32);
+        self.nodes.push(node.clone());
+        self.index.insert(node, id);
+        Ok(id)
+    }
+
+    /// The literal value of a node, seeing through nothing: `Some` only for `Lit`.
+    pub fn literal(&self, id: NodeId) -> Option<&crate::number::Q> {
+        match self.node(id) {
+            Node::Lit(q) => Some(q),
+            _ => None,
+        }
+    }
+
+    /// Marks every node reachable from `roots` (roots included), in one
+    /// descending pass over ids: a child's id is below its parent's.
+    pub fn reachable(&self, roots: &[NodeId]) -> Vec<bool> {
+        let mut seen = vec![false; self.nodes.len()];
+        for r in roots {
+            seen[r.index()] = true;
+        }
+        for i in (0..self.nodes.len()).rev() {
+            if seen[i] {
+                for c in self.nodes[i].children() {
+                    seen[c.index()] = true;
+                }
+            }
+        }
+        seen
+    }
+}

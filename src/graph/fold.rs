@@ -1,0 +1,133 @@
+//! Literal folding: the algebra that is exact on literals and identities.
+//!
+//! Symbols never fold (`x - x` stays). Only literal operands are combined, and
+//! only where the result is exactly rational: `2+3 → 5`, `0*x → 0`, `1*x → x`,
+//! `x^1 → x`, `exp(0) → 1`. Anything that would be a domain error (a literal
+//! division by zero, `ln 0`) is left in the graph for the evaluator to report
+//! with the quantity and step it belongs to.
+
+use super::arena::Graph;
+use super::node::{Builtin, Node, NodeId};
+use crate::number::Q;
+
+pub enum Folded {
+    /// The node is equal to one that exists already (a child, or a literal).
+    Existing(NodeId),
+    /// A node to intern.
+    New(Node),
+}
+
+pub fn fold(g: &mut Graph, node: Node) -> Folded {
+    let lit = |g: &Graph, id: NodeId| g.literal(id).cloned();
+    let out = match &node {
+        Node::Add(a, b) => match (lit(g, *a), lit(g, *b)) {
+            (Some(x), Some(y)) => Some(Node::Lit(x + y)),
+            (Some(x), None) if x.is_zero() => return Folded::Existing(*b),
+            (None, Some(y)) if y.is_zero() => return Folded::Existing(*a),
+            _ => None,
+        },
+        Node::Sub(a, b) => match (lit(g, *a), lit(g, *b)) {
+            (Some(x), Some(y)) => Some(Node::Lit(x - y)),
+            (None, Some(y)) if y.is_zero() => return Folded::Existing(*a),
+            (Some(x), None) if x.is_zero() => Some(Node::Neg(*b)),
+            _ => None,
+        },
+        Node::Mul(a, b) => match (lit(g, *a), lit(g, *b)) {
+            (Some(x), Some(y)) => Some(Node::Lit(x * y)),
+            (Some(x), _) | (_, Some(x)) if x.is_zero() => Some(Node::Lit(Q::zero())),
+            (Some(x), None) if x.is_one() => return Folded::Existing(*b),
+            (None, Some(y)) if y.is_one() => return Folded::Existing(*a),
+            _ => None,
+        },
+        Node::Div(a, b) => match (lit(g, *a), lit(g, *b)) {
+            (Some(x), Some(y)) if !y.is_zero() => Some(Node::Lit(x / y)),
+            (None, Some(y)) if y.is_one() => return Folded::Existing(*a),
+            (Some(x), None) if x.is_zero() => Some(Node::Lit(Q::zero())),
+            _ => None,
+        },
+        Node::Pow(a, b) => match (lit(g, *a), lit(g, *b)) {
+            (Some(x), Some(y)) => y.to_i64().and_then(|n| x.pow(n)).map(Node::Lit),
+            (_, Some(y)) if y.is_zero() => Some(Node::Lit(Q::one())),
+            (None, Some(y)) if y.is_one() => return Folded::Existing(*a),
+            (Some(x), None) if x.is_one() => Some(Node::Lit(Q::one())),
+            _ => None,
+        },
+        Node::Neg(a) => match g.node(*a) {
+            Node::Lit(x) => Some(Node::Lit(-x)),
+            Node::Neg(inner) => return Folded::Existing(*inner),
+            _ => None,
+        },
+        Node::Call(f, a) => lit(g, *a).and_then(|x| fold_call(*f, &x)).map(Node::Lit),
+        Node::Lit(_) | Node::Leaf(_) | Node::Named(..) => None,
+    };
+    Folded::New(out.unwrap_or(node))
+}
+
+/// A built-in at a literal, where the value is exactly rational.
+fn fold_call(f: Builtin, x: &Q) -> Option<Q> {
+    match f {
+        Builtin::Relu => Some(if x.is_positive() { x.clone() } else { Q::zero() }),
+        Builtin::Step => Some(if x.is_positive() { Q::one() } else { Q::zero() }),
+        Builtin::Exp if x.is_zero() => Some(Q::one()),
+        Builtin::Ln if x.is_one() => Some(Q::zero()),
+        Builtin::Tanh if x.is_zero() => Some(Q::zero()),
+        Builtin::Sigmoid if x.is_zero() => Some(Q::ratio(1, 2)),
+        Builtin::Sqrt if !x.is_negative() => {
+            let (n, d) = (x.numer(), x.denom());
+            let (rn, rd) = (n.sqrt(), d.sqrt());
+            (&rn * &rn == *n && &rd * &rd == *d).then(|| Q::from_bigints(rn, rd)).flatten()
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::node::Sym;
+    use crate::model::SymId;
+
+    fn leaf(g: &mut Graph, i: u32) -> NodeId {
+        g.add(Node::Leaf(Sym { id: SymId(i), step: None })).unwrap()
+    }
+
+    fn lit(g: &mut Graph, n: i64, d: i64) -> NodeId {
+        g.add(Node::Lit(Q::ratio(n, d))).unwrap()
+    }
+
+    #[test]
+    fn identities_fold_to_the_other_operand() {
+        let mut g = Graph::new();
+        let x = leaf(&mut g, 0);
+        let zero = lit(&mut g, 0, 1);
+        let one = lit(&mut g, 1, 1);
+        assert_eq!(g.add(Node::Add(zero, x)).unwrap(), x);
+        assert_eq!(g.add(Node::Mul(x, one)).unwrap(), x);
+        assert_eq!(g.add(Node::Pow(x, one)).unwrap(), x);
+        assert_eq!(g.add(Node::Div(x, one)).unwrap(), x);
+        let z = g.add(Node::Mul(zero, x)).unwrap();
+        assert_eq!(g.node(z), &Node::Lit(Q::zero()));
+    }
+
+    #[test]
+    fn symbols_never_fold() {
+        let mut g = Graph::new();
+        let x = leaf(&mut g, 0);
+        let d = g.add(Node::Sub(x, x)).unwrap();
+        assert_eq!(g.node(d), &Node::Sub(x, x));
+    }
+
+    #[test]
+    fn exact_builtins_fold_and_inexact_do_not() {
+        let mut g = Graph::new();
+        let q = lit(&mut g, 9, 4);
+        let r = g.add(Node::Call(Builtin::Sqrt, q)).unwrap();
+        assert_eq!(g.node(r), &Node::Lit(Q::ratio(3, 2)));
+        let two = lit(&mut g, 2, 1);
+        let s = g.add(Node::Call(Builtin::Sqrt, two)).unwrap();
+        assert_eq!(g.node(s), &Node::Call(Builtin::Sqrt, two));
+        let zero = lit(&mut g, 0, 1);
+        let bad = g.add(Node::Div(two, zero)).unwrap();
+        assert_eq!(g.node(bad), &Node::Div(two, zero));
+    }
+}

@@ -1,0 +1,130 @@
+//! The nodes of the unrolled computation graph.
+
+use crate::model::SymId;
+use crate::number::Q;
+
+/// Index of a node in [`super::Graph`]. Children always have smaller ids
+/// than their parents, so ascending id order is a topological order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub u32);
+
+impl NodeId {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A model symbol, optionally at a step: `w1`, `x1[2]`, `h[0]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Sym {
+    pub id: SymId,
+    pub step: Option<i64>,
+}
+
+/// The built-in functions of LANGUAGE.md §1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Builtin {
+    Sigmoid,
+    Tanh,
+    Relu,
+    Exp,
+    Ln,
+    Sqrt,
+    Step,
+}
+
+impl Builtin {
+    /// The built-in called `name` in a model (`sigma` and `log` are aliases).
+    pub fn from_name(name: &str) -> Option<Builtin> {
+        Some(match name {
+            "sigmoid" | "sigma" => Builtin::Sigmoid,
+            "tanh" => Builtin::Tanh,
+            "relu" => Builtin::Relu,
+            "exp" => Builtin::Exp,
+            "ln" | "log" => Builtin::Ln,
+            "sqrt" => Builtin::Sqrt,
+            "step" => Builtin::Step,
+            _ => return None,
+        })
+    }
+
+    /// The name used in model files and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Builtin::Sigmoid => "sigmoid",
+            Builtin::Tanh => "tanh",
+            Builtin::Relu => "relu",
+            Builtin::Exp => "exp",
+            Builtin::Ln => "ln",
+            Builtin::Sqrt => "sqrt",
+            Builtin::Step => "step",
+        }
+    }
+
+    pub const ALL: [Builtin; 7] = [
+        Builtin::Sigmoid,
+        Builtin::Tanh,
+        Builtin::Relu,
+        Builtin::Exp,
+        Builtin::Ln,
+        Builtin::Sqrt,
+        Builtin::Step,
+    ];
+}
+
+/// One operation of the graph. Structurally equal nodes are stored once.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Node {
+    /// A literal from the equations (never a model value).
+    Lit(Q),
+    /// A differentiable leaf or free symbol: a parameter, an input or target
+    /// element, a const without value, or a sequence step no equation covers.
+    Leaf(Sym),
+    /// A named quantity at a step, over its definition: `h[1]`, `y[2]`, `J`.
+    Named(Sym, NodeId),
+    Add(NodeId, NodeId),
+    Sub(NodeId, NodeId),
+    Mul(NodeId, NodeId),
+    Div(NodeId, NodeId),
+    Pow(NodeId, NodeId),
+    Neg(NodeId),
+    Call(Builtin, NodeId),
+}
+
+impl Node {
+    /// The children in order, with repetition (`x*x` has `x` twice: two edges).
+    pub fn children(&self) -> Children {
+        match *self {
+            Node::Lit(_) | Node::Leaf(_) => Children::None,
+            Node::Named(_, a) | Node::Neg(a) | Node::Call(_, a) => Children::One(a),
+            Node::Add(a, b) | Node::Sub(a, b) | Node::Mul(a, b) | Node::Div(a, b) | Node::Pow(a, b) => {
+                Children::Two(a, b)
+            }
+        }
+    }
+}
+
+/// The children of a node, without allocating.
+#[derive(Clone, Copy, Debug)]
+pub enum Children {
+    None,
+    One(NodeId),
+    Two(NodeId, NodeId),
+}
+
+impl Iterator for Children {
+    type Item = NodeId;
+    fn next(&mut self) -> Option<NodeId> {
+        match *self {
+            Children::None => None,
+            Children::One(a) => {
+                *self = Children::None;
+                Some(a)
+            }
+            Children::Two(a, b) => {
+                *self = Children::One(b);
+                Some(a)
+            }
+        }
+    }
+}

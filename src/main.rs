@@ -1,0 +1,179 @@
+//! The command-line shell: read files, call the library, print. Nothing
+//! here computes; see ARCHITECTURE.md for the stages.
+
+use chainrule::diagnostics::{render, Sources};
+use chainrule::model::Setting;
+use chainrule::query::{eval_model, load, EvalRequest};
+use chainrule::render::table;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Unroll a network's recurrences, evaluate them exactly, and (soon)
+/// derive gradients path by path.
+#[derive(Parser, Debug)]
+#[command(name = "chainrule", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Forward values of every named quantity at every step it needs, or of one expression.
+    ///
+    /// Rational values print exactly (33/20) and as decimals; values that go
+    /// through exp, ln, sigmoid, tanh or sqrt are certified enclosures and
+    /// print with as many digits as are certain.
+    #[command(after_help = "Examples:\n  chainrule eval examples/elman.chain\n  chainrule eval examples/elman.chain --of 'L(y[2])' --format json\n  chainrule eval examples/alternating.chain --of 'h[4]' --random 7")]
+    Eval(EvalArgs),
+}
+
+#[derive(Args, Debug)]
+struct Common {
+    /// The model file (`*.chain`), or `-` for standard input.
+    model: String,
+    /// Override a value: `w1=2`, `'x1[2]=5'`, `x=[1,2,3]`, `T=50` (repeatable).
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    set: Vec<String>,
+    /// The horizon: steps to print, last step of look-ahead recurrences, value of a `const` without one.
+    #[arg(long, value_name = "N")]
+    steps: Option<i64>,
+    /// Write the output to FILE (atomically: complete or untouched) instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct EvalArgs {
+    #[command(flatten)]
+    common: Common,
+    /// Evaluate this expression instead of the whole table, e.g. `L(y[2])`.
+    #[arg(long, value_name = "EXPR")]
+    of: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
+    format: EvalFormat,
+    /// Certify values to N digits: enclosure widths below 10^-N.
+    #[arg(long, value_name = "N", default_value_t = 40, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    digits: u32,
+    /// Fill leaves that have no value with seeded random rationals; the seed and values are printed.
+    #[arg(long, value_name = "SEED")]
+    random: Option<u64>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum EvalFormat {
+    Text,
+    Latex,
+    Markdown,
+    Json,
+}
+
+/// Model files larger than this are refused rather than parsed.
+const MAX_MODEL_BYTES: u64 = 16 << 20;
+
+/// Failures of the shell itself (as opposed to the model), exit code 2.
+struct Failure(String);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // A large stack is a second line of defence only: every pass over the
+    // graph is a loop, and parsing bounds nesting.
+    let worker = std::thread::Builder::new().stack_size(256 << 20).spawn(move || run(cli));
+    match worker.map(|h| h.join()) {
+        Ok(Ok(code)) => code,
+        _ => {
+            eprintln!("error: internal failure (this is a bug in chainrule; please report it with the input)");
+            ExitCode::from(3)
+        }
+    }
+}
+
+fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Eval(args) => run_eval(args),
+    }
+}
+
+fn read_model(path: &str) -> Result<String, Failure> {
+    let mut buf = String::new();
+    let res = if path == "-" {
+        std::io::stdin().take(MAX_MODEL_BYTES + 1).read_to_string(&mut buf)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(MAX_MODEL_BYTES + 1).read_to_string(&mut buf))
+    };
+    res.map_err(|e| Failure(format!("cannot read `{path}`: {e}")))?;
+    if buf.len() as u64 > MAX_MODEL_BYTES {
+        return Err(Failure(format!("`{path}` is larger than {} MiB", MAX_MODEL_BYTES >> 20)));
+    }
+    Ok(buf)
+}
+
+fn settings(common: &Common) -> Result<Vec<Setting>, chainrule::Error> {
+    common.set.iter().map(|s| s.parse::<Setting>().map_err(chainrule::Error::from)).collect()
+}
+
+fn report_error(err: &chainrule::Error, file_name: &str, model: &str, query: Option<&str>) -> ExitCode {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let theme = if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    eprint!("{}", render(err, &Sources { file_name, model, query }, theme));
+    ExitCode::from(2)
+}
+
+fn run_eval(args: EvalArgs) -> ExitCode {
+    let path = args.common.model.clone();
+    let src = match read_model(&path) {
+        Ok(s) => s,
+        Err(Failure(msg)) => {
+            eprintln!("error: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let query = args.of.as_deref();
+    let result = settings(&args.common).and_then(|settings| {
+        let model = load(&src, &settings)?;
+        let req = EvalRequest { of: args.of.clone(), steps: args.common.steps, digits: args.digits, random: args.random };
+        let report = eval_model(&model, &req)?;
+        Ok(match args.format {
+            EvalFormat::Text => table::text(&report),
+            EvalFormat::Latex => table::latex(&report, &model),
+            EvalFormat::Markdown => table::markdown(&report, &model),
+            EvalFormat::Json => table::json(&report),
+        })
+    });
+    match result {
+        Ok(out) => emit(&out, args.common.output.as_deref()),
+        Err(e) => report_error(&e, &path, &src, query),
+    }
+}
+
+/// Writes to standard output, or atomically to a file: a temporary file in
+/// the same directory, renamed over the target only when complete.
+fn emit(text: &str, output: Option<&Path>) -> ExitCode {
+    let Some(path) = output else {
+        let mut stdout = std::io::stdout().lock();
+        // A closed pipe (`| head`) is not an error worth a message.
+        let _ = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush());
+        return ExitCode::SUCCESS;
+    };
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let written = tempfile::NamedTempFile::new_in(dir).and_then(|mut tmp| {
+        tmp.write_all(text.as_bytes())?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    });
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write `{}`: {e}", path.display());
+            ExitCode::from(2)
+        }
+    }
+}

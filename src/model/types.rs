@@ -1,0 +1,136 @@
+//! The resolved model: every name has a kind, every expression refers to
+//! symbols by id.
+
+use crate::graph::Builtin;
+use crate::number::Q;
+use crate::syntax::ast::{AddOp, MulOp};
+use crate::syntax::Span;
+use std::collections::{BTreeMap, HashMap};
+
+/// Index of a symbol in [`Model::symbols`], in declaration order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SymId(pub u32);
+
+/// Where the step index of a symbol is typeset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum TimeStyle {
+    /// `h^{(t)}`, the course's convention.
+    #[default]
+    Superscript,
+    /// `h_{t}`.
+    Subscript,
+}
+
+/// What a name denotes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SymKind {
+    /// A differentiable leaf, with its value if given.
+    Param { value: Option<Q> },
+    /// An input sequence (1-based), with its values if given.
+    Input { values: Option<Vec<Q>> },
+    /// Like an input, but training data.
+    Target { values: Option<Vec<Q>> },
+    /// A named constant: folded into the graph as a literal.
+    Const { value: Option<Q> },
+    /// `name = EXPR`.
+    Quantity { def: RExpr },
+    /// `name[t] = EXPR` and/or `name[K] = EXPR`.
+    Sequence(Sequence),
+    /// `name(a, b) = EXPR`; calls are inlined.
+    Function { params: Vec<String>, body: RExpr },
+}
+
+/// The equations of one indexed quantity.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Sequence {
+    /// The recurrence, for steps `t >= 1` that no fixed equation covers.
+    pub general: Option<RExpr>,
+    /// Boundary values and overrides at fixed steps.
+    pub fixed: BTreeMap<i64, RExpr>,
+    /// True when the recurrence looks ahead (`h[t+1]`) or indexes in a way
+    /// that is not `t ± k`: such a sequence needs a horizon or a boundary.
+    pub looks_ahead: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Symbol {
+    pub name: String,
+    /// Where the name was declared or first defined.
+    pub span: Span,
+    pub kind: SymKind,
+    /// `show name as "..."`.
+    pub show: Option<String>,
+}
+
+/// An expression with every name resolved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RExpr {
+    pub kind: RKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum RKind {
+    Num(Q),
+    /// A parameter, const or plain quantity.
+    Sym(SymId),
+    /// An element of a sequence, input or target; the index is an integer expression.
+    Elem(SymId, Box<RExpr>),
+    /// The step variable of the recurrence being defined.
+    Step,
+    /// Parameter `i` of the function being defined.
+    Arg(usize),
+    /// The variable of an enclosing `sum`, by slot.
+    SumVar(usize),
+    Builtin(Builtin, Box<RExpr>),
+    /// A call of a user function.
+    Apply(SymId, Vec<RExpr>),
+    Neg(Box<RExpr>),
+    AddChain(Box<RExpr>, Vec<(AddOp, RExpr)>),
+    MulChain(Box<RExpr>, Vec<(MulOp, RExpr)>),
+    Pow(Box<RExpr>, Box<RExpr>),
+    Sum {
+        slot: usize,
+        lo: Box<RExpr>,
+        hi: Box<RExpr>,
+        body: Box<RExpr>,
+    },
+}
+
+/// A resolved model.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Model {
+    pub symbols: Vec<Symbol>,
+    pub by_name: HashMap<String, SymId>,
+    /// `assume relu active`.
+    pub relu_active: bool,
+    pub time_style: TimeStyle,
+    /// The number of sum slots any one expression needs.
+    pub sum_slots: usize,
+}
+
+impl Model {
+    pub fn symbol(&self, id: SymId) -> &Symbol {
+        &self.symbols[id.0 as usize]
+    }
+
+    pub fn lookup(&self, name: &str) -> Option<SymId> {
+        self.by_name.get(name).copied()
+    }
+
+    pub fn ids(&self) -> impl Iterator<Item = SymId> {
+        (0..self.symbols.len() as u32).map(SymId)
+    }
+
+    /// The horizon implied by the data: the length of the shortest input or
+    /// target sequence that has values.
+    pub fn data_horizon(&self) -> Option<i64> {
+        self.symbols
+            .iter()
+            .filter_map(|s| match &s.kind {
+                SymKind::Input { values: Some(v) } | SymKind::Target { values: Some(v) } => Some(v.len() as i64),
+                _ => None,
+            })
+            .min()
+    }
+}

@@ -1,0 +1,604 @@
+//! Certified enclosures of the elementary functions.
+//!
+//! Every function here is increasing, so `f([lo, hi])` is bounded by a lower
+//! bound of `f(lo)` and an upper bound of `f(hi)`. Each endpoint is first
+//! rounded (outward) to an exact dyadic with enough bits that this moves
+//! `f` by well under `2^-prec` relative, then `f` at that dyadic is computed
+//! in big-integer fixed point as a *ball* (centre and a proven error bound in
+//! units of the last place), and the ball's edges are rounded outward to
+//! `prec` bits. Series are summed with truncating arithmetic; the comments at
+//! each loop give the error bound used.
+
+use super::interval::{round_q, round_ratio, Dir, Dy, Interval, IntervalError, Prec};
+use super::rational::Q;
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_traits::{One, Signed, ToPrimitive, Zero};
+use std::cell::RefCell;
+
+/// Extra working bits on top of the requested precision.
+const GUARD: u32 = 12;
+
+/// `exp(x)` for `x > EXP_ARG_LIMIT` panics (its value would need over a
+/// million bits); for `x < -EXP_ARG_LIMIT` the enclosure is `[0, 2^-EXP_ARG_LIMIT]`.
+pub const EXP_ARG_LIMIT: i64 = 1 << 20;
+
+/// `[(m - r) * 2^e, (m + r) * 2^e]`: a value with a proven error bound.
+struct Ball {
+    m: BigInt,
+    r: u64,
+    e: i64,
+}
+
+impl Ball {
+    fn lower(&self) -> BigInt {
+        &self.m - self.r
+    }
+    fn upper(&self) -> BigInt {
+        &self.m + self.r
+    }
+    fn bounds(&self, prec: Prec) -> (Q, Q) {
+        let lo = Dy::new(self.lower(), self.e).round(prec.0, Dir::Down);
+        let hi = Dy::new(self.upper(), self.e).round(prec.0, Dir::Up);
+        (lo.to_q(), hi.to_q())
+    }
+}
+
+thread_local! {
+    /// `(W, L)` with `|L - ln 2 * 2^W| < 2`, grown on demand.
+    static LN2: RefCell<(u64, BigInt)> = RefCell::new((0, BigInt::zero()));
+}
+
+/// `ln 2 * 2^w` within 2 units: `ln 2 = sum_k 2 / ((2k+1) 3^(2k+1))`.
+fn ln2_fix(w: u64) -> BigInt {
+    LN2.with(|cell| {
+        let mut c = cell.borrow_mut();
+        if c.0 < w {
+            let big = w + w / 2 + 64;
+            let ww = big + 16;
+            // t_k = floor(2^(ww+1) / 3^(2k+1)) exactly (nested floors); each
+            // added term is below the true one by < 2 and the tail after
+            // t_k = 0 is < 9/8, so the truth is in [s, s + 2K + 2).
+            let (mut t, mut s, mut k) = ((BigInt::one() << (ww + 1)) / 3u32, BigInt::zero(), 0u64);
+            while !t.is_zero() {
+                s += &t / (2 * k + 1);
+                t /= 9u32;
+                k += 1;
+            }
+            *c = (big, (s + (k + 1)) >> 16u32);
+        }
+        &c.1 >> (c.0 - w)
+    })
+}
+
+/// `x / 2^w` truncated toward zero, so that series terms of either sign
+/// reach 0 (a floor would stick at -1); the error is < 1 unit either way.
+fn shr_trunc(x: BigInt, w: u64) -> BigInt {
+    if x.is_negative() {
+        -((-x) >> w)
+    } else {
+        x >> w
+    }
+}
+
+/// `expm1(t) * 2^w` for `t = tf * 2^-w`, `|t| <= 1/2`, within the returned
+/// number of units. Term `i` is `p_{i-1} t / 2^w / i`, truncated twice: its
+/// error `e_i <= e_{i-1}/4 + 3/2` stays <= 2; once a term is 0 the true one
+/// is <= 2 and the tail is < 3.
+fn expm1_series(tf: &BigInt, w: u64) -> (BigInt, u64) {
+    let (mut sum, mut p, mut i) = (tf.clone(), tf.clone(), 1u64);
+    loop {
+        i += 1;
+        p = shr_trunc(&p * tf, w) / i;
+        if p.is_zero() {
+            return (sum, 2 * i + 4);
+        }
+        sum += &p;
+    }
+}
+
+/// Fixed-point precision for an absolute error `2^-wr` relative to a result
+/// near 1, with room for the magnitude `mag` of the argument.
+fn exp_ball(x: &Dy, wr: u64) -> Ball {
+    let w = wr + x.mag().max(0) as u64 + 4;
+    let l = ln2_fix(w);
+    let xf = x.fix(w as i64, Dir::Down); // < 1 unit below x
+    let k = Integer::div_floor(&((&xf << 1u32) + &l), &(&l << 1u32)); // round(x / ln 2)
+    // r = x - k ln 2 with |r| <= ln2/2 + tiny, known within 2|k| + 1 units;
+    // exp's slope there is < 1.5, so that costs < 2 (2|k| + 1) units.
+    let r = &xf - &k * &l;
+    let k = k.to_i64().expect("exp argument checked against EXP_ARG_LIMIT");
+    let (s, es) = expm1_series(&r, w);
+    Ball { m: s + (BigInt::one() << w), r: es + 4 * k.unsigned_abs() + 3, e: k - w as i64 }
+}
+
+/// `expm1(x)` for `0 < |x| < 1/2` with relative error about `2^-wr`: the
+/// fixed point gets extra bits for the leading zeros of `x`.
+fn expm1_ball(x: &Dy, wr: u64) -> Ball {
+    let w = wr + (-x.mag()).max(0) as u64 + 4;
+    // the input is < 1 unit off and expm1' < 2 there
+    let (s, es) = expm1_series(&x.fix(w as i64, Dir::Down), w);
+    Ball { m: s, r: es + 2, e: -(w as i64) }
+}
+
+/// Enclose `f([lo, hi])` for increasing `f`. `in_bits(q)` says how many
+/// significant bits an endpoint needs; `at(d)` bounds `f` at an exact dyadic.
+fn increasing(
+    x: &Interval,
+    prec: Prec,
+    in_bits: impl Fn(&Q) -> u32,
+    at: impl Fn(&Dy, Prec) -> (Q, Q),
+) -> Interval {
+    let lo = round_q(x.lo(), in_bits(x.lo()), Dir::Down);
+    let hi = round_q(x.hi(), in_bits(x.hi()), Dir::Up);
+    if lo == hi {
+        let (a, b) = at(&lo, prec);
+        return Interval::new(a, b);
+    }
+    Interval::new(at(&lo, prec).0, at(&hi, prec).1)
+}
+
+/// Bits so that rounding `q` moves it by < `2^-(prec+GUARD+4)` absolutely
+/// (|q| >= 1) or relatively (|q| < 1): enough for exp, tanh and sigmoid.
+fn arg_bits(q: &Q, prec: Prec) -> u32 {
+    let mag = q.numer().bits() as i64 - q.denom().bits() as i64 + 1;
+    prec.0 + GUARD + 4 + mag.clamp(0, u32::MAX as i64 / 2) as u32
+}
+
+fn point(q: Q) -> (Q, Q) {
+    (q.clone(), q)
+}
+
+/// `1 - 2^-b` rounded down, and 1: the enclosure of a saturated value.
+fn nearly_one(b: u64, prec: Prec) -> (Q, Q) {
+    let v = Dy::new((BigInt::one() << b) - 1u32, -(b as i64));
+    (v.round(prec.0, Dir::Down).to_q(), Q::one())
+}
+
+/// Certified enclosure of `exp(x)`. Panics if `x.hi() > EXP_ARG_LIMIT`.
+pub fn exp(x: &Interval, prec: Prec) -> Interval {
+    increasing(x, prec, |q| arg_bits(q, prec), |d, prec| {
+        let wr = (prec.0 + GUARD) as u64;
+        if d.m.is_zero() {
+            point(Q::one())
+        } else if d.cmp(&Dy::int(-EXP_ARG_LIMIT)).is_lt() {
+            // exp(x) <= 2^x for x <= 0
+            (Q::zero(), Dy::new(BigInt::one(), -EXP_ARG_LIMIT).to_q())
+        } else {
+            assert!(d.cmp(&Dy::int(EXP_ARG_LIMIT)).is_le(), "exp argument above EXP_ARG_LIMIT");
+            exp_ball(d, wr).bounds(prec)
+        }
+    })
+}
+
+/// Certified enclosure of `ln(x)`: `Domain` if `hi <= 0`, `Undecided` if
+/// `lo <= 0 < hi`.
+pub fn ln(x: &Interval, prec: Prec) -> Result<Interval, IntervalError> {
+    if !x.hi().is_positive() {
+        return Err(IntervalError::Domain);
+    }
+    if !x.lo().is_positive() {
+        return Err(IntervalError::Undecided);
+    }
+    // A relative change of x is an absolute change of ln x; near x = 1 the
+    // result is small, so add a bit per leading zero of x - 1.
+    let in_bits = |q: &Q| {
+        let lz = q.denom().bits() as i64 - (q.numer() - q.denom()).bits() as i64;
+        prec.0 + GUARD + 8 + lz.clamp(0, u32::MAX as i64 / 2) as u32
+    };
+    Ok(increasing(x, prec, in_bits, ln_at))
+}
+
+/// `ln` at a positive dyadic: `x = 2^k y` with `y` in `[2/3, 4/3)`, then
+/// `ln y = 2 atanh(z)`, `z = (y-1)/(y+1)` in `[-1/5, 1/7]`.
+fn ln_at(x: &Dy, prec: Prec) -> (Q, Q) {
+    let wr = (prec.0 + GUARD) as u64;
+    let b = x.m.bits();
+    if x.cmp(&Dy::int(1)).is_eq() {
+        return point(Q::zero());
+    }
+    let mut k = b as i64 + x.e - 1;
+    if 3u32 * &x.m >= BigInt::one() << (b + 1) {
+        k += 1;
+    }
+    let w = wr + 8 + if k == 0 {
+        // x in [2/3, 4/3) is not 1, hence not an integer: e < 0
+        let d = &x.m - (BigInt::one() << (-x.e) as u64);
+        (-(d.bits() as i64 + x.e)).max(0) as u64
+    } else {
+        64 - k.unsigned_abs().leading_zeros() as u64
+    };
+    let one = BigInt::one() << w;
+    let y = Dy::new(x.m.clone(), x.e - k).fix(w as i64, Dir::Down); // < 1 unit off
+    // z is < 1.72 units off (slope of z(y) <= 0.72); atanh' <= 1.05 there.
+    let z = ((&y - &one) << w).div_floor(&(&y + &one));
+    let z2 = (&z * &z) >> w;
+    // p_j = z^(2j+1) is computed within 3 units (|z^2| <= 1/25); each added
+    // term within 2; once p_j is 0 the rest is < 1.1.
+    let (mut s, mut p, mut j) = (z.clone(), z, 0u64);
+    loop {
+        j += 1;
+        p = shr_trunc(&p * &z2, w);
+        if p.is_zero() {
+            break;
+        }
+        s += &p / (2 * j + 1);
+    }
+    let err_atanh = 2 * j + 4;
+    let m = BigInt::from(k) * ln2_fix(w) + 2 * s;
+    Ball { m, r: 2 * k.unsigned_abs() + 2 * err_atanh + 1, e: -(w as i64) }.bounds(prec)
+}
+
+/// Certified enclosure of `sqrt(x)`: `Domain` if `hi < 0`, `Undecided` if
+/// `lo < 0 <= hi`; exact endpoints stay exact when they fit in `prec` bits.
+pub fn sqrt(x: &Interval, prec: Prec) -> Result<Interval, IntervalError> {
+    if x.hi().is_negative() {
+        return Err(IntervalError::Domain);
+    }
+    if x.lo().is_negative() {
+        return Err(IntervalError::Undecided);
+    }
+    Ok(Interval::new(sqrt_dir(x.lo(), prec, Dir::Down), sqrt_dir(x.hi(), prec, Dir::Up)))
+}
+
+/// `sqrt(q)`, `q >= 0`, rounded to `prec` bits in direction `dir`, via
+/// `floor(sqrt(floor(q 4^j)))` (a lower bound) or its ceiling analogue.
+fn sqrt_dir(q: &Q, prec: Prec, dir: Dir) -> Q {
+    if let Some(r) = sqrt_exact(q) {
+        return round_q(&r, prec.0, dir).to_q();
+    }
+    let j = prec.0 as i64 + 4 - (q.numer().bits() as i64 - q.denom().bits() as i64) / 2;
+    let (n, d) = if j >= 0 {
+        (q.numer() << (2 * j) as u64, q.denom().clone())
+    } else {
+        (q.numer().clone(), q.denom() << (-2 * j) as u64)
+    };
+    let s = match dir {
+        Dir::Down => n.div_floor(&d).sqrt(),
+        Dir::Up => {
+            let f = -((-n).div_floor(&d));
+            let s = f.sqrt();
+            if &s * &s < f {
+                s + 1u32
+            } else {
+                s
+            }
+        }
+    };
+    Dy::new(s, -j).round(prec.0, dir).to_q()
+}
+
+/// Certified enclosure of `tanh(x)`.
+pub fn tanh(x: &Interval, prec: Prec) -> Interval {
+    increasing(x, prec, |q| arg_bits(q, prec), |d, prec| {
+        if d.m.is_negative() {
+            let (a, b) = tanh_pos(&d.neg(), prec);
+            (-b, -a)
+        } else {
+            tanh_pos(d, prec)
+        }
+    })
+}
+
+/// `tanh(x) = v / (2 - v)` with `v = 1 - e^(-2x) = -expm1(-2x)`, for `x >= 0`:
+/// increasing in `v`, and `v` keeps relative precision for small `x`.
+fn tanh_pos(x: &Dy, prec: Prec) -> (Q, Q) {
+    let wr = (prec.0 + GUARD) as u64;
+    if x.m.is_zero() {
+        return point(Q::zero());
+    }
+    // 1 - tanh x < 2 e^(-2x) <= 2^(1-2x) <= 2^-(wr+6) once 2x >= wr + 7
+    if x.cmp(&Dy::int(wr as i64 / 2 + 4)).is_ge() {
+        return nearly_one(wr + 6, prec);
+    }
+    let t = Dy::new(-&x.m, x.e + 1);
+    let (vl, vh, e) = if x.mag() >= -1 {
+        let u = exp_ball(&t, wr); // e = k - w < 0 here
+        let one = BigInt::one() << (-u.e) as u64;
+        (&one - u.upper(), &one - u.lower(), u.e)
+    } else {
+        let b = expm1_ball(&t, wr);
+        (-b.upper(), -b.lower(), b.e)
+    };
+    let one = BigInt::one() << (-e) as u64;
+    let (vl, vh) = (vl.max(BigInt::zero()), vh.min(one.clone()));
+    let two = &one << 1u32;
+    let lo = round_ratio(&vl, &(&two - &vl), prec.0, Dir::Down);
+    let hi = round_ratio(&vh, &(&two - &vh), prec.0, Dir::Up);
+    (lo.to_q(), hi.to_q())
+}
+
+/// Certified enclosure of the logistic `sigmoid(x) = 1 / (1 + e^-x)`.
+pub fn sigmoid(x: &Interval, prec: Prec) -> Interval {
+    increasing(x, prec, |q| arg_bits(q, prec), |d, prec| {
+        let wr = (prec.0 + GUARD) as u64;
+        if d.m.is_zero() {
+            return point(Q::ratio(1, 2));
+        }
+        if d.m.is_positive() {
+            // 1 - sigmoid(x) < e^-x <= 2^-x
+            if d.cmp(&Dy::int(wr as i64 + 8)).is_ge() {
+                return nearly_one(wr + 8, prec);
+            }
+            // 1 / (1 + u), u = e^-x in (0, 1): decreasing in u
+            let u = exp_ball(&d.neg(), wr);
+            let one = BigInt::one() << (-u.e) as u64;
+            let (ul, uh) = (u.lower().max(BigInt::zero()), u.upper());
+            let lo = round_ratio(&one, &(&one + uh), prec.0, Dir::Down);
+            let hi = round_ratio(&one, &(&one + ul), prec.0, Dir::Up);
+            return (lo.to_q(), hi.to_q());
+        }
+        if d.cmp(&Dy::int(-EXP_ARG_LIMIT)).is_lt() {
+            // sigmoid(x) < e^x <= 2^x
+            return (Q::zero(), Dy::new(BigInt::one(), -EXP_ARG_LIMIT).to_q());
+        }
+        // u / (1 + u), u = e^x: increasing in u, relative precision kept
+        let u = exp_ball(d, wr);
+        let one = BigInt::one() << (-u.e) as u64;
+        let (ul, uh) = (u.lower().max(BigInt::zero()), u.upper());
+        let lo = round_ratio(&ul, &(&one + &ul), prec.0, Dir::Down);
+        let hi = round_ratio(&uh, &(&one + &uh), prec.0, Dir::Up);
+        (lo.to_q(), hi.to_q())
+    })
+}
+
+/// `Some(1)` for `x = 0`, the only rational with a rational exponential.
+pub fn exp_exact(x: &Q) -> Option<Q> {
+    x.is_zero().then(Q::one)
+}
+
+/// `Some(0)` for `x = 1`, the only rational with a rational logarithm.
+pub fn ln_exact(x: &Q) -> Option<Q> {
+    x.is_one().then(Q::zero)
+}
+
+/// `Some(0)` for `x = 0`, the only rational with a rational tanh.
+pub fn tanh_exact(x: &Q) -> Option<Q> {
+    x.is_zero().then(Q::zero)
+}
+
+/// `Some(1/2)` for `x = 0`, the only rational with a rational sigmoid.
+pub fn sigmoid_exact(x: &Q) -> Option<Q> {
+    x.is_zero().then(|| Q::ratio(1, 2))
+}
+
+/// The exact square root when `x >= 0` is the square of a rational.
+pub fn sqrt_exact(x: &Q) -> Option<Q> {
+    if x.is_negative() {
+        return None;
+    }
+    let (n, d) = (x.numer().sqrt(), x.denom().sqrt());
+    (&(&n * &n) == x.numer() && &(&d * &d) == x.denom()).then(|| Q::from_bigints(n, d).unwrap())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::decimal::parse_decimal;
+    use super::*;
+    use proptest::prelude::*;
+
+    // Reference values: 100 significant digits printed by mpmath 1.4.1,
+    // `nstr(value, 100)` with `mp.dps = 120`, for the expression shown.
+    /// mpmath (dps=120): `exp(1)`
+    const EXP_1: &str = "2.718281828459045235360287471352662497757247093699959574966967627724076630353547594571382178525166427";
+    /// mpmath (dps=120): `exp(-mpf(1)/3)`
+    const EXP_M1_3: &str = "0.7165313105737892504256040969253796674531120598214791571408702071273040772349023791087910889151749462";
+    /// mpmath (dps=120): `exp(100)`
+    const EXP_100: &str = "26881171418161354484126255515800135873611118.77374192241519160861528028703490956491415887109721984571";
+    /// mpmath (dps=120): `exp(-700)`
+    const EXP_M700: &str = "9.859676543759770856705372947849465105115600181400941710586466767793186796594637210541355910742930932e-305";
+    /// mpmath (dps=120): `exp(1000)`
+    const EXP_1000: &str = "1.970071114017046993888879352243323125316937985323845789952802991385063850782441193474978076563026890e+434";
+    /// mpmath (dps=120): `exp(-1000)`
+    const EXP_M1000: &str = "5.075958897549456765291809479574336919305599282892837361832393845410540542974819175679662169046542868e-435";
+    /// mpmath (dps=120): `log(2)`
+    const LN_2: &str = "0.6931471805599453094172321214581765680755001343602552541206800094933936219696947156058633269964186875";
+    /// mpmath (dps=120): `log(mpf(1)/10)`
+    const LN_1_10: &str = "-2.302585092994045684017991454684364207601101488628772976033327900967572609677352480235997205089598298";
+    /// mpmath (dps=120): `log(mpf(10)**30)`
+    const LN_1E30: &str = "69.07755278982137052053974364053092622803304465886318928099983702902717829032057440707991615268794895";
+    /// mpmath (dps=120): `log(1 + mpf(2)**-60)`
+    const LN_NEAR_1: &str = "0.0000000000000000008673617379884035468298040484328213668081394570221655338468751732014828643297568096457048129842267450";
+    /// mpmath (dps=120): `tanh(mpf(1)/2)`
+    const TANH_1_2: &str = "0.4621171572600097585023184836436725487302892803301130385527318158380809061404092787749490641519624906";
+    /// mpmath (dps=120): `tanh(-3)`
+    const TANH_M3: &str = "-0.9950547536867304513318801852554884750978138547002824918238788151306647027825591767193959600223117580";
+    /// mpmath (dps=120): `tanh(40)`
+    const TANH_40: &str = "0.9999999999999999999999999999999999639029722430916965537574328529994522280756444847096786193271397507";
+    /// mpmath (dps=120): `1 - tanh(50)`
+    const ONE_MINUS_TANH_50: &str = "7.440151952041671925919391607726236674717784307974258586893721623590289555974690183682791543060509236e-44";
+    /// mpmath (dps=120): `tanh(mpf(10)**-30)`
+    const TANH_1EM30: &str = "0.0000000000000000000000000000009999999999999999999999999999999999999999999999999999999999996666666666666666666666666666666666666667";
+    /// mpmath (dps=120): `1/(1+exp(-mpf(5)/4))`
+    const SIGMOID_5_4: &str = "0.7772998611746911469995195476615417980290492815478947650121568709403882543250021253071764313245757511";
+    /// mpmath (dps=120): `1/(1+exp(50))`
+    const SIGMOID_M50: &str = "0.0000000000000000000001928749847963917783016970808929410491156536753400836330708177412904364053605449039045105646791860308";
+    /// mpmath (dps=120): `1/(1+exp(200))`
+    const SIGMOID_M200: &str = "1.383896526736737530648681456979084685403047582339477209393925353112436030450992987808797067117430327e-87";
+    /// mpmath (dps=120): `sqrt(2)`
+    const SQRT_2: &str = "1.414213562373095048801688724209698078569671875376948073176679737990732478462107038850387534327641573";
+    /// mpmath (dps=120): `mpf(2)**(mpf(7)/3)`
+    const POW_2_7_3: &str = "5.039684199579492659068842429112913402281005858806031920327900448621198706055837934917586249745020377";
+
+    fn pt(n: i64, d: i64) -> Interval {
+        Interval::point(Q::ratio(n, d))
+    }
+
+    /// The enclosure meets `[ref - ulp, ref + ulp]` and is narrower than
+    /// `2^-(prec-8) |ref|`.
+    fn check(iv: &Interval, reference: &str, prec: Prec) {
+        let (r, _, ulp) = parse_decimal(reference).unwrap();
+        let (lo, hi) = (&r - &ulp, &r + &ulp);
+        assert!(iv.lo() <= &hi && &lo <= iv.hi(), "{iv} misses {reference} at {prec:?}");
+        let tol = r.abs() * Q::from_dyadic(BigInt::one(), 8 - prec.0 as i64);
+        assert!(iv.width() < tol, "{iv} too wide for {reference} at {prec:?}");
+    }
+
+    const PRECS: [Prec; 4] = [Prec(24), Prec(53), Prec(200), Prec(320)];
+
+    #[test]
+    fn exp_matches_mpmath() {
+        for p in PRECS {
+            check(&exp(&pt(1, 1), p), EXP_1, p);
+            check(&exp(&pt(-1, 3), p), EXP_M1_3, p);
+            check(&exp(&pt(100, 1), p), EXP_100, p);
+            check(&exp(&pt(-700, 1), p), EXP_M700, p);
+            check(&exp(&pt(1000, 1), p), EXP_1000, p);
+            check(&exp(&pt(-1000, 1), p), EXP_M1000, p);
+        }
+    }
+
+    #[test]
+    fn ln_matches_mpmath() {
+        let near_one = Interval::point(Q::one() + Q::from_dyadic(BigInt::one(), -60));
+        for p in PRECS {
+            check(&ln(&pt(2, 1), p).unwrap(), LN_2, p);
+            check(&ln(&pt(1, 10), p).unwrap(), LN_1_10, p);
+            let big = Interval::point(Q::from_bigint(num_traits::pow(BigInt::from(10), 30)));
+            check(&ln(&big, p).unwrap(), LN_1E30, p);
+            check(&ln(&near_one, p).unwrap(), LN_NEAR_1, p);
+        }
+    }
+
+    #[test]
+    fn tanh_sigmoid_sqrt_pow_match_mpmath() {
+        for p in PRECS {
+            check(&tanh(&pt(1, 2), p), TANH_1_2, p);
+            check(&tanh(&pt(-3, 1), p), TANH_M3, p);
+            check(&tanh(&pt(40, 1), p), TANH_40, p);
+            let one_minus = Interval::point(Q::one()).sub(&tanh(&pt(50, 1), p), p);
+            assert!(one_minus.contains(&parse_decimal(ONE_MINUS_TANH_50).unwrap().0) || p.0 > 150);
+            let tiny = Interval::point(parse_decimal("1e-30").unwrap().0);
+            check(&tanh(&tiny, p), TANH_1EM30, p);
+            check(&sigmoid(&pt(5, 4), p), SIGMOID_5_4, p);
+            check(&sigmoid(&pt(-50, 1), p), SIGMOID_M50, p);
+            check(&sigmoid(&pt(-200, 1), p), SIGMOID_M200, p);
+            check(&sqrt(&pt(2, 1), p).unwrap(), SQRT_2, p);
+            check(&pt(2, 1).pow(&pt(7, 3), p).unwrap(), POW_2_7_3, p);
+        }
+        // 1 - tanh(50) ~ 7.4e-44 is resolved once 200 bits reach past it
+        let t = tanh(&pt(50, 1), Prec(320));
+        let rest = Interval::point(Q::one()).sub(&t, Prec(320));
+        check(&rest, ONE_MINUS_TANH_50, Prec(320 - 145));
+    }
+
+    /// `lower` is a lower bound of the reference within `2^-(prec-8)` relative.
+    fn check_lo(lower: &Q, reference: &str, prec: Prec) {
+        let (r, _, ulp) = parse_decimal(reference).unwrap();
+        let tol = r.abs() * Q::from_dyadic(BigInt::one(), 8 - prec.0 as i64);
+        assert!(lower <= &(&r + &ulp) && &(&r - lower) < &tol, "{lower} vs {reference}");
+    }
+
+    fn check_hi(upper: &Q, reference: &str, prec: Prec) {
+        check_lo(&-upper, &format!("-{reference}").replace("--", ""), prec);
+    }
+
+    #[test]
+    fn intervals_use_both_endpoints() {
+        let p = Prec(100);
+        let e = exp(&Interval::new(Q::ratio(-1, 3), Q::one()), p);
+        check_lo(e.lo(), EXP_M1_3, p);
+        check_hi(e.hi(), EXP_1, p);
+        let t = tanh(&Interval::new(Q::int(-3), Q::ratio(1, 2)), p);
+        check_lo(t.lo(), TANH_M3, p);
+        check_hi(t.hi(), TANH_1_2, p);
+        let s = sigmoid(&Interval::new(Q::int(-50), Q::ratio(5, 4)), p);
+        check_lo(s.lo(), SIGMOID_M50, p);
+        check_hi(s.hi(), SIGMOID_5_4, p);
+        let l = ln(&Interval::new(Q::ratio(1, 10), Q::int(2)), p).unwrap();
+        check_lo(l.lo(), LN_1_10, p);
+        check_hi(l.hi(), LN_2, p);
+        let r = sqrt(&Interval::new(Q::zero(), Q::int(2)), p).unwrap();
+        assert!(r.lo().is_zero());
+        check_hi(r.hi(), SQRT_2, p);
+        let z = tanh(&Interval::new(Q::int(-1), Q::one()), p);
+        assert_eq!(z.lo(), &-z.hi());
+    }
+
+    #[test]
+    fn exact_values_and_domains() {
+        let p = Prec(53);
+        assert_eq!(exp(&pt(0, 1), p), pt(1, 1));
+        assert_eq!(ln(&pt(1, 1), p), Ok(pt(0, 1)));
+        assert_eq!(tanh(&pt(0, 1), p), pt(0, 1));
+        assert_eq!(sigmoid(&pt(0, 1), p), pt(1, 2));
+        assert_eq!(sqrt(&pt(9, 4), p), Ok(pt(3, 2)));
+        assert_eq!(sqrt(&Interval::new(Q::zero(), Q::int(4)), p), Ok(Interval::new(Q::zero(), Q::int(2))));
+        assert_eq!(sqrt_exact(&Q::ratio(1, 9)), Some(Q::ratio(1, 3)));
+        assert_eq!(sqrt_exact(&Q::int(2)), None);
+        assert_eq!(sqrt_exact(&Q::int(-4)), None);
+        assert_eq!(exp_exact(&Q::zero()), Some(Q::one()));
+        assert_eq!(exp_exact(&Q::one()), None);
+        assert_eq!(ln_exact(&Q::one()), Some(Q::zero()));
+        assert_eq!(tanh_exact(&Q::zero()), Some(Q::zero()));
+        assert_eq!(sigmoid_exact(&Q::zero()), Some(Q::ratio(1, 2)));
+        assert_eq!(sigmoid_exact(&Q::one()), None);
+        assert_eq!(ln(&pt(0, 1), p), Err(IntervalError::Domain));
+        assert_eq!(ln(&pt(-1, 1), p), Err(IntervalError::Domain));
+        assert_eq!(ln(&Interval::new(Q::int(-1), Q::zero()), p), Err(IntervalError::Domain));
+        let eps = Q::from_dyadic(BigInt::one(), -170);
+        assert_eq!(ln(&Interval::new(-&eps, eps), p), Err(IntervalError::Undecided));
+        assert_eq!(sqrt(&pt(-1, 1), p), Err(IntervalError::Domain));
+        assert_eq!(sqrt(&Interval::new(Q::int(-1), Q::one()), p), Err(IntervalError::Undecided));
+    }
+
+    #[test]
+    fn huge_arguments_saturate() {
+        let p = Prec(200);
+        let big = pt(1_000_000, 1);
+        let t = tanh(&big, p);
+        assert!(t.hi() == &Q::one() && t.width() < Q::from_dyadic(BigInt::one(), -199));
+        assert_eq!(tanh(&big.neg(), p), t.neg());
+        let s = sigmoid(&pt(-10_000_000, 1), p);
+        assert!(s.lo().is_zero() && s.hi() < &Q::from_dyadic(BigInt::one(), -1_000_000));
+        let s = sigmoid(&big, p);
+        assert!(s.hi() == &Q::one() && s.width() < Q::from_dyadic(BigInt::one(), -199));
+        let e = exp(&pt(-3_000_000, 1), p);
+        assert!(e.lo().is_zero() && e.hi() <= &Q::from_dyadic(BigInt::one(), -EXP_ARG_LIMIT));
+    }
+
+    fn rat() -> impl Strategy<Value = Q> {
+        (-300i64..300, 1i64..40).prop_map(|(n, d)| Q::ratio(n, d))
+    }
+
+    fn overlap(a: &Interval, b: &Interval) -> bool {
+        a.lo() <= b.hi() && b.lo() <= a.hi()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn identities_hold(a in rat(), b in rat(), bits in 8u32..260) {
+            let p = Prec(bits);
+            let (x, y) = (Interval::point(a.clone()), Interval::point(b.clone()));
+            let lhs = exp(&x, p).mul(&exp(&y, p), p);
+            prop_assert!(overlap(&lhs, &exp(&x.add(&y, Prec(bits + 20)), p)));
+            prop_assert!(ln(&exp(&x, p), p).unwrap().contains(&a));
+            let two = Interval::point(Q::int(2));
+            let via = two.mul(&sigmoid(&two.mul(&x, p), p), p).sub(&Interval::point(Q::one()), p);
+            prop_assert!(overlap(&tanh(&x, p), &via));
+            let w = Interval::new(a.clone().min(b.clone()), a.max(b));
+            prop_assert!(tanh(&w, p).contains(tanh(&x, p).lo()));
+        }
+    }
+
+    /// Timing sanity check, not an assertion: run with
+    /// `cargo test --release --lib tanh_timing -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn tanh_timing() {
+        let p = Prec(200);
+        let xs: Vec<Interval> = (0..100)
+            .map(|i| {
+                let c = Q::ratio(i * 61 % 600 - 300, 97) + Q::ratio(1, 3);
+                Interval::new(c.clone(), c + Q::from_dyadic(BigInt::one(), -190)).round_outward(p)
+            })
+            .collect();
+        let start = std::time::Instant::now();
+        for i in 0..100_000 {
+            std::hint::black_box(tanh(&xs[i % 100], p));
+        }
+        let dt = start.elapsed();
+        println!("100000 tanh calls at Prec(200): {dt:?} ({:?} per call)", dt / 100_000);
+    }
+}

@@ -1,0 +1,537 @@
+//! Closed intervals with rational (in practice dyadic) endpoints, rounded
+//! outward after every operation: the certified enclosures that carry every
+//! inexact value of the crate. Every operation promises that its result
+//! contains the exact result for every choice of points in its inputs.
+
+use super::rational::Q;
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_traits::{Signed, Zero};
+use std::cmp::Ordering;
+use std::fmt;
+
+/// Working precision in bits (relative: significant bits kept when an
+/// endpoint is rounded outward).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Prec(pub u32);
+
+/// A closed interval `[lo, hi]`, `lo <= hi`, certified to contain the true value.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Interval {
+    lo: Q,
+    hi: Q,
+}
+
+/// Why an interval operation gave no enclosure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IntervalError {
+    /// The operation is certainly undefined for every point of the input
+    /// (division by exactly `[0,0]`, `ln` with `hi <= 0`, `sqrt` with `hi < 0`).
+    Domain,
+    /// The input is too wide to decide (it holds points where the operation
+    /// is defined and points where it is not, or straddles a jump); retrying
+    /// with more precision may succeed.
+    Undecided,
+}
+
+impl fmt::Display for IntervalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            IntervalError::Domain => "outside the domain of the operation",
+            IntervalError::Undecided => "interval too wide to decide",
+        })
+    }
+}
+
+impl std::error::Error for IntervalError {}
+
+/// Rounding direction: toward minus or plus infinity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Dir {
+    Down,
+    Up,
+}
+
+/// An exact dyadic `m * 2^e`: the fast internal form of endpoints, since
+/// adding, multiplying and rounding it needs no gcd (unlike `BigRational`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Dy {
+    pub(crate) m: BigInt,
+    pub(crate) e: i64,
+}
+
+impl Dy {
+    pub(crate) fn new(m: BigInt, e: i64) -> Dy {
+        Dy { m, e }
+    }
+    pub(crate) fn int(n: i64) -> Dy {
+        Dy::new(BigInt::from(n), 0)
+    }
+    pub(crate) fn from_q(q: &Q) -> Option<Dy> {
+        q.to_dyadic().map(|(m, e)| Dy { m, e })
+    }
+    pub(crate) fn to_q(&self) -> Q {
+        Q::from_dyadic_fast(self.m.clone(), self.e)
+    }
+    /// `|self| < 2^mag` and, unless zero, `|self| >= 2^(mag-1)`.
+    pub(crate) fn mag(&self) -> i64 {
+        self.m.bits() as i64 + self.e
+    }
+    pub(crate) fn neg(&self) -> Dy {
+        Dy::new(-&self.m, self.e)
+    }
+    pub(crate) fn add(&self, o: &Dy) -> Dy {
+        let e = self.e.min(o.e);
+        Dy::new(
+            (&self.m << (self.e - e) as u64) + (&o.m << (o.e - e) as u64),
+            e,
+        )
+    }
+    pub(crate) fn mul(&self, o: &Dy) -> Dy {
+        Dy::new(&self.m * &o.m, self.e + o.e)
+    }
+    pub(crate) fn cmp(&self, o: &Dy) -> Ordering {
+        let e = self.e.min(o.e);
+        (&self.m << (self.e - e) as u64).cmp(&(&o.m << (o.e - e) as u64))
+    }
+    /// Directed rounding to `p` significant bits; exact when `m` already fits.
+    pub(crate) fn round(&self, p: u32, dir: Dir) -> Dy {
+        let bits = self.m.bits();
+        if bits <= p as u64 {
+            return self.clone();
+        }
+        let s = bits - p as u64;
+        Dy::new(shr_dir(&self.m, s, dir), self.e + s as i64)
+    }
+    /// Floor (`Down`) or ceiling (`Up`) of `self * 2^w`: fixed point with `w` fraction bits.
+    pub(crate) fn fix(&self, w: i64, dir: Dir) -> BigInt {
+        let s = self.e + w;
+        if s >= 0 {
+            &self.m << s as u64
+        } else {
+            shr_dir(&self.m, (-s) as u64, dir)
+        }
+    }
+}
+
+/// `floor` or `ceil` of `m / 2^s` (num-bigint's `>>` on `BigInt` floors).
+pub(crate) fn shr_dir(m: &BigInt, s: u64, dir: Dir) -> BigInt {
+    match dir {
+        Dir::Down => m >> s,
+        Dir::Up => -((-m) >> s),
+    }
+}
+
+/// `n / d` for `d > 0`, rounded to `p` significant bits in direction `dir`.
+/// Exact whenever `n / d` is a dyadic of at most `p` significant bits.
+pub(crate) fn round_ratio(n: &BigInt, d: &BigInt, p: u32, dir: Dir) -> Dy {
+    debug_assert!(d.is_positive());
+    if n.is_zero() {
+        return Dy::int(0);
+    }
+    // |n/d| lies in (2^(k-1), 2^(k+1)), so |n/d| * 2^-e starts with p or p+1 bits.
+    let mut e = n.bits() as i64 - d.bits() as i64 - p as i64;
+    loop {
+        let (a, b) = if e <= 0 {
+            (n << (-e) as u64, d.clone())
+        } else {
+            (n.clone(), d << e as u64)
+        };
+        let q = match dir {
+            Dir::Down => a.div_floor(&b),
+            Dir::Up => -((-a).div_floor(&b)),
+        };
+        if q.bits() <= p as u64 {
+            return Dy::new(q, e);
+        }
+        e += 1;
+    }
+}
+
+/// A rational rounded to `p` significant bits in direction `dir`.
+pub(crate) fn round_q(q: &Q, p: u32, dir: Dir) -> Dy {
+    match Dy::from_q(q) {
+        Some(d) => d.round(p, dir),
+        None => round_ratio(q.numer(), q.denom(), p, dir),
+    }
+}
+
+/// Which endpoint pairs (0 = lo, 1 = hi) of `x * y` give the lower and upper
+/// bound, from the signs of the inputs (the classic nine-case table); the
+/// straddle-straddle case has two candidates for each bound.
+fn mul_cases(x: (bool, bool), y: (bool, bool)) -> ([(usize, usize); 2], [(usize, usize); 2]) {
+    // (lo >= 0, hi <= 0) for each input
+    let one = |a, b| [a, b];
+    match (x, y) {
+        ((true, _), (true, _)) => (one((0, 0), (0, 0)), one((1, 1), (1, 1))),
+        ((true, _), (_, true)) => (one((1, 0), (1, 0)), one((0, 1), (0, 1))),
+        ((true, _), _) => (one((1, 0), (1, 0)), one((1, 1), (1, 1))),
+        ((_, true), (true, _)) => (one((0, 1), (0, 1)), one((1, 0), (1, 0))),
+        ((_, true), (_, true)) => (one((1, 1), (1, 1)), one((0, 0), (0, 0))),
+        ((_, true), _) => (one((0, 1), (0, 1)), one((0, 0), (0, 0))),
+        (_, (true, _)) => (one((0, 1), (0, 1)), one((1, 1), (1, 1))),
+        (_, (_, true)) => (one((1, 0), (1, 0)), one((0, 0), (0, 0))),
+        _ => ([(0, 1), (1, 0)], [(0, 0), (1, 1)]),
+    }
+}
+
+impl Interval {
+    /// The degenerate interval `[q, q]`.
+    pub fn point(q: Q) -> Interval {
+        Interval { hi: q.clone(), lo: q }
+    }
+    /// `[lo, hi]`; `lo <= hi` is the caller's promise (checked in debug builds).
+    pub fn new(lo: Q, hi: Q) -> Interval {
+        debug_assert!(lo <= hi, "Interval::new: lo > hi");
+        Interval { lo, hi }
+    }
+    fn from_dy(lo: Dy, hi: Dy) -> Interval {
+        Interval::new(lo.to_q(), hi.to_q())
+    }
+    fn dy(&self) -> Option<[Dy; 2]> {
+        Some([Dy::from_q(&self.lo)?, Dy::from_q(&self.hi)?])
+    }
+    fn signs(&self) -> (bool, bool) {
+        (!self.lo.is_negative(), !self.hi.is_positive())
+    }
+    pub fn lo(&self) -> &Q {
+        &self.lo
+    }
+    pub fn hi(&self) -> &Q {
+        &self.hi
+    }
+    /// `hi - lo`, exactly.
+    pub fn width(&self) -> Q {
+        &self.hi - &self.lo
+    }
+    /// `(lo + hi) / 2`, exactly.
+    pub fn midpoint(&self) -> Q {
+        (&self.lo + &self.hi) * Q::ratio(1, 2)
+    }
+    pub fn is_point(&self) -> bool {
+        self.lo == self.hi
+    }
+    pub fn contains(&self, q: &Q) -> bool {
+        &self.lo <= q && q <= &self.hi
+    }
+    pub fn contains_zero(&self) -> bool {
+        !self.lo.is_positive() && !self.hi.is_negative()
+    }
+    /// Round `lo` down and `hi` up to `prec` significant bits (dyadic
+    /// endpoints); endpoints that already fit are kept exactly.
+    pub fn round_outward(&self, prec: Prec) -> Interval {
+        let lo = round_q(&self.lo, prec.0, Dir::Down);
+        if self.is_point() && Dy::from_q(&self.lo).is_some_and(|d| d == lo) {
+            return self.clone();
+        }
+        Interval::from_dy(lo, round_q(&self.hi, prec.0, Dir::Up))
+    }
+    /// `self + o`, rounded outward to `prec`.
+    pub fn add(&self, o: &Interval, prec: Prec) -> Interval {
+        match (self.dy(), o.dy()) {
+            (Some([a, b]), Some([c, d])) => Interval::from_dy(
+                a.add(&c).round(prec.0, Dir::Down),
+                b.add(&d).round(prec.0, Dir::Up),
+            ),
+            _ => Interval::new(&self.lo + &o.lo, &self.hi + &o.hi).round_outward(prec),
+        }
+    }
+    /// `self - o`, rounded outward to `prec`.
+    pub fn sub(&self, o: &Interval, prec: Prec) -> Interval {
+        self.add(&o.neg(), prec)
+    }
+    pub fn neg(&self) -> Interval {
+        Interval::new(-&self.hi, -&self.lo)
+    }
+    /// `self * o`, rounded outward to `prec`.
+    pub fn mul(&self, o: &Interval, prec: Prec) -> Interval {
+        let (lo_c, hi_c) = mul_cases(self.signs(), o.signs());
+        if let (Some(x), Some(y)) = (self.dy(), o.dy()) {
+            let pick = |c: [(usize, usize); 2], want: Ordering| {
+                let a = x[c[0].0].mul(&y[c[0].1]);
+                let b = x[c[1].0].mul(&y[c[1].1]);
+                if c[0] == c[1] || a.cmp(&b) == want {
+                    a
+                } else {
+                    b
+                }
+            };
+            let lo = pick(lo_c, Ordering::Less).round(prec.0, Dir::Down);
+            let hi = pick(hi_c, Ordering::Greater).round(prec.0, Dir::Up);
+            return Interval::from_dy(lo, hi);
+        }
+        let (x, y) = ([&self.lo, &self.hi], [&o.lo, &o.hi]);
+        let prod = |c: [(usize, usize); 2]| c.map(|(i, j)| x[i] * y[j]);
+        let [a, b] = prod(lo_c);
+        let [c, d] = prod(hi_c);
+        Interval::new(a.min(b), c.max(d)).round_outward(prec)
+    }
+    /// `self / o`, rounded outward; `Domain` if `o` is `[0,0]`, `Undecided`
+    /// if `o` merely contains 0.
+    pub fn div(&self, o: &Interval, prec: Prec) -> Result<Interval, IntervalError> {
+        if o.lo.is_zero() && o.hi.is_zero() {
+            return Err(IntervalError::Domain);
+        }
+        if o.contains_zero() {
+            return Err(IntervalError::Undecided);
+        }
+        let (x, y) = ([&self.lo, &self.hi], [&o.lo, &o.hi]);
+        // With 0 outside the divisor the quotient is monotone in each
+        // argument, so each bound comes from one pair of endpoints.
+        let ((a, b), (c, d)) = match (o.lo.is_positive(), self.signs()) {
+            (true, (true, _)) => ((0, 1), (1, 0)),
+            (true, (_, true)) => ((0, 0), (1, 1)),
+            (true, _) => ((0, 0), (1, 0)),
+            (false, (true, _)) => ((1, 1), (0, 0)),
+            (false, (_, true)) => ((1, 0), (0, 1)),
+            (false, _) => ((1, 1), (0, 1)),
+        };
+        let quot = |n: &Q, m: &Q, dir| {
+            let (mut num, mut den) = (n.numer() * m.denom(), n.denom() * m.numer());
+            if den.is_negative() {
+                (num, den) = (-num, -den);
+            }
+            round_ratio(&num, &den, prec.0, dir)
+        };
+        Ok(Interval::from_dy(
+            quot(x[a], y[b], Dir::Down),
+            quot(x[c], y[d], Dir::Up),
+        ))
+    }
+    /// `self^n` for any integer `n`, rounded outward; `n = 0` gives `[1,1]`
+    /// (also for intervals holding 0); negative `n` needs a divisor without 0
+    /// (`Domain` for `[0,0]`, else `Undecided`). Even powers of an interval
+    /// straddling 0 start at 0.
+    pub fn powi(&self, n: i64, prec: Prec) -> Result<Interval, IntervalError> {
+        if n == 0 {
+            return Ok(Interval::point(Q::one()));
+        }
+        if n < 0 {
+            let inner = self.powi(n.unsigned_abs() as i64, Prec(prec.0 + 8))?;
+            return Interval::point(Q::one()).div(&inner, prec);
+        }
+        // Rounding in one direction at every step of square-and-multiply
+        // keeps a lower (upper) bound of |x|^n, since all factors are >= 0.
+        let wp = prec.0 + 2 * (64 - n.leading_zeros()) + 4;
+        let pow_abs = |q: &Q, dir| {
+            let mut base = round_q(&q.abs(), wp, dir);
+            let (mut acc, mut k) = (Dy::int(1), n as u64);
+            while k > 0 {
+                if k & 1 == 1 {
+                    acc = acc.mul(&base).round(wp, dir);
+                }
+                k >>= 1;
+                if k > 0 {
+                    base = base.mul(&base).round(wp, dir);
+                }
+            }
+            acc.round(prec.0, dir)
+        };
+        let (even, (nonneg, nonpos)) = (n % 2 == 0, self.signs());
+        let (lo, hi) = match (nonneg, nonpos, even) {
+            (true, _, _) => (pow_abs(&self.lo, Dir::Down), pow_abs(&self.hi, Dir::Up)),
+            (_, true, true) => (pow_abs(&self.hi, Dir::Down), pow_abs(&self.lo, Dir::Up)),
+            (_, _, true) => {
+                let (a, b) = (pow_abs(&self.lo, Dir::Up), pow_abs(&self.hi, Dir::Up));
+                (Dy::int(0), if a.cmp(&b) == Ordering::Less { b } else { a })
+            }
+            (_, true, false) => (pow_abs(&self.lo, Dir::Up).neg(), pow_abs(&self.hi, Dir::Down).neg()),
+            _ => (pow_abs(&self.lo, Dir::Up).neg(), pow_abs(&self.hi, Dir::Up)),
+        };
+        Ok(Interval::from_dy(lo, hi))
+    }
+    /// `self^y`: `powi` when `y` is a point integer; `0` for `x = [0,0]` and
+    /// `y > 0`; otherwise `exp(y ln x)`, which needs `x > 0` (`x = [0, hi]`
+    /// with `y > 0` gives `[0, max hi^y]`). `Domain` if `hi < 0` or `0^y` with
+    /// `y < 0`; `Undecided` when the input holds both kinds of points.
+    pub fn pow(&self, y: &Interval, prec: Prec) -> Result<Interval, IntervalError> {
+        use super::elementary::{exp, ln};
+        if let Some(n) = y.lo.to_i64().filter(|_| y.is_point()) {
+            return self.powi(n, prec);
+        }
+        if self.hi.is_negative() {
+            return Err(IntervalError::Domain);
+        }
+        if self.lo.is_negative() {
+            return Err(IntervalError::Undecided);
+        }
+        if self.lo.is_zero() {
+            return match (y.lo.is_positive(), self.hi.is_zero(), y.hi.is_negative()) {
+                (true, true, _) => Ok(Interval::point(Q::zero())),
+                (true, false, _) => {
+                    let top = Interval::point(self.hi.clone()).pow(y, prec)?;
+                    Ok(Interval::new(Q::zero(), top.hi))
+                }
+                (false, true, true) => Err(IntervalError::Domain),
+                _ => Err(IntervalError::Undecided),
+            };
+        }
+        // exp turns an absolute error of y ln x into a relative one, so carry
+        // ln x with extra bits when |y ln x| is large (heuristic sizing only).
+        let log2 = |q: &Q| (q.numer().bits() as i64 - q.denom().bits() as i64).unsigned_abs() + 1;
+        let ylog = [&y.lo, &y.hi].map(|q| q.numer().bits() as i64 - q.denom().bits() as i64 + 1);
+        let xlog = log2(&self.lo).max(log2(&self.hi));
+        let extra = (ylog[0].max(ylog[1]) + 64 - xlog.leading_zeros() as i64).max(0) as u32;
+        let wp = Prec(prec.0 + extra + 10);
+        Ok(exp(&y.mul(&ln(self, wp)?, wp), prec))
+    }
+    /// ReLU, monotone: `[max(lo,0), max(hi,0)]`.
+    pub fn relu(&self) -> Interval {
+        Interval::new(self.lo.clone().max(Q::zero()), self.hi.clone().max(Q::zero()))
+    }
+    /// Heaviside step (1 if x > 0 else 0): `[1,1]` if `lo > 0`, `[0,0]` if
+    /// `hi <= 0`, else `Undecided`.
+    pub fn step(&self) -> Result<Interval, IntervalError> {
+        if self.lo.is_positive() {
+            Ok(Interval::point(Q::one()))
+        } else if !self.hi.is_positive() {
+            Ok(Interval::point(Q::zero()))
+        } else {
+            Err(IntervalError::Undecided)
+        }
+    }
+}
+
+impl fmt::Display for Interval {
+    /// `[lo, hi]` with exact rational endpoints.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{}, {}]", self.lo, self.hi)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn q(s: &str) -> Q {
+        s.parse().unwrap()
+    }
+    fn iv(a: &str, b: &str) -> Interval {
+        Interval::new(q(a), q(b))
+    }
+    const P: Prec = Prec(64);
+
+    #[test]
+    fn rounding_is_outward_and_keeps_short_values() {
+        let third = Interval::point(Q::ratio(1, 3)).round_outward(Prec(10));
+        assert_eq!(third, Interval::new(Q::ratio(682, 2048), Q::ratio(683, 2048)));
+        let neg = Interval::point(Q::ratio(-1, 3)).round_outward(Prec(10));
+        assert_eq!(neg, Interval::new(Q::ratio(-683, 2048), Q::ratio(-682, 2048)));
+        let short = Interval::point(q("-2.375"));
+        assert_eq!(short.round_outward(Prec(5)), short);
+        // 2.375 = 10011b needs 5 bits; at 4 it widens to [2.25, 2.5]
+        assert_eq!(short.round_outward(Prec(4)), iv("-2.5", "-2.25"));
+        assert_eq!(Interval::point(Q::zero()).round_outward(Prec(1)), iv("0", "0"));
+        // a ceiling that carries to 2^p stays correct
+        assert_eq!(Interval::point(q("7.5")).round_outward(Prec(3)), iv("7", "8"));
+        let big = Interval::point(Q::ratio(1_000_001, 3)).round_outward(Prec(8));
+        assert!(big.contains(&Q::ratio(1_000_001, 3)) && big.lo().is_integer());
+    }
+
+    #[test]
+    fn basic_queries() {
+        let x = iv("-1", "3");
+        assert_eq!((x.width(), x.midpoint()), (Q::int(4), Q::int(1)));
+        assert!(x.contains_zero() && x.contains(&Q::int(3)) && !x.contains(&Q::int(4)));
+        assert!(!iv("0.5", "1").contains_zero() && Interval::point(Q::one()).is_point());
+        assert_eq!(x.neg(), iv("-3", "1"));
+        assert_eq!(x.relu(), iv("0", "3"));
+        assert_eq!(iv("-3", "-1").relu(), iv("0", "0"));
+        assert_eq!(iv("0.5", "1").step(), Ok(iv("1", "1")));
+        assert_eq!(iv("-1", "0").step(), Ok(iv("0", "0")));
+        assert_eq!(x.step(), Err(IntervalError::Undecided));
+        assert_eq!(x.to_string(), "[-1, 3]");
+    }
+
+    #[test]
+    fn arithmetic_on_short_values_is_exact() {
+        let (a, b) = (iv("1.5", "2"), iv("-0.25", "3"));
+        assert_eq!(a.add(&b, P), iv("1.25", "5"));
+        assert_eq!(a.sub(&b, P), iv("-1.5", "2.25"));
+        assert_eq!(a.mul(&b, P), iv("-0.5", "6"));
+        assert_eq!(a.div(&iv("2", "4"), P), Ok(iv("0.375", "1")));
+        assert_eq!(iv("-1", "2").div(&iv("-4", "-2"), P), Ok(iv("-1", "0.5")));
+        let third = Interval::point(Q::one()).div(&Interval::point(Q::int(3)), P).unwrap();
+        assert!(third.contains(&Q::ratio(1, 3)) && !third.is_point());
+        // non-dyadic inputs take the exact-rational path
+        let t = Interval::point(Q::ratio(1, 3));
+        assert!(t.add(&t, P).contains(&Q::ratio(2, 3)));
+        assert!(t.mul(&iv("-3", "3"), P).contains(&Q::int(-1)));
+    }
+
+    #[test]
+    fn division_errors() {
+        let x = iv("1", "2");
+        assert_eq!(x.div(&iv("0", "0"), P), Err(IntervalError::Domain));
+        assert_eq!(x.div(&iv("-1", "1"), P), Err(IntervalError::Undecided));
+        assert_eq!(x.div(&iv("0", "1"), P), Err(IntervalError::Undecided));
+    }
+
+    #[test]
+    fn integer_powers() {
+        assert_eq!(iv("-2", "3").powi(2, P), Ok(iv("0", "9")));
+        assert_eq!(iv("-3", "2").powi(2, P), Ok(iv("0", "9")));
+        assert_eq!(iv("-2", "-1").powi(2, P), Ok(iv("1", "4")));
+        assert_eq!(iv("-2", "-1").powi(3, P), Ok(iv("-8", "-1")));
+        assert_eq!(iv("-3", "2").powi(3, P), Ok(iv("-27", "8")));
+        assert_eq!(iv("-3", "2").powi(0, P), Ok(iv("1", "1")));
+        assert_eq!(iv("2", "4").powi(-2, P), Ok(iv("0.0625", "0.25")));
+        assert_eq!(iv("0", "0").powi(-1, P), Err(IntervalError::Domain));
+        assert_eq!(iv("-1", "1").powi(-2, P), Err(IntervalError::Undecided));
+        let p = Interval::point(Q::ratio(10, 9)).powi(100, P).unwrap();
+        assert!(p.contains(&Q::ratio(10, 9).pow(100).unwrap()));
+        assert!(p.width() < p.lo().clone() * Q::from_dyadic(1.into(), -56));
+    }
+
+    #[test]
+    fn general_powers() {
+        let half = Interval::point(Q::ratio(1, 2));
+        assert_eq!(iv("0", "0").pow(&half, P), Ok(iv("0", "0")));
+        assert_eq!(iv("-2", "-1").pow(&half, P), Err(IntervalError::Domain));
+        assert_eq!(iv("-1", "1").pow(&half, P), Err(IntervalError::Undecided));
+        assert_eq!(iv("0", "0").pow(&Interval::point(q("-0.5")), P), Err(IntervalError::Domain));
+        assert_eq!(iv("0", "4").pow(&iv("-1", "1"), P), Err(IntervalError::Undecided));
+        assert_eq!(iv("-2", "2").pow(&Interval::point(Q::int(2)), P), Ok(iv("0", "4")));
+        let r = iv("0", "4").pow(&half, P).unwrap();
+        assert!(r.lo().is_zero() && r.contains(&Q::int(2)) && r.hi() < &q("2.000001"));
+        let r = Interval::point(Q::int(4)).pow(&half, P).unwrap();
+        assert!(r.contains(&Q::int(2)) && r.width() < q("0.000000000000001"));
+        let r = iv("4", "9").pow(&iv("0.5", "1.5"), P).unwrap();
+        assert!(r.contains(&Q::int(2)) && r.contains(&Q::int(27)) && r.hi() < &q("27.000001"));
+    }
+
+    fn small() -> impl Strategy<Value = Q> {
+        (-40i64..40, 0i64..4).prop_map(|(n, e)| Q::from_dyadic(n.into(), -e))
+    }
+
+    proptest! {
+        /// Every product/quotient of points drawn from the inputs is enclosed,
+        /// and at ample precision the bounds are attained exactly.
+        #[test]
+        fn mul_div_enclose_point_results(a in small(), b in small(), c in small(), d in small(),
+                                         s in 0i64..=4, t in 0i64..=4) {
+            let (x, y) = (Interval::new(a.clone().min(b.clone()), a.max(b)),
+                          Interval::new(c.clone().min(d.clone()), c.max(d)));
+            let pt = |i: &Interval, k: i64| i.lo() + &(i.width() * Q::ratio(k, 4));
+            let (u, v) = (pt(&x, s), pt(&y, t));
+            let prod = x.mul(&y, Prec(8));
+            prop_assert!(prod.contains(&(&u * &v)));
+            let exact = x.mul(&y, Prec(200));
+            let corners = [x.lo() * y.lo(), x.lo() * y.hi(), x.hi() * y.lo(), x.hi() * y.hi()];
+            prop_assert_eq!(exact.lo(), corners.iter().min().unwrap());
+            prop_assert_eq!(exact.hi(), corners.iter().max().unwrap());
+            prop_assert!(x.add(&y, Prec(6)).contains(&(&u + &v)));
+            prop_assert!(x.sub(&y, Prec(6)).contains(&(&u - &v)));
+            if let Ok(quot) = x.div(&y, Prec(8)) {
+                prop_assert!(!y.contains_zero());
+                prop_assert!(quot.contains(&(&u / &v)));
+            }
+            for n in [-3i64, -2, 1, 2, 3] {
+                if let Ok(p) = x.powi(n, Prec(10)) {
+                    prop_assert!(p.contains(&u.pow(n).unwrap()));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! Exact rationals and certified enclosures of real numbers.
+
+pub mod decimal;
+pub mod elementary;
+pub mod interval;
+pub mod rational;
+
+pub use interval::{Interval, IntervalError, Prec};
+pub use rational::Q;

@@ -1,0 +1,197 @@
+//! Queries against a model: load it, unroll what a question needs, and
+//! evaluate it. Returns plain data; `render` turns it into text.
+
+use crate::error::Error;
+use crate::eval::bindings::{free_leaves, random_values};
+use crate::eval::{evaluate, Bindings, EvalError, EvalOptions, Value};
+use crate::graph::{Key, NodeId, Sym, UnrollOptions, Unroller};
+use crate::model::{resolve, Model, RExpr, Setting, SymKind};
+use crate::number::Q;
+use crate::render::latex::latex_symbol_or_expr;
+use crate::render::names::Typesetter;
+use crate::syntax::ast::Expr;
+use crate::syntax::{parse, parse_expr, Span};
+
+/// Spans at or above this offset point into the `--of` text rather than
+/// the model file, so one error type can locate both.
+pub const QUERY_BASE: usize = 1 << 40;
+
+/// Parses and resolves a model, with `--set` settings applied.
+pub fn load(src: &str, settings: &[Setting]) -> Result<Model, Error> {
+    let file = parse(src)?;
+    Ok(resolve(&file, settings)?)
+}
+
+/// Parses and resolves a `--of` expression in the model's global scope.
+pub fn parse_query(text: &str, model: &Model) -> Result<RExpr, Error> {
+    let mut e = parse_expr(text).map_err(|e| Error::Parse(shift_parse_error(e)))?;
+    shift(&mut e);
+    let (r, _) = crate::model::scope::resolve_expr(&e, model, Default::default())?;
+    Ok(r)
+}
+
+fn shift_parse_error(e: crate::syntax::ParseError) -> crate::syntax::ParseError {
+    use crate::syntax::ParseError as P;
+    let mv = |s: Span| Span::new(s.start + QUERY_BASE, s.end + QUERY_BASE);
+    match e {
+        P::Syntax { message, span, label, help } => P::Syntax { message, span: mv(span), label, help },
+        P::TooDeep { span } => P::TooDeep { span: mv(span) },
+        P::Unclosed { span } => P::Unclosed { span: mv(span) },
+        P::PowerChain { span } => P::PowerChain { span: mv(span) },
+        P::Number { text, span } => P::Number { text, span: mv(span) },
+    }
+}
+
+/// Moves every span of a query expression above [`QUERY_BASE`]. The tree's
+/// depth is bounded by the parser, so an explicit stack is not needed, but
+/// one is cheap and keeps the rule "no recursion over trees" simple.
+fn shift(e: &mut Expr) {
+    use crate::syntax::ast::ExprKind as K;
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        e.span = Span::new(e.span.start + QUERY_BASE, e.span.end + QUERY_BASE);
+        match &mut e.kind {
+            K::Num(_) => {}
+            K::Name(id) => id.span = Span::new(id.span.start + QUERY_BASE, id.span.end + QUERY_BASE),
+            K::Index(id, i) => {
+                id.span = Span::new(id.span.start + QUERY_BASE, id.span.end + QUERY_BASE);
+                stack.push(i);
+            }
+            K::Call(id, args) => {
+                id.span = Span::new(id.span.start + QUERY_BASE, id.span.end + QUERY_BASE);
+                stack.extend(args.iter_mut());
+            }
+            K::Sum { var, lo, hi, body } => {
+                var.span = Span::new(var.span.start + QUERY_BASE, var.span.end + QUERY_BASE);
+                stack.extend([&mut **lo, &mut **hi, &mut **body]);
+            }
+            K::Neg(a) => stack.push(a),
+            K::AddChain(a, rest) => {
+                stack.push(a);
+                stack.extend(rest.iter_mut().map(|(_, x)| x));
+            }
+            K::MulChain(a, rest) => {
+                stack.push(a);
+                stack.extend(rest.iter_mut().map(|(_, x)| x));
+            }
+            K::Pow(a, b) => stack.extend([&mut **a, &mut **b]),
+        }
+    }
+}
+
+/// What `chainrule eval` was asked.
+#[derive(Clone, Debug, Default)]
+pub struct EvalRequest {
+    /// One expression instead of the whole table.
+    pub of: Option<String>,
+    /// The horizon: steps printed, and the last step of look-ahead recurrences.
+    pub steps: Option<i64>,
+    /// Certified digits (enclosure width below `10^-digits`).
+    pub digits: u32,
+    /// Fill leaves without values with seeded random rationals.
+    pub random: Option<u64>,
+}
+
+/// One evaluated quantity.
+#[derive(Clone, Debug)]
+pub struct Row {
+    /// The named element, or `None` for a `--of` expression.
+    pub sym: Option<Sym>,
+    /// Plain label: `h[1]`, `J`, or the `--of` text.
+    pub label: String,
+    /// The quantity in LaTeX: `h^{(1)}`, or the `--of` expression typeset.
+    pub latex: String,
+    pub value: Value,
+}
+
+/// Everything `eval` prints.
+#[derive(Clone, Debug)]
+pub struct EvalReport {
+    pub rows: Vec<Row>,
+    /// The seed and the random values used, if `--random` was given.
+    pub random: Option<(u64, Vec<(Sym, String, Q)>)>,
+    pub digits: u32,
+}
+
+/// The label of a symbol at a step in model syntax: `h[1]`, `w1`.
+pub fn plain_label(model: &Model, sym: Sym) -> String {
+    let name = &model.symbol(sym.id).name;
+    match sym.step {
+        Some(k) => format!("{name}[{k}]"),
+        None => name.clone(),
+    }
+}
+
+/// Evaluates the whole model (every named quantity at every step it needs)
+/// or one expression.
+pub fn eval_model(model: &Model, req: &EvalRequest) -> Result<EvalReport, Error> {
+    let horizon = req.steps.or_else(|| model.data_horizon());
+    let mut un = Unroller::new(model, UnrollOptions { horizon, keep: None });
+    let mut roots: Vec<(Option<Sym>, String, NodeId)> = Vec::new();
+    match &req.of {
+        Some(text) => {
+            let e = parse_query(text, model)?;
+            let id = un.expr(&e)?;
+            roots.push((None, text.clone(), id));
+        }
+        None => {
+            let quantities: Vec<_> = model.ids().filter(|&id| matches!(model.symbol(id).kind, SymKind::Quantity { .. })).collect();
+            for &id in &quantities {
+                un.element(Key::Quantity(id), model.symbol(id).span)?;
+            }
+            if req.steps.is_some() || quantities.is_empty() {
+                let h = horizon.ok_or(EvalError::NothingToEvaluate)?;
+                for id in model.ids() {
+                    if let SymKind::Sequence(seq) = &model.symbol(id).kind {
+                        if seq.general.is_some() {
+                            for k in 1..=h {
+                                un.element(Key::Elem(id, k), model.symbol(id).span)?;
+                            }
+                        }
+                    }
+                }
+            }
+            let mut named: Vec<(Sym, NodeId)> = un.named().iter().map(|(k, &id)| (k.sym(), id)).collect();
+            named.sort();
+            roots.extend(named.into_iter().map(|(sym, id)| (Some(sym), plain_label(model, sym), id)));
+        }
+    }
+    let graph = un.graph();
+    let ids: Vec<NodeId> = roots.iter().map(|r| r.2).collect();
+    let mut bindings = Bindings::from_model(model);
+    let free = free_leaves(graph, &ids, &bindings);
+    let random = match req.random {
+        Some(seed) => {
+            let vals = random_values(seed, &free);
+            for (sym, q) in &vals {
+                bindings.set(*sym, q.clone());
+            }
+            Some((seed, vals.into_iter().map(|(s, q)| (s, plain_label(model, s), q)).collect()))
+        }
+        None if !free.is_empty() => {
+            return Err(EvalError::MissingValues { leaves: free.iter().map(|&s| plain_label(model, s)).collect() }.into())
+        }
+        None => None,
+    };
+    let values = evaluate(graph, &ids, &bindings, EvalOptions { digits: req.digits }).map_err(|u| {
+        let owner = crate::eval::owner::owner(graph, u.node());
+        let (quantity, span) = match owner {
+            Some(sym) => (plain_label(model, sym), Some(model.symbol(sym.id).span)),
+            None => (req.of.clone().unwrap_or_else(|| "the query".into()), None),
+        };
+        Error::Eval(u.into_error(quantity, span, req.digits))
+    })?;
+    let ts = Typesetter::new(model);
+    let rows = roots
+        .into_iter()
+        .zip(values)
+        .map(|((sym, label, id), value)| {
+            let latex = match sym {
+                Some(s) => ts.symbol(s),
+                None => latex_symbol_or_expr(graph, id, &ts),
+            };
+            Row { sym, label, latex, value }
+        })
+        .collect();
+    Ok(EvalReport { rows, random, digits: req.digits })
+}

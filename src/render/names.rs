@@ -1,0 +1,243 @@
+//! How model names are typeset in LaTeX (LANGUAGE.md §1, "Default
+//! typesetting of names"), and how a step index is attached to them.
+
+use crate::graph::Sym;
+use crate::model::{Model, SymId, TimeStyle};
+
+/// Greek letter names with a LaTeX command of the same name. `omicron` and
+/// capitals such as `Alpha` are missing on purpose: LaTeX has no command for
+/// them, and they would look like Latin letters anyway.
+const GREEK: &str = "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota \
+    kappa lambda mu nu xi pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega \
+    Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega";
+
+/// Name suffixes that become an accent over the rest of the name.
+const ACCENTS: [(&str, &str); 4] = [
+    ("hat", "\\hat"),
+    ("bar", "\\bar"),
+    ("tilde", "\\tilde"),
+    ("dot", "\\dot"),
+];
+
+/// The LaTeX command for a Greek letter name: `alpha` → `\alpha`.
+fn greek(name: &str) -> Option<String> {
+    let known = GREEK.split_whitespace().any(|g| g == name);
+    known.then(|| format!("\\{name}"))
+}
+
+/// Default LaTeX for a bare model name (no step), per LANGUAGE.md §1.
+///
+/// Trailing digits and the parts after `_` become one subscript, Greek
+/// names become commands, a `hat`/`bar`/`tilde`/`dot` suffix on a single
+/// letter or Greek name becomes an accent, other multi-letter names are set
+/// upright with `\mathrm`, and single letters stay as they are.
+///
+/// ```
+/// use chainrule::render::names::default_latex;
+/// assert_eq!(default_latex("w1"), "w_{1}");
+/// assert_eq!(default_latex("w_hh"), "w_{hh}");
+/// assert_eq!(default_latex("beta2"), "\\beta_{2}");
+/// assert_eq!(default_latex("yhat2"), "\\hat{y}_{2}");
+/// assert_eq!(default_latex("loss"), "\\mathrm{loss}");
+/// assert_eq!(default_latex("L"), "L");
+/// ```
+pub fn default_latex(name: &str) -> String {
+    let mut parts = name.split('_');
+    let head = parts.next().unwrap_or_default();
+    let tail: Vec<&str> = parts.collect();
+    let stem = head.trim_end_matches(|c: char| c.is_ascii_digit());
+    let digits = &head[stem.len()..];
+    // `_x`, `x_`, `a__b` or `_1` have no sensible math reading: set them as
+    // the literal name rather than guess.
+    if stem.is_empty() || tail.iter().any(|p| p.is_empty()) {
+        return format!("\\mathrm{{{}}}", name.replace('_', "\\_"));
+    }
+    let mut out = stem_latex(stem);
+    // `w1_h` has both a digit and an underscore subscript; one merged
+    // subscript avoids LaTeX's "double subscript" error.
+    let mut subs: Vec<String> = Vec::new();
+    if !digits.is_empty() {
+        subs.push(digits.to_string());
+    }
+    subs.extend(
+        tail.iter()
+            .map(|p| greek(p).unwrap_or_else(|| p.to_string())),
+    );
+    if !subs.is_empty() {
+        out.push_str("_{");
+        out.push_str(&subs.join(","));
+        out.push('}');
+    }
+    out
+}
+
+/// A name without subscripts: Greek, accented, a single letter, or upright.
+fn stem_latex(stem: &str) -> String {
+    if let Some(g) = greek(stem) {
+        return g;
+    }
+    for (suffix, accent) in ACCENTS {
+        let Some(inner) = stem.strip_suffix(suffix) else {
+            continue;
+        };
+        // Only a single letter or a Greek letter takes the accent: `crowbar`
+        // is a word, not "crow with a bar".
+        if inner.chars().count() == 1 {
+            return format!("{accent}{{{inner}}}");
+        }
+        if let Some(g) = greek(inner) {
+            return format!("{accent}{{{g}}}");
+        }
+    }
+    if stem.chars().count() == 1 {
+        stem.to_string()
+    } else {
+        format!("\\mathrm{{{stem}}}")
+    }
+}
+
+/// The characters of `s` outside every `{...}` group, with their byte
+/// offsets; a backslash-escaped character (`\_`, `\{`) is skipped.
+fn top_level(s: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let mut depth = 0i32;
+    let mut escaped = false;
+    s.char_indices().filter(move |&(_, c)| {
+        if escaped {
+            escaped = false;
+            return false;
+        }
+        match c {
+            '\\' => escaped = true,
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            _ => return depth == 0,
+        }
+        false
+    })
+}
+
+/// True when `base` already carries a superscript (`^` or a prime) outside
+/// braces, so that another superscript would be a LaTeX error.
+pub(crate) fn has_superscript(base: &str) -> bool {
+    top_level(base).any(|(_, c)| c == '^' || c == '\'')
+}
+
+fn has_subscript(base: &str) -> bool {
+    top_level(base).any(|(_, c)| c == '_')
+}
+
+/// If `base` ends in a subscript, the part of `base` before the subscript's
+/// content and that content: `x_{1}` → (`x`, `1`); `W_1` → (`W`, `1`).
+fn trailing_subscript(base: &str) -> Option<(&str, &str)> {
+    if let Some(body) = base.strip_suffix('}') {
+        // Walk back to the `{` that this `}` closes.
+        let mut depth = 0i32;
+        for (i, c) in body.char_indices().rev() {
+            match c {
+                '}' => depth += 1,
+                '{' if depth > 0 => depth -= 1,
+                '{' => {
+                    let before = &body[..i];
+                    let escaped = before.ends_with("\\_");
+                    return (before.ends_with('_') && !escaped)
+                        .then(|| (&before[..i - 1], &body[i + 1..]));
+                }
+                _ => {}
+            }
+        }
+        return None;
+    }
+    let mut rev = base.char_indices().rev();
+    let (last_at, last) = rev.next()?;
+    let (us_at, us) = rev.next()?;
+    let escaped = base[..us_at].ends_with('\\');
+    (us == '_' && last.is_alphanumeric() && !escaped && us_at > 0)
+        .then(|| (&base[..us_at], &base[last_at..]))
+}
+
+/// Attaches a step to a typeset base, in the model's time style.
+///
+/// Superscript style gives `x_{1}^{(2)}`; subscript style merges the step
+/// into a trailing subscript (`x_{1,2}`) or adds one (`h_{2}`). Any base
+/// works, including arbitrary LaTeX from `show`. A base that already has a
+/// superscript (or, in subscript style, a subscript that is not at its end)
+/// is grouped in braces first, so the result is always valid LaTeX.
+///
+/// ```
+/// use chainrule::model::TimeStyle::{Subscript, Superscript};
+/// use chainrule::render::names::with_step;
+/// assert_eq!(with_step("x_{1}", Some(2), Superscript), "x_{1}^{(2)}");
+/// assert_eq!(with_step("x_{1}", Some(2), Subscript), "x_{1,2}");
+/// assert_eq!(with_step("h", Some(-1), Superscript), "h^{(-1)}");
+/// assert_eq!(with_step("\\hat{y}", Some(2), Subscript), "\\hat{y}_{2}");
+/// assert_eq!(with_step("w", None, Subscript), "w");
+/// ```
+pub fn with_step(base: &str, step: Option<i64>, style: TimeStyle) -> String {
+    let Some(k) = step else {
+        return base.to_string();
+    };
+    match style {
+        TimeStyle::Superscript if has_superscript(base) => format!("{{{base}}}^{{({k})}}"),
+        TimeStyle::Superscript => format!("{base}^{{({k})}}"),
+        TimeStyle::Subscript => match trailing_subscript(base) {
+            Some((head, sub)) => format!("{head}_{{{sub},{k}}}"),
+            None if has_subscript(base) => format!("{{{base}}}_{{{k}}}"),
+            None => format!("{base}_{{{k}}}"),
+        },
+    }
+}
+
+/// The LaTeX names of the symbols of one model, computed once and then
+/// looked up by [`Sym`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Typesetter {
+    /// Indexed by `SymId`.
+    bases: Vec<String>,
+    style: TimeStyle,
+}
+
+impl Typesetter {
+    /// Bases from `show name as "..."` where given, else [`default_latex`];
+    /// steps placed by the model's `style time`.
+    pub fn new(model: &Model) -> Typesetter {
+        let bases = model
+            .symbols
+            .iter()
+            .map(|s| s.show.clone().unwrap_or_else(|| default_latex(&s.name)))
+            .collect();
+        Typesetter {
+            bases,
+            style: model.time_style,
+        }
+    }
+
+    /// A typesetter from bases indexed by `SymId` (for tests and tools that
+    /// have no [`Model`]).
+    pub fn from_parts(bases: Vec<String>, style: TimeStyle) -> Typesetter {
+        Typesetter { bases, style }
+    }
+
+    /// The symbol with its step: `x_{1}^{(2)}`. Panics if `sym.id` is not a
+    /// symbol of this typesetter's model.
+    ///
+    /// ```
+    /// use chainrule::graph::Sym;
+    /// use chainrule::model::{SymId, TimeStyle};
+    /// use chainrule::render::names::Typesetter;
+    /// let ts = Typesetter::from_parts(vec!["h".into()], TimeStyle::Superscript);
+    /// assert_eq!(ts.symbol(Sym { id: SymId(0), step: Some(0) }), "h^{(0)}");
+    /// ```
+    pub fn symbol(&self, sym: Sym) -> String {
+        with_step(self.base(sym.id), sym.step, self.style)
+    }
+
+    /// The base of a symbol, without a step.
+    pub fn base(&self, id: SymId) -> &str {
+        &self.bases[id.0 as usize]
+    }
+
+    /// Where this typesetter places steps.
+    pub fn style(&self) -> TimeStyle {
+        self.style
+    }
+}

@@ -1,0 +1,169 @@
+//! `chainrule eval` output: a text table, LaTeX, Markdown or JSON.
+
+use super::latex::latex_rational;
+use super::names::Typesetter;
+use crate::eval::Value;
+use crate::model::Model;
+use crate::number::decimal::{interval_to_decimal, q_to_decimal};
+use crate::query::EvalReport;
+use serde::Serialize;
+
+/// The decimal shown for a value: every digit of an exact decimal, else as
+/// many significant digits as are certain (at most `digits`).
+pub fn decimal(v: &Value, digits: u32) -> String {
+    match v {
+        Value::Exact(q) => q_to_decimal(q, digits as usize).0,
+        Value::Approx(iv) => interval_to_decimal(iv, digits as usize).unwrap_or_else(|| "(uncertain)".into()),
+    }
+}
+
+/// The decimal for JSON: at least `digits` significant digits even when the
+/// value is a short exact decimal (trailing zeros are exact).
+fn json_decimal(v: &Value, digits: u32) -> String {
+    let s = decimal(v, digits);
+    match v {
+        Value::Exact(q) if !q.is_zero() => pad_significant(&s, digits as usize),
+        _ => s,
+    }
+}
+
+/// Pads a plain decimal with zeros to `n` significant digits.
+fn pad_significant(s: &str, n: usize) -> String {
+    if s.contains(['e', 'E']) {
+        return s.to_string();
+    }
+    let sig = s.trim_start_matches('-').trim_start_matches(['0', '.']).chars().filter(char::is_ascii_digit).count();
+    if sig >= n {
+        return s.to_string();
+    }
+    let mut out = s.to_string();
+    if !out.contains('.') {
+        out.push('.');
+    }
+    out.extend(std::iter::repeat_n('0', n - sig));
+    out
+}
+
+/// The exact value as `p/q` (or `p`), if rational.
+fn exact(v: &Value) -> Option<String> {
+    v.exact().map(|q| q.to_string())
+}
+
+/// A text table: quantity, exact value, decimal value.
+pub fn text(report: &EvalReport) -> String {
+    let mut out = String::new();
+    if let Some((seed, vals)) = &report.random {
+        let list: Vec<String> = vals.iter().map(|(_, label, q)| format!("{label} = {q}")).collect();
+        let list = if list.is_empty() { "none needed".to_string() } else { list.join(", ") };
+        out.push_str(&format!("random values (seed {seed}): {list}\n\n"));
+    }
+    let rows: Vec<(String, String, String)> =
+        report.rows.iter().map(|r| (r.label.clone(), exact(&r.value).unwrap_or_default(), decimal(&r.value, report.digits))).collect();
+    let w0 = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0).max("quantity".len());
+    let w1 = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0).max("exact".len());
+    out.push_str(&format!("{:<w0$}  {:<w1$}  value\n", "quantity", "exact"));
+    for (a, b, c) in rows {
+        out.push_str(format!("{a:<w0$}  {b:<w1$}  {c}").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The value's right-hand side in LaTeX: `= \frac{33}{20} = 1.65` or `\approx 0.9937…`.
+fn value_latex(v: &Value, digits: u32) -> String {
+    let d = decimal(v, digits);
+    match v {
+        Value::Exact(q) if q.is_integer() => format!("= {q}"),
+        Value::Exact(q) => {
+            let (_, terminates) = q_to_decimal(q, digits as usize);
+            let rel = if terminates { "=" } else { "\\approx" };
+            format!("= {} {rel} {d}", latex_rational(q))
+        }
+        Value::Approx(_) => format!("\\approx {d}"),
+    }
+}
+
+/// An amsmath `align*` block, one line per quantity.
+pub fn latex(report: &EvalReport, model: &Model) -> String {
+    let ts = Typesetter::new(model);
+    let mut out = String::from("\\begin{align*}\n");
+    let n = report.rows.len();
+    for (i, r) in report.rows.iter().enumerate() {
+        let sep = if i + 1 < n { " \\\\" } else { "" };
+        let rhs = value_latex(&r.value, report.digits);
+        let (rel, rest) = rhs.split_at(rhs.find(' ').unwrap_or(0));
+        out.push_str(&format!("  {} &{}{}{}\n", r.latex, rel, rest, sep));
+    }
+    out.push_str("\\end{align*}\n");
+    if let Some((seed, vals)) = &report.random {
+        let list: Vec<String> = vals.iter().map(|(sym, _, q)| format!("${} = {}$", ts.symbol(*sym), latex_rational(q))).collect();
+        out.push_str(&format!("% random values (seed {seed}): {}\n", list.join(", ")));
+    }
+    out
+}
+
+/// A Markdown table with `$…$` math.
+pub fn markdown(report: &EvalReport, model: &Model) -> String {
+    let ts = Typesetter::new(model);
+    let mut out = String::new();
+    if let Some((seed, vals)) = &report.random {
+        let list: Vec<String> = vals.iter().map(|(sym, _, q)| format!("${} = {}$", ts.symbol(*sym), latex_rational(q))).collect();
+        out.push_str(&format!("Random values (seed {seed}): {}\n\n", if list.is_empty() { "none needed".into() } else { list.join(", ") }));
+    }
+    out.push_str("| quantity | exact | value |\n|---|---|---|\n");
+    for r in &report.rows {
+        let name = format!("${}$", r.latex);
+        let ex = r.value.exact().map(|q| format!("${}$", latex_rational(q))).unwrap_or_default();
+        out.push_str(&format!("| {name} | {ex} | {} |\n", decimal(&r.value, report.digits)));
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonValue {
+    name: String,
+    latex: String,
+    value: String,
+    exact: Option<String>,
+}
+
+#[derive(Serialize)]
+struct JsonRandom {
+    name: String,
+    exact: String,
+}
+
+#[derive(Serialize)]
+struct JsonReport {
+    values: Vec<JsonValue>,
+    digits: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    seed: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    random_values: Option<Vec<JsonRandom>>,
+}
+
+/// JSON with the fields of LANGUAGE.md §3: `values[].name/value/exact`.
+pub fn json(report: &EvalReport) -> String {
+    let values = report
+        .rows
+        .iter()
+        .map(|r| JsonValue {
+            name: r.label.clone(),
+            latex: r.latex.clone(),
+            value: json_decimal(&r.value, report.digits),
+            exact: exact(&r.value),
+        })
+        .collect();
+    let (seed, random_values) = match &report.random {
+        Some((seed, vals)) => (
+            Some(*seed),
+            Some(vals.iter().map(|(_, label, q)| JsonRandom { name: label.clone(), exact: q.to_string() }).collect()),
+        ),
+        None => (None, None),
+    };
+    let mut s = serde_json::to_string_pretty(&JsonReport { values, digits: report.digits, seed, random_values })
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}

@@ -1,0 +1,102 @@
+//! The syntax tree of a model file, exactly as written, with byte spans.
+//!
+//! Sums and products are n-ary (`Chain`) so that the depth of the tree is
+//! bounded by bracket nesting, never by the length of a line.
+
+use super::span::Span;
+use crate::number::Q;
+
+/// An identifier with where it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AddOp {
+    Add,
+    Sub,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MulOp {
+    Mul,
+    Div,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    /// A literal; decimals are exact.
+    Num(Q),
+    /// A bare name: a parameter, constant, plain quantity, step or sum variable.
+    Name(Ident),
+    /// `name[index]`.
+    Index(Ident, Box<Expr>),
+    /// `name(args)`: a built-in or a user function.
+    Call(Ident, Vec<Expr>),
+    /// `sum(var = lo..hi, body)`.
+    Sum {
+        var: Ident,
+        lo: Box<Expr>,
+        hi: Box<Expr>,
+        body: Box<Expr>,
+    },
+    Neg(Box<Expr>),
+    /// `first (op operand)*`, left-associative.
+    AddChain(Box<Expr>, Vec<(AddOp, Expr)>),
+    /// `first (op operand)*`, left-associative.
+    MulChain(Box<Expr>, Vec<(MulOp, Expr)>),
+    Pow(Box<Expr>, Box<Expr>),
+}
+
+/// One declared leaf of `param` / `const` (single value) or `input` / `target` (a sequence).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decl<V> {
+    pub name: Ident,
+    pub value: Option<V>,
+}
+
+/// The left side of an equation.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Lhs {
+    /// `name = ...`
+    Plain(Ident),
+    /// `name[index] = ...`: a recurrence (`h[t]`) or a fixed step (`h[0]`, `h[T]`).
+    Indexed(Ident, Expr),
+    /// `name(a, b) = ...`
+    Function(Ident, Vec<Ident>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum StmtKind {
+    Param(Vec<Decl<Expr>>),
+    Const(Vec<Decl<Expr>>),
+    Input(Vec<Decl<Vec<Expr>>>),
+    Target(Vec<Decl<Vec<Expr>>>),
+    /// `assume relu active`
+    Assume(Ident, Ident),
+    /// `show name as "latex"`; the span of the string is kept for errors.
+    Show(Ident, String, Span),
+    /// `style time subscript`
+    Style(Ident, Ident),
+    Equation(Lhs, Expr),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+/// A parsed model file.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct File {
+    pub stmts: Vec<Stmt>,
+}

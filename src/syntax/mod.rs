@@ -1,0 +1,10 @@
+//! Stage 1: text to syntax tree ([`File`]), with byte spans.
+
+pub mod ast;
+pub mod continuation;
+pub mod parser;
+pub mod span;
+
+pub use ast::File;
+pub use parser::{parse, parse_expr, ParseError};
+pub use span::Span;

@@ -1,0 +1,359 @@
+//! Text to [`File`]: the pest grammar `grammar/model.pest`, then a walk over
+//! its pairs that builds the syntax tree.
+
+use super::ast::*;
+use super::continuation::{blank_continuations, BracketError, MAX_NESTING};
+use super::span::Span;
+use crate::number::Q;
+use pest::iterators::Pair;
+use pest::Parser;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "grammar/model.pest"]
+struct ModelParser;
+
+/// At most this many `^` in one chain (`a^b^c…`), which bounds tree depth.
+pub const MAX_POWER_CHAIN: usize = 16;
+
+/// Everything that can go wrong before names are looked at.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
+pub enum ParseError {
+    #[error("syntax error: {message}")]
+    #[diagnostic(code(parse::syntax))]
+    Syntax {
+        message: String,
+        #[label("{label}")]
+        span: Span,
+        label: String,
+        #[help]
+        help: Option<String>,
+    },
+    #[error("brackets nest more than {MAX_NESTING} deep")]
+    #[diagnostic(code(parse::too_deep), help("split the expression into named quantities"))]
+    TooDeep {
+        #[label("this bracket is one level too many")]
+        span: Span,
+    },
+    #[error("this bracket is never closed")]
+    #[diagnostic(code(parse::unclosed), help("close it with the matching `)` or `]`; an expression may continue over several lines inside brackets"))]
+    Unclosed {
+        #[label("opened here")]
+        span: Span,
+    },
+    #[error("a chain of powers may have at most {MAX_POWER_CHAIN} `^`")]
+    #[diagnostic(code(parse::too_deep), help("use brackets or named quantities"))]
+    PowerChain {
+        #[label("this chain")]
+        span: Span,
+    },
+    #[error("`{text}` is not a number I can read")]
+    #[diagnostic(code(parse::number))]
+    Number {
+        text: String,
+        #[label("here")]
+        span: Span,
+    },
+}
+
+/// Parses a whole model file.
+///
+/// ```
+/// let file = chainrule::syntax::parse("param w = 1/2\nh[t] = w*h[t-1]").unwrap();
+/// assert_eq!(file.stmts.len(), 2);
+/// ```
+pub fn parse(src: &str) -> Result<File, ParseError> {
+    let text = blank_continuations(src).map_err(bracket_error)?;
+    let mut pairs = ModelParser::parse(Rule::file, &text).map_err(|e| syntax_error(&text, e))?;
+    let file = pairs.next().expect("the file rule always yields one pair");
+    let mut stmts = Vec::new();
+    for pair in file.into_inner() {
+        if pair.as_rule() == Rule::EOI {
+            continue;
+        }
+        stmts.push(build_stmt(pair)?);
+    }
+    Ok(File { stmts })
+}
+
+/// Parses one expression on its own (used for `--of EXPR`).
+pub fn parse_expr(src: &str) -> Result<Expr, ParseError> {
+    let text = blank_continuations(src).map_err(bracket_error)?;
+    let text = text.replace('\n', " ");
+    let mut pairs = ModelParser::parse(Rule::expr_only, &text).map_err(|e| syntax_error(&text, e))?;
+    let pair = pairs.next().expect("expr_only yields one pair");
+    let inner = pair.into_inner().next().expect("expr_only holds an expr");
+    build_expr(inner)
+}
+
+fn bracket_error(e: BracketError) -> ParseError {
+    match e {
+        BracketError::TooDeep(span) => ParseError::TooDeep { span },
+        BracketError::Unclosed(span) => ParseError::Unclosed { span },
+    }
+}
+
+fn syntax_error(text: &str, e: pest::error::Error<Rule>) -> ParseError {
+    use pest::error::{ErrorVariant, InputLocation};
+    let pos = match e.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    // A caret one character wide, or at the end of the input.
+    let end = text[pos..].chars().next().map_or(pos, |c| pos + c.len_utf8());
+    let found = match text[pos..].chars().next() {
+        None => "the end of the file".to_string(),
+        Some('\n') => "the end of the line".to_string(),
+        Some(c) => format!("`{c}`"),
+    };
+    let expected = match &e.variant {
+        ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
+        ErrorVariant::CustomError { message } => message.clone(),
+    };
+    let help = bracket_help(text, pos);
+    ParseError::Syntax {
+        message: format!("expected {expected}, found {found}"),
+        span: Span::new(pos, end),
+        label: format!("expected {expected}"),
+        help,
+    }
+}
+
+/// Human names for what the grammar wanted, in a fixed order.
+fn describe_expected(rules: &[Rule]) -> String {
+    let mut words: Vec<&str> = Vec::new();
+    for r in rules {
+        let w = match r {
+            Rule::expr | Rule::term | Rule::factor | Rule::power | Rule::number | Rule::name | Rule::call
+            | Rule::indexed | Rule::sum | Rule::paren | Rule::neg => "an expression",
+            Rule::add_op | Rule::mul_op | Rule::pow_op => "an operator",
+            Rule::ident | Rule::lhs | Rule::decl | Rule::seq_decl => "a name",
+            Rule::EOI => "the end of the statement",
+            Rule::string => "a quoted string",
+            Rule::seq_values => "a list `[ ... ]`",
+            Rule::kw_as => "`as`",
+            Rule::fn_params | Rule::lhs_index => "`=`",
+            _ => "a statement",
+        };
+        if !words.contains(&w) {
+            words.push(w);
+        }
+    }
+    match words.len() {
+        0 => "something else".to_string(),
+        1 => words[0].to_string(),
+        _ => {
+            let last = words.pop().unwrap_or_default();
+            format!("{} or {}", words.join(", "), last)
+        }
+    }
+}
+
+/// If the line has unbalanced brackets, say so: the most common slip.
+fn bracket_help(text: &str, pos: usize) -> Option<String> {
+    let line_start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+    let line = &text[line_start..line_end];
+    let opens = line.matches(['(', '[']).count();
+    let closes = line.matches([')', ']']).count();
+    (opens != closes).then(|| format!("this line opens {opens} bracket(s) and closes {closes}"))
+}
+
+fn span_of(pair: &Pair<Rule>) -> Span {
+    pair.as_span().into()
+}
+
+fn ident(pair: Pair<Rule>) -> Ident {
+    Ident { name: pair.as_str().to_string(), span: span_of(&pair) }
+}
+
+fn build_stmt(pair: Pair<Rule>) -> Result<Stmt, ParseError> {
+    let span = span_of(&pair);
+    let rule = pair.as_rule();
+    let mut inner = pair.into_inner();
+    let kind = match rule {
+        Rule::param_decl | Rule::const_decl => {
+            inner.next(); // keyword
+            let mut decls = Vec::new();
+            for d in inner {
+                let mut parts = d.into_inner();
+                let name = ident(parts.next().expect("decl has a name"));
+                let value = parts.next().map(build_expr).transpose()?;
+                decls.push(Decl { name, value });
+            }
+            if rule == Rule::param_decl {
+                StmtKind::Param(decls)
+            } else {
+                StmtKind::Const(decls)
+            }
+        }
+        Rule::input_decl | Rule::target_decl => {
+            inner.next();
+            let mut decls = Vec::new();
+            for d in inner {
+                let mut parts = d.into_inner();
+                let name = ident(parts.next().expect("seq_decl has a name"));
+                let value = match parts.next() {
+                    Some(list) => Some(list.into_inner().map(build_expr).collect::<Result<Vec<_>, _>>()?),
+                    None => None,
+                };
+                decls.push(Decl { name, value });
+            }
+            if rule == Rule::input_decl {
+                StmtKind::Input(decls)
+            } else {
+                StmtKind::Target(decls)
+            }
+        }
+        Rule::assume => {
+            inner.next();
+            let a = ident(inner.next().expect("assume has two words"));
+            let b = ident(inner.next().expect("assume has two words"));
+            StmtKind::Assume(a, b)
+        }
+        Rule::show => {
+            inner.next();
+            let name = ident(inner.next().expect("show has a name"));
+            inner.next(); // `as`
+            let s = inner.next().expect("show has a string");
+            let s_span = span_of(&s);
+            let body = s.into_inner().next().map(|b| b.as_str().to_string()).unwrap_or_default();
+            StmtKind::Show(name, body, s_span)
+        }
+        Rule::style => {
+            inner.next();
+            let a = ident(inner.next().expect("style has two words"));
+            let b = ident(inner.next().expect("style has two words"));
+            StmtKind::Style(a, b)
+        }
+        Rule::equation => {
+            let lhs_pair = inner.next().expect("equation has a left side");
+            let rhs = build_expr(inner.next().expect("equation has a right side"))?;
+            let mut lp = lhs_pair.into_inner();
+            let name = ident(lp.next().expect("lhs has a name"));
+            let lhs = match lp.next() {
+                None => Lhs::Plain(name),
+                Some(p) if p.as_rule() == Rule::lhs_index => {
+                    Lhs::Indexed(name, build_expr(p.into_inner().next().expect("index holds an expr"))?)
+                }
+                Some(p) => Lhs::Function(name, p.into_inner().map(ident).collect()),
+            };
+            StmtKind::Equation(lhs, rhs)
+        }
+        other => unreachable!("grammar produced an unexpected statement {other:?}"),
+    };
+    Ok(Stmt { kind, span })
+}
+
+/// Builds an expression. Recursion here follows bracket nesting only, which
+/// `blank_continuations` bounds by [`MAX_NESTING`].
+fn build_expr(pair: Pair<Rule>) -> Result<Expr, ParseError> {
+    let span = span_of(&pair);
+    match pair.as_rule() {
+        Rule::expr => {
+            let mut inner = pair.into_inner();
+            let first = build_expr(inner.next().expect("expr has a term"))?;
+            let mut rest = Vec::new();
+            while let Some(op) = inner.next() {
+                let op = if op.as_str() == "+" { AddOp::Add } else { AddOp::Sub };
+                rest.push((op, build_expr(inner.next().expect("operator has an operand"))?));
+            }
+            Ok(if rest.is_empty() { first } else { Expr { kind: ExprKind::AddChain(Box::new(first), rest), span } })
+        }
+        Rule::term => {
+            let mut inner = pair.into_inner();
+            let first = build_expr(inner.next().expect("term has a factor"))?;
+            let mut rest = Vec::new();
+            while let Some(op) = inner.next() {
+                let op = if op.as_str() == "*" { MulOp::Mul } else { MulOp::Div };
+                rest.push((op, build_expr(inner.next().expect("operator has an operand"))?));
+            }
+            Ok(if rest.is_empty() { first } else { Expr { kind: ExprKind::MulChain(Box::new(first), rest), span } })
+        }
+        Rule::factor => {
+            let mut negs = 0usize;
+            let mut body = None;
+            for p in pair.into_inner() {
+                if p.as_rule() == Rule::neg {
+                    negs += 1;
+                } else {
+                    body = Some(build_expr(p)?);
+                }
+            }
+            let body = body.expect("factor has a power");
+            Ok(apply_negs(body, negs, span))
+        }
+        Rule::power => {
+            // Operands with their own leading minus signs, folded from the right.
+            let mut operands: Vec<(usize, Expr, Span)> = Vec::new();
+            let mut negs = 0usize;
+            let mut neg_start = None;
+            for p in pair.into_inner() {
+                match p.as_rule() {
+                    Rule::pow_op => {}
+                    Rule::neg => {
+                        negs += 1;
+                        neg_start.get_or_insert(span_of(&p).start);
+                    }
+                    _ => {
+                        let e = build_expr(p)?;
+                        let s = Span::new(neg_start.take().unwrap_or(e.span.start), e.span.end);
+                        operands.push((negs, e, s));
+                        negs = 0;
+                    }
+                }
+            }
+            if operands.len() > MAX_POWER_CHAIN + 1 {
+                return Err(ParseError::PowerChain { span });
+            }
+            let (n, e, s) = operands.pop().expect("power has an operand");
+            let mut acc = apply_negs(e, n, s);
+            while let Some((n, e, s)) = operands.pop() {
+                let base = apply_negs(e, n, s);
+                let sp = base.span.to(acc.span);
+                acc = Expr { kind: ExprKind::Pow(Box::new(base), Box::new(acc)), span: sp };
+            }
+            Ok(acc)
+        }
+        Rule::paren => {
+            let inner = build_expr(pair.into_inner().next().expect("paren holds an expr"))?;
+            Ok(Expr { kind: inner.kind, span })
+        }
+        Rule::number => {
+            let text = pair.as_str();
+            let q: Q = text.parse().map_err(|_| ParseError::Number { text: text.to_string(), span })?;
+            Ok(Expr { kind: ExprKind::Num(q), span })
+        }
+        Rule::name => Ok(Expr { kind: ExprKind::Name(ident(pair.into_inner().next().expect("name"))), span }),
+        Rule::indexed => {
+            let mut inner = pair.into_inner();
+            let name = ident(inner.next().expect("indexed has a name"));
+            let idx = build_expr(inner.next().expect("indexed has an index"))?;
+            Ok(Expr { kind: ExprKind::Index(name, Box::new(idx)), span })
+        }
+        Rule::call => {
+            let mut inner = pair.into_inner();
+            let name = ident(inner.next().expect("call has a name"));
+            let args = inner.map(build_expr).collect::<Result<Vec<_>, _>>()?;
+            Ok(Expr { kind: ExprKind::Call(name, args), span })
+        }
+        Rule::sum => {
+            let mut inner = pair.into_inner();
+            inner.next(); // keyword
+            let var = ident(inner.next().expect("sum has a variable"));
+            let lo = build_expr(inner.next().expect("sum has a lower bound"))?;
+            let hi = build_expr(inner.next().expect("sum has an upper bound"))?;
+            let body = build_expr(inner.next().expect("sum has a body"))?;
+            Ok(Expr { kind: ExprKind::Sum { var, lo: Box::new(lo), hi: Box::new(hi), body: Box::new(body) }, span })
+        }
+        other => unreachable!("grammar produced an unexpected expression {other:?}"),
+    }
+}
+
+/// `--x` is `x`: pairs of signs cancel, so a run of signs never deepens the tree.
+fn apply_negs(e: Expr, negs: usize, span: Span) -> Expr {
+    if negs % 2 == 0 {
+        e
+    } else {
+        Expr { kind: ExprKind::Neg(Box::new(e)), span }
+    }
+}
