@@ -27,9 +27,15 @@ pub fn render(err: &dyn Diagnostic, sources: &Sources, theme: GraphicalTheme) ->
         (true, Some(q)) => ("--of", q, QUERY_BASE),
         _ => (sources.file_name, sources.model, 0),
     };
-    let located = Located { inner: err, shift, source: NamedSource::new(name, text.to_string()) };
+    let located = Located {
+        inner: err,
+        shift,
+        source: NamedSource::new(name, text.to_string()),
+    };
     let mut out = String::new();
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100).with_links(false);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(160)
+        .with_links(false);
     if handler.render_report(&mut out, &located).is_err() {
         out = format!("error: {err}\n");
     }

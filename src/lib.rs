@@ -8,13 +8,13 @@
 //! enclosures) → [`render`] (values and expressions → text, LaTeX, JSON).
 //! The library does no I/O; `src/main.rs` is the command-line shell.
 
+pub mod error;
+pub mod eval;
 pub mod graph;
 pub mod model;
 pub mod number;
-pub mod syntax;
-pub mod error;
-pub mod eval;
 pub mod query;
+pub mod syntax;
 
 pub use error::Error;
 pub mod diagnostics;

@@ -26,7 +26,9 @@ enum Command {
     /// Rational values print exactly (33/20) and as decimals; values that go
     /// through exp, ln, sigmoid, tanh or sqrt are certified enclosures and
     /// print with as many digits as are certain.
-    #[command(after_help = "Examples:\n  chainrule eval examples/elman.chain\n  chainrule eval examples/elman.chain --of 'L(y[2])' --format json\n  chainrule eval examples/alternating.chain --of 'h[4]' --random 7")]
+    #[command(
+        after_help = "Examples:\n  chainrule eval examples/elman.chain\n  chainrule eval examples/elman.chain --of 'L(y[2])' --format json\n  chainrule eval examples/alternating.chain --of 'h[4]' --random 7"
+    )]
     Eval(EvalArgs),
 }
 
@@ -81,7 +83,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // A large stack is a second line of defence only: every pass over the
     // graph is a loop, and parsing bounds nesting.
-    let worker = std::thread::Builder::new().stack_size(256 << 20).spawn(move || run(cli));
+    let worker = std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(move || run(cli));
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => code,
         _ => {
@@ -106,13 +110,20 @@ fn read_model(path: &str) -> Result<String, Failure> {
     };
     res.map_err(|e| Failure(format!("cannot read `{path}`: {e}")))?;
     if buf.len() as u64 > MAX_MODEL_BYTES {
-        return Err(Failure(format!("`{path}` is larger than {} MiB", MAX_MODEL_BYTES >> 20)));
+        return Err(Failure(format!(
+            "`{path}` is larger than {} MiB",
+            MAX_MODEL_BYTES >> 20
+        )));
     }
     Ok(buf)
 }
 
 fn settings(common: &Common) -> Result<Vec<Setting>, chainrule::Error> {
-    common.set.iter().map(|s| s.parse::<Setting>().map_err(chainrule::Error::from)).collect()
+    common
+        .set
+        .iter()
+        .map(|s| s.parse::<Setting>().map_err(chainrule::Error::from))
+        .collect()
 }
 
 fn report_error(err: &chainrule::Error, file_name: &str, model: &str, query: Option<&str>) -> ExitCode {
@@ -122,7 +133,18 @@ fn report_error(err: &chainrule::Error, file_name: &str, model: &str, query: Opt
     } else {
         miette::GraphicalTheme::unicode_nocolor()
     };
-    eprint!("{}", render(err, &Sources { file_name, model, query }, theme));
+    eprint!(
+        "{}",
+        render(
+            err,
+            &Sources {
+                file_name,
+                model,
+                query
+            },
+            theme
+        )
+    );
     ExitCode::from(2)
 }
 
@@ -138,7 +160,12 @@ fn run_eval(args: EvalArgs) -> ExitCode {
     let query = args.of.as_deref();
     let result = settings(&args.common).and_then(|settings| {
         let model = load(&src, &settings)?;
-        let req = EvalRequest { of: args.of.clone(), steps: args.common.steps, digits: args.digits, random: args.random };
+        let req = EvalRequest {
+            of: args.of.clone(),
+            steps: args.common.steps,
+            digits: args.digits,
+            random: args.random,
+        };
         let report = eval_model(&model, &req)?;
         Ok(match args.format {
             EvalFormat::Text => table::text(&report),
@@ -162,7 +189,10 @@ fn emit(text: &str, output: Option<&Path>) -> ExitCode {
         let _ = stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush());
         return ExitCode::SUCCESS;
     };
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let written = tempfile::NamedTempFile::new_in(dir).and_then(|mut tmp| {
         tmp.write_all(text.as_bytes())?;
         tmp.as_file().sync_all()?;

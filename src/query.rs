@@ -34,7 +34,17 @@ fn shift_parse_error(e: crate::syntax::ParseError) -> crate::syntax::ParseError 
     use crate::syntax::ParseError as P;
     let mv = |s: Span| Span::new(s.start + QUERY_BASE, s.end + QUERY_BASE);
     match e {
-        P::Syntax { message, span, label, help } => P::Syntax { message, span: mv(span), label, help },
+        P::Syntax {
+            message,
+            span,
+            label,
+            help,
+        } => P::Syntax {
+            message,
+            span: mv(span),
+            label,
+            help,
+        },
         P::TooDeep { span } => P::TooDeep { span: mv(span) },
         P::Unclosed { span } => P::Unclosed { span: mv(span) },
         P::PowerChain { span } => P::PowerChain { span: mv(span) },
@@ -104,12 +114,20 @@ pub struct Row {
     pub value: Value,
 }
 
+/// The seeded random values that filled leaves without values.
+#[derive(Clone, Debug)]
+pub struct RandomFill {
+    pub seed: u64,
+    /// Each leaf, its plain label, and the value used.
+    pub values: Vec<(Sym, String, Q)>,
+}
+
 /// Everything `eval` prints.
 #[derive(Clone, Debug)]
 pub struct EvalReport {
     pub rows: Vec<Row>,
     /// The seed and the random values used, if `--random` was given.
-    pub random: Option<(u64, Vec<(Sym, String, Q)>)>,
+    pub random: Option<RandomFill>,
     pub digits: u32,
 }
 
@@ -135,7 +153,10 @@ pub fn eval_model(model: &Model, req: &EvalRequest) -> Result<EvalReport, Error>
             roots.push((None, text.clone(), id));
         }
         None => {
-            let quantities: Vec<_> = model.ids().filter(|&id| matches!(model.symbol(id).kind, SymKind::Quantity { .. })).collect();
+            let quantities: Vec<_> = model
+                .ids()
+                .filter(|&id| matches!(model.symbol(id).kind, SymKind::Quantity { .. }))
+                .collect();
             for &id in &quantities {
                 un.element(Key::Quantity(id), model.symbol(id).span)?;
             }
@@ -153,7 +174,11 @@ pub fn eval_model(model: &Model, req: &EvalRequest) -> Result<EvalReport, Error>
             }
             let mut named: Vec<(Sym, NodeId)> = un.named().iter().map(|(k, &id)| (k.sym(), id)).collect();
             named.sort();
-            roots.extend(named.into_iter().map(|(sym, id)| (Some(sym), plain_label(model, sym), id)));
+            roots.extend(
+                named
+                    .into_iter()
+                    .map(|(sym, id)| (Some(sym), plain_label(model, sym), id)),
+            );
         }
     }
     let graph = un.graph();
@@ -166,10 +191,18 @@ pub fn eval_model(model: &Model, req: &EvalRequest) -> Result<EvalReport, Error>
             for (sym, q) in &vals {
                 bindings.set(*sym, q.clone());
             }
-            Some((seed, vals.into_iter().map(|(s, q)| (s, plain_label(model, s), q)).collect()))
+            Some(RandomFill {
+                seed,
+                values: vals.into_iter().map(|(s, q)| (s, plain_label(model, s), q)).collect(),
+            })
         }
         None if !free.is_empty() => {
-            return Err(EvalError::MissingValues { leaves: free.iter().map(|&s| plain_label(model, s)).collect() }.into())
+            let leaves = free.iter().map(|&s| plain_label(model, s)).collect();
+            return Err(EvalError::MissingValues {
+                leaves,
+                span: Some(model.symbol(free[0].id).span),
+            }
+            .into());
         }
         None => None,
     };
@@ -190,8 +223,17 @@ pub fn eval_model(model: &Model, req: &EvalRequest) -> Result<EvalReport, Error>
                 Some(s) => ts.symbol(s),
                 None => latex_symbol_or_expr(graph, id, &ts),
             };
-            Row { sym, label, latex, value }
+            Row {
+                sym,
+                label,
+                latex,
+                value,
+            }
         })
         .collect();
-    Ok(EvalReport { rows, random, digits: req.digits })
+    Ok(EvalReport {
+        rows,
+        random,
+        digits: req.digits,
+    })
 }

@@ -31,7 +31,12 @@ fn eval_prints_the_elman_table() {
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     // EXPECTED.md: h[1] = 33/20, h[2] = 223/60, h[3] = 177/20.
-    for row in ["h[1]      33/20", "h[2]      223/60", "h[3]      177/20", "h[0]      1/5"] {
+    for row in [
+        "h[1]      33/20",
+        "h[2]      223/60",
+        "h[3]      177/20",
+        "h[0]      1/5",
+    ] {
         assert!(out.contains(row), "missing `{row}` in\n{out}");
     }
     assert!(out.contains("y[2]"), "{out}");
@@ -50,11 +55,19 @@ fn json_has_the_contract_fields() {
     assert!(y2["exact"].is_null());
     for r in values {
         let s = r["value"].as_str().expect("value is a string");
-        let sig = s.trim_start_matches('-').trim_start_matches(['0', '.']).chars().filter(char::is_ascii_digit).count();
+        let sig = s
+            .trim_start_matches('-')
+            .trim_start_matches(['0', '.'])
+            .chars()
+            .filter(char::is_ascii_digit)
+            .count();
         assert!(sig >= 30, "{} has {sig} significant digits: {s}", r["name"]);
     }
     // EXPECTED.md: y[2] = 0.99378774689153728960121369914890529
-    assert!(y2["value"].as_str().unwrap().starts_with("0.993787746891537289601213699148905"));
+    assert!(y2["value"]
+        .as_str()
+        .unwrap()
+        .starts_with("0.993787746891537289601213699148905"));
 }
 
 #[test]
@@ -106,7 +119,14 @@ fn missing_values_name_the_leaves() {
 
 #[test]
 fn output_is_byte_identical_across_runs() {
-    for f in ["elman", "lstm", "tanh_bptt", "bidirectional", "deep_residual", "gated_memory"] {
+    for f in [
+        "elman",
+        "lstm",
+        "tanh_bptt",
+        "bidirectional",
+        "deep_residual",
+        "gated_memory",
+    ] {
         let path = format!("examples/{f}.chain");
         let a = chainrule(&["eval", &path, "--format", "json"]);
         let b = chainrule(&["eval", &path, "--format", "json"]);
@@ -124,7 +144,10 @@ fn every_format_runs() {
     }
     let o = chainrule(&["eval", "examples/tanh_bptt.chain", "--format", "latex"]);
     let out = stdout(&o);
-    assert!(out.starts_with("\\begin{align*}") && out.contains("\\hat{y}^{(1)}"), "{out}");
+    assert!(
+        out.starts_with("\\begin{align*}") && out.contains("\\hat{y}^{(1)}"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -136,7 +159,12 @@ fn reads_standard_input() {
         .spawn()
         .expect("spawn");
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(b"param a = 3/4, b = 2\n").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"param a = 3/4, b = 2\n")
+        .unwrap();
     let o = child.wait_with_output().unwrap();
     assert!(String::from_utf8_lossy(&o.stdout).contains("3/2"));
 }
@@ -163,7 +191,11 @@ fn output_file_is_complete_or_untouched() {
     assert!(o.status.success());
     let plain = chainrule(&["eval", "examples/elman.chain", "--format", "json"]);
     assert_eq!(std::fs::read(&target).unwrap(), plain.stdout);
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left behind");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left behind"
+    );
 }
 
 #[test]

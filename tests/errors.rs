@@ -9,15 +9,31 @@ use chainrule::query::{eval_model, load, EvalRequest};
 /// `chainrule eval FILE` does, rendered without colour.
 fn first_error(path: &std::path::Path) -> String {
     let src = std::fs::read_to_string(path).expect("readable example");
-    let name = format!("examples/errors/{}", path.strip_prefix(errors_dir()).expect("under errors").display());
+    let name = format!(
+        "examples/errors/{}",
+        path.strip_prefix(errors_dir()).expect("under errors").display()
+    );
     let err = match load(&src, &[]) {
         Err(e) => e,
-        Ok(model) => match eval_model(&model, &EvalRequest { digits: 40, ..Default::default() }) {
+        Ok(model) => match eval_model(
+            &model,
+            &EvalRequest {
+                digits: 40,
+                ..Default::default()
+            },
+        ) {
             Err(e) => e,
             Ok(_) => panic!("{name} should fail, but evaluated"),
         },
     };
-    render_plain(&err, &Sources { file_name: &name, model: &src, query: None })
+    render_plain(
+        &err,
+        &Sources {
+            file_name: &name,
+            model: &src,
+            query: None,
+        },
+    )
 }
 
 fn errors_dir() -> std::path::PathBuf {

@@ -74,9 +74,7 @@ impl Fixture {
                 let k = number(k).and_then(|q| q.to_i64()).expect("an integer step");
                 return self.leaf(&id.name, Some(k));
             }
-            ExprKind::Call(f, args) => {
-                Node::Call(Builtin::from_name(&f.name).unwrap(), self.lower(&args[0]))
-            }
+            ExprKind::Call(f, args) => Node::Call(Builtin::from_name(&f.name).unwrap(), self.lower(&args[0])),
             ExprKind::Pow(b, x) => Node::Pow(self.lower(b), self.lower(x)),
             ExprKind::AddChain(first, rest) => {
                 let first = self.lower(first);

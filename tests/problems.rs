@@ -16,7 +16,11 @@ fn elman_hidden_values_are_exact() {
 
 #[test]
 fn elman_output() {
-    assert_agrees(&eval_of("elman.chain", "y[2]"), "0.99378774689153728960121369914890529", 30);
+    assert_agrees(
+        &eval_of("elman.chain", "y[2]"),
+        "0.99378774689153728960121369914890529",
+        30,
+    );
 }
 
 #[test]
@@ -35,7 +39,11 @@ fn gated_memory_table() {
         assert_agrees(&eval_of("gated_memory.chain", &format!("h[{t}]")), h, 6);
         assert_agrees(&eval_of("gated_memory.chain", &format!("y[{t}]")), y, 6);
     }
-    assert_agrees(&eval_of("gated_memory.chain", "y[7]"), "0.0067543614087456887124108954199577", 30);
+    assert_agrees(
+        &eval_of("gated_memory.chain", "y[7]"),
+        "0.0067543614087456887124108954199577",
+        30,
+    );
 }
 
 #[test]
@@ -45,15 +53,27 @@ fn lstm_loss() {
 
 #[test]
 fn tanh_bptt_loss() {
-    assert_agrees(&eval_of("tanh_bptt.chain", "J"), "5.3984614389293106290434615479656", 30);
+    assert_agrees(
+        &eval_of("tanh_bptt.chain", "J"),
+        "5.3984614389293106290434615479656",
+        30,
+    );
 }
 
 #[test]
 fn bidirectional_loss() {
-    assert_agrees(&eval_of("bidirectional.chain", "L"), "0.37256346901529388199508762005065", 30);
+    assert_agrees(
+        &eval_of("bidirectional.chain", "L"),
+        "0.37256346901529388199508762005065",
+        30,
+    );
 }
 
 #[test]
 fn deep_residual_loss() {
-    assert_agrees(&eval_of("deep_residual.chain", "L"), "0.000085645185496934164192466254761349", 30);
+    assert_agrees(
+        &eval_of("deep_residual.chain", "L"),
+        "0.000085645185496934164192466254761349",
+        30,
+    );
 }

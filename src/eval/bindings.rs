@@ -27,7 +27,13 @@ impl Bindings {
                 }
                 SymKind::Input { values: Some(vs) } | SymKind::Target { values: Some(vs) } => {
                     for (k, v) in vs.iter().enumerate() {
-                        values.insert(Sym { id, step: Some(k as i64 + 1) }, v.clone());
+                        values.insert(
+                            Sym {
+                                id,
+                                step: Some(k as i64 + 1),
+                            },
+                            v.clone(),
+                        );
                     }
                 }
                 _ => {}

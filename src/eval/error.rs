@@ -21,11 +21,19 @@ pub enum EvalError {
         code(eval::missing_values),
         help("give values in the model or with --set NAME=VALUE, or fill them with seeded random rationals: --random SEED")
     )]
-    MissingValues { leaves: Vec<String> },
+    MissingValues {
+        leaves: Vec<String>,
+        /// Where the first of them is declared.
+        #[label("declared here without a value")]
+        span: Option<Span>,
+    },
     #[error("could not certify {quantity} to {digits} digits even at {bits} bits of precision")]
     #[diagnostic(code(eval::precision), help("ask for fewer digits with --digits N"))]
     Precision { quantity: String, digits: u32, bits: u32 },
     #[error("nothing to evaluate: this model has no plain quantity and no input data to set a horizon")]
-    #[diagnostic(code(eval::nothing), help("name what you want with --of EXPR, or give a horizon with --steps N"))]
+    #[diagnostic(
+        code(eval::nothing),
+        help("name what you want with --of EXPR, or give a horizon with --steps N")
+    )]
     NothingToEvaluate,
 }

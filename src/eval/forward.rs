@@ -41,14 +41,22 @@ enum Failure {
 /// Every leaf reachable from `roots` must have a binding (see
 /// [`super::bindings::free_leaves`]). A domain error names the node where it
 /// happened; the caller maps it to the named quantity that owns it.
-pub fn evaluate(graph: &Graph, roots: &[NodeId], bindings: &Bindings, opts: EvalOptions) -> Result<Vec<Value>, Unevaluable> {
+pub fn evaluate(
+    graph: &Graph,
+    roots: &[NodeId],
+    bindings: &Bindings,
+    opts: EvalOptions,
+) -> Result<Vec<Value>, Unevaluable> {
     let needed = graph.reachable(roots);
     let tolerance = Q::one() / Q::int(10).pow(i64::from(opts.digits)).unwrap_or_else(Q::one);
     let mut bits = (f64::from(opts.digits) * std::f64::consts::LOG2_10).ceil() as u32 + 32;
     loop {
         match pass(graph, &needed, bindings, Prec(bits)) {
             Ok(values) => {
-                let out: Vec<Value> = roots.iter().map(|r| values[r.index()].clone().expect("roots are needed")).collect();
+                let out: Vec<Value> = roots
+                    .iter()
+                    .map(|r| values[r.index()].clone().expect("roots are needed"))
+                    .collect();
                 if out.iter().all(|v| certified(v, &tolerance)) {
                     return Ok(out);
                 }
@@ -57,7 +65,9 @@ pub fn evaluate(graph: &Graph, roots: &[NodeId], bindings: &Bindings, opts: Eval
             Err(Failure::Undecided) => {}
         }
         if bits >= MAX_PREC_BITS {
-            return Err(Unevaluable::Precision { node: roots.first().copied().unwrap_or(NodeId(0)) });
+            return Err(Unevaluable::Precision {
+                node: roots.first().copied().unwrap_or(NodeId(0)),
+            });
         }
         bits = bits.saturating_mul(2).min(MAX_PREC_BITS);
     }
@@ -82,8 +92,17 @@ impl Unevaluable {
     /// The error to report, once the caller knows which quantity owns the node.
     pub fn into_error(self, quantity: String, span: Option<crate::syntax::Span>, digits: u32) -> EvalError {
         match self {
-            Unevaluable::Precision { .. } => EvalError::Precision { quantity, digits, bits: MAX_PREC_BITS },
-            Unevaluable::Domain { what, .. } => EvalError::Domain { what, quantity, span, help: None },
+            Unevaluable::Precision { .. } => EvalError::Precision {
+                quantity,
+                digits,
+                bits: MAX_PREC_BITS,
+            },
+            Unevaluable::Domain { what, .. } => EvalError::Domain {
+                what,
+                quantity,
+                span,
+                help: None,
+            },
         }
     }
 }
@@ -109,9 +128,11 @@ fn pass(graph: &Graph, needed: &[bool], b: &Bindings, prec: Prec) -> Result<Vec<
         let get = |c: NodeId| vals[c.index()].as_ref().expect("children come first");
         let v = match node {
             Node::Lit(q) => Value::Exact(q.clone()),
-            Node::Leaf(sym) => {
-                Value::Exact(b.get(sym).cloned().ok_or_else(|| Failure::Domain(id, "a leaf without a value".into()))?)
-            }
+            Node::Leaf(sym) => Value::Exact(
+                b.get(sym)
+                    .cloned()
+                    .ok_or_else(|| Failure::Domain(id, "a leaf without a value".into()))?,
+            ),
             Node::Named(_, d) => get(*d).clone(),
             Node::Neg(a) => match get(*a) {
                 Value::Exact(q) => Value::Exact(-q),
@@ -123,7 +144,11 @@ fn pass(graph: &Graph, needed: &[bool], b: &Bindings, prec: Prec) -> Result<Vec<
             Node::Div(a, c) => match (get(*a), get(*c)) {
                 (_, Value::Exact(y)) if y.is_zero() => return Err(Failure::Domain(id, "division by zero".into())),
                 (Value::Exact(x), Value::Exact(y)) => Value::Exact(x / y),
-                (x, y) => Value::Approx(x.interval().div(&y.interval(), prec).map_err(|e| fail(e, id, "division by zero"))?),
+                (x, y) => Value::Approx(
+                    x.interval()
+                        .div(&y.interval(), prec)
+                        .map_err(|e| fail(e, id, "division by zero"))?,
+                ),
             },
             Node::Pow(a, c) => power(get(*a), get(*c), prec).map_err(|e| fail(e, id, "a power outside its domain"))?,
             Node::Call(f, a) => call(*f, get(*a), prec).map_err(|e| fail(e, id, domain_phrase(*f, get(*a))))?,
@@ -153,7 +178,12 @@ fn domain_phrase(f: Builtin, arg: &Value) -> String {
     }
 }
 
-fn arith(a: &Value, b: &Value, exact: impl Fn(&Q, &Q) -> Q, approx: impl Fn(&Interval, &Interval) -> Interval) -> Value {
+fn arith(
+    a: &Value,
+    b: &Value,
+    exact: impl Fn(&Q, &Q) -> Q,
+    approx: impl Fn(&Interval, &Interval) -> Interval,
+) -> Value {
     match (a, b) {
         (Value::Exact(x), Value::Exact(y)) => Value::Exact(exact(x, y)),
         _ => Value::Approx(approx(&a.interval(), &b.interval())),

@@ -13,7 +13,9 @@ pub fn owner(graph: &Graph, node: NodeId) -> Option<Sym> {
     contains[node.index()] = true;
     for i in node.index() + 1..graph.len() {
         let n = graph.node(NodeId(i as u32));
-        let hit = n.children().any(|c| contains[c.index()] && (c == node || !matches!(graph.node(c), Node::Named(..))));
+        let hit = n
+            .children()
+            .any(|c| contains[c.index()] && (c == node || !matches!(graph.node(c), Node::Named(..))));
         if hit {
             if let Node::Named(sym, _) = n {
                 return Some(*sym);

@@ -5,7 +5,10 @@ use crate::syntax::Span;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
 pub enum UnrollError {
     #[error("circular definition: {chain}")]
-    #[diagnostic(code(unroll::cycle), help("a quantity cannot depend on itself; check the step offsets"))]
+    #[diagnostic(
+        code(unroll::cycle),
+        help("a quantity cannot depend on itself; check the step offsets")
+    )]
     Cycle {
         chain: String,
         #[label("this refers back to `{name}`")]
@@ -33,7 +36,10 @@ pub enum UnrollError {
         span: Span,
     },
     #[error("the constant `{name}` has no value")]
-    #[diagnostic(code(unroll::const_value), help("give it one with --set {name}=N, or a horizon with --steps N"))]
+    #[diagnostic(
+        code(unroll::const_value),
+        help("give it one with --set {name}=N, or a horizon with --steps N")
+    )]
     ConstWithoutValue {
         name: String,
         #[label("needed here")]

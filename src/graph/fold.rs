@@ -75,7 +75,9 @@ fn fold_call(f: Builtin, x: &Q) -> Option<Q> {
         Builtin::Sqrt if !x.is_negative() => {
             let (n, d) = (x.numer(), x.denom());
             let (rn, rd) = (n.sqrt(), d.sqrt());
-            (&rn * &rn == *n && &rd * &rd == *d).then(|| Q::from_bigints(rn, rd)).flatten()
+            (&rn * &rn == *n && &rd * &rd == *d)
+                .then(|| Q::from_bigints(rn, rd))
+                .flatten()
         }
         _ => None,
     }
@@ -88,7 +90,11 @@ mod tests {
     use crate::model::SymId;
 
     fn leaf(g: &mut Graph, i: u32) -> NodeId {
-        g.add(Node::Leaf(Sym { id: SymId(i), step: None })).unwrap()
+        g.add(Node::Leaf(Sym {
+            id: SymId(i),
+            step: None,
+        }))
+        .unwrap()
     }
 
     fn lit(g: &mut Graph, n: i64, d: i64) -> NodeId {

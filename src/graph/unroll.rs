@@ -137,7 +137,12 @@ impl<'m> Unroller<'m> {
 
     /// The node of an expression in the global scope (a `--of` query).
     pub fn expr(&mut self, e: &RExpr) -> Result<NodeId, UnrollError> {
-        let mut env = Env { step: None, args: Vec::new(), sums: vec![0; self.model.sum_slots], depth: 0 };
+        let mut env = Env {
+            step: None,
+            args: Vec::new(),
+            sums: vec![0; self.model.sum_slots],
+            depth: 0,
+        };
         let missing = self.scan_expr(e, &mut env)?;
         self.demand(missing)?;
         self.lower(e, &mut env)
@@ -155,7 +160,9 @@ impl<'m> Unroller<'m> {
         if self.scan.is_some() {
             return Ok(SCAN_DUMMY);
         }
-        self.graph.add(node).map_err(|TooLarge| UnrollError::TooLarge { limit: DEFAULT_NODE_LIMIT })
+        self.graph.add(node).map_err(|TooLarge| UnrollError::TooLarge {
+            limit: DEFAULT_NODE_LIMIT,
+        })
     }
 
     /// The equation that defines `key`, and the step it is taken at; `None`
@@ -207,7 +214,11 @@ impl<'m> Unroller<'m> {
         let check_horizon = self.opts.horizon.is_none();
 
         for (key, span) in roots.into_iter().rev() {
-            stack.push(Frame { key, span, entered: false });
+            stack.push(Frame {
+                key,
+                span,
+                entered: false,
+            });
         }
         while let Some(top) = stack.last_mut() {
             let key = top.key;
@@ -220,7 +231,12 @@ impl<'m> Unroller<'m> {
                 self.built.insert(key, id);
                 continue;
             };
-            let mut env = Env { step, args: Vec::new(), sums: vec![0; self.model.sum_slots], depth: 0 };
+            let mut env = Env {
+                step,
+                args: Vec::new(),
+                sums: vec![0; self.model.sum_slots],
+                depth: 0,
+            };
             if !top.entered {
                 if let Key::Elem(id, k) = key {
                     let beyond = above.get(&id).and_then(|v| v.last()).is_some_and(|&(_, m)| m < k);
@@ -244,12 +260,23 @@ impl<'m> Unroller<'m> {
                     }
                     if entered.contains(&dep) {
                         let from = stack.iter().position(|f| f.key == dep && f.entered).unwrap_or(0);
-                        let mut chain: Vec<String> =
-                            stack[from..].iter().filter(|f| f.entered).map(|f| self.label(f.key)).collect();
+                        let mut chain: Vec<String> = stack[from..]
+                            .iter()
+                            .filter(|f| f.entered)
+                            .map(|f| self.label(f.key))
+                            .collect();
                         chain.push(self.label(dep));
-                        return Err(UnrollError::Cycle { chain: chain.join(" → "), span, name: self.label(dep) });
+                        return Err(UnrollError::Cycle {
+                            chain: chain.join(" → "),
+                            span,
+                            name: self.label(dep),
+                        });
                     }
-                    stack.push(Frame { key: dep, span, entered: false });
+                    stack.push(Frame {
+                        key: dep,
+                        span,
+                        entered: false,
+                    });
                     pushed = true;
                 }
                 if pushed {
@@ -346,7 +373,10 @@ impl<'m> Unroller<'m> {
             }
             RKind::Apply(f, args) => {
                 if env.depth >= MAX_INLINE_DEPTH {
-                    return Err(UnrollError::InlineTooDeep { limit: MAX_INLINE_DEPTH, span: e.span });
+                    return Err(UnrollError::InlineTooDeep {
+                        limit: MAX_INLINE_DEPTH,
+                        span: e.span,
+                    });
                 }
                 let mut ids = Vec::with_capacity(args.len());
                 for a in args {
@@ -355,7 +385,12 @@ impl<'m> Unroller<'m> {
                 let SymKind::Function { body, .. } = &self.model.symbol(*f).kind else {
                     unreachable!("resolution only makes Apply of functions")
                 };
-                let mut inner = Env { step: None, args: ids, sums: vec![0; self.model.sum_slots], depth: env.depth + 1 };
+                let mut inner = Env {
+                    step: None,
+                    args: ids,
+                    sums: vec![0; self.model.sum_slots],
+                    depth: env.depth + 1,
+                };
                 self.lower(body, &mut inner)
             }
             RKind::Neg(a) => {
@@ -418,19 +453,30 @@ impl<'m> Unroller<'m> {
                 .opts
                 .horizon
                 .map(Q::int)
-                .ok_or_else(|| UnrollError::ConstWithoutValue { name: self.model.symbol(id).name.clone(), span }),
+                .ok_or_else(|| UnrollError::ConstWithoutValue {
+                    name: self.model.symbol(id).name.clone(),
+                    span,
+                }),
         }
     }
 
     fn not_integer(&self, span: Span, why: &str) -> UnrollError {
-        UnrollError::NotInteger { what: "a step".into(), why: why.into(), span }
+        UnrollError::NotInteger {
+            what: "a step".into(),
+            why: why.into(),
+            span,
+        }
     }
 
     /// Evaluates an index or a bound: integer arithmetic on literals,
     /// consts, the step and sum variables.
     fn integer(&self, e: &RExpr, env: &Env, what: &str) -> Result<i64, UnrollError> {
         let q = self.integer_q(e, env).map_err(|err| match err {
-            IntError::Why(why) => UnrollError::NotInteger { what: what.to_string(), why, span: e.span },
+            IntError::Why(why) => UnrollError::NotInteger {
+                what: what.to_string(),
+                why,
+                span: e.span,
+            },
             IntError::Unroll(u) => u,
         })?;
         q.to_i64().ok_or_else(|| UnrollError::NotInteger {
@@ -448,7 +494,12 @@ impl<'m> Unroller<'m> {
             RKind::SumVar(slot) => Q::int(env.sums[*slot]),
             RKind::Sym(id) => match &self.model.symbol(*id).kind {
                 SymKind::Const { .. } => self.const_value(*id, e.span).map_err(IntError::Unroll)?,
-                _ => return Err(IntError::Why(format!("`{}` is not a constant", self.model.symbol(*id).name))),
+                _ => {
+                    return Err(IntError::Why(format!(
+                        "`{}` is not a constant",
+                        self.model.symbol(*id).name
+                    )))
+                }
             },
             RKind::Neg(a) => -sub(a)?,
             RKind::AddChain(first, rest) => {
@@ -474,7 +525,10 @@ impl<'m> Unroller<'m> {
                 acc
             }
             RKind::Pow(a, b) => {
-                let n = sub(b)?.to_i64().filter(|n| (0..=64).contains(n)).ok_or_else(|| why("its exponent is not a small whole number"))?;
+                let n = sub(b)?
+                    .to_i64()
+                    .filter(|n| (0..=64).contains(n))
+                    .ok_or_else(|| why("its exponent is not a small whole number"))?;
                 sub(a)?.pow(n).ok_or_else(|| why("it overflows"))?
             }
             _ => return Err(why("it depends on values, not only on steps and constants")),

@@ -22,13 +22,18 @@ fn edges(model: &Model) -> Vec<Vec<(SymId, Span)>> {
         let mut stack = vec![root];
         while let Some(e) = stack.pop() {
             match &e.kind {
-                RKind::Sym(id) if matches!(model.symbol(*id).kind, SymKind::Quantity { .. }) => out[i].push((*id, e.span)),
+                RKind::Sym(id) if matches!(model.symbol(*id).kind, SymKind::Quantity { .. }) => {
+                    out[i].push((*id, e.span))
+                }
                 RKind::Apply(id, args) => {
                     out[i].push((*id, e.span));
                     stack.extend(args);
                 }
                 RKind::Elem(id, idx) => {
-                    if is_general && step_offset(idx) == Some(0) && matches!(model.symbol(*id).kind, SymKind::Sequence(_)) {
+                    if is_general
+                        && step_offset(idx) == Some(0)
+                        && matches!(model.symbol(*id).kind, SymKind::Sequence(_))
+                    {
                         out[i].push((*id, e.span));
                     }
                     stack.push(idx);

@@ -34,7 +34,8 @@ struct Resolver {
     model: Model,
     consts: HashMap<String, Q>,
     /// Equations waiting for their right sides to be resolved, in file order.
-    pending: Vec<(SymId, PendingDef)>,
+    /// Each with the span of its left side, for "first defined here".
+    pending: Vec<(SymId, PendingDef, Span)>,
 }
 
 enum PendingDef {
@@ -61,7 +62,12 @@ impl Resolver {
             });
         }
         let id = SymId(self.model.symbols.len() as u32);
-        self.model.symbols.push(Symbol { name: name.to_string(), span, kind, show: None });
+        self.model.symbols.push(Symbol {
+            name: name.to_string(),
+            span,
+            kind,
+            show: None,
+        });
         self.model.by_name.insert(name.to_string(), id);
         Ok(id)
     }
@@ -103,7 +109,11 @@ impl Resolver {
                             .as_ref()
                             .map(|list| list.iter().map(|e| constant_value(e, &self.consts)).collect())
                             .transpose()?;
-                        let kind = if is_input { SymKind::Input { values } } else { SymKind::Target { values } };
+                        let kind = if is_input {
+                            SymKind::Input { values }
+                        } else {
+                            SymKind::Target { values }
+                        };
                         self.add_symbol(&name.name, name.span, kind)?;
                     }
                 }
@@ -149,40 +159,58 @@ impl Resolver {
         match lhs {
             Lhs::Plain(name) => {
                 let id = self.add_symbol(&name.name, name.span, SymKind::Quantity { def: placeholder() })?;
-                self.pending.push((id, PendingDef::Quantity(rhs.clone())));
+                self.pending.push((id, PendingDef::Quantity(rhs.clone()), name.span));
             }
             Lhs::Function(name, params) => {
                 for (i, p) in params.iter().enumerate() {
                     if let Some(q) = params[..i].iter().find(|q| q.name == p.name) {
-                        return Err(ResolveError::Duplicate { name: p.name.clone(), span: p.span, first: q.span });
+                        return Err(ResolveError::Duplicate {
+                            name: p.name.clone(),
+                            span: p.span,
+                            first: q.span,
+                        });
                     }
                 }
                 let names: Vec<String> = params.iter().map(|p| p.name.clone()).collect();
-                let kind = SymKind::Function { params: names.clone(), body: placeholder() };
+                let kind = SymKind::Function {
+                    params: names.clone(),
+                    body: placeholder(),
+                };
                 let id = self.add_symbol(&name.name, name.span, kind)?;
-                self.pending.push((id, PendingDef::Function(names, rhs.clone())));
+                self.pending
+                    .push((id, PendingDef::Function(names, rhs.clone()), name.span));
             }
             Lhs::Indexed(name, index) => {
-                let def = match &index.kind {
-                    ExprKind::Name(v) if !self.model.by_name.contains_key(&v.name) && !self.consts.contains_key(&v.name) => {
-                        PendingDef::General(v.name.clone(), rhs.clone())
-                    }
-                    _ => match integer_value(index, &self.consts) {
-                        Ok(k) => PendingDef::Fixed(k, rhs.clone()),
-                        Err(_) => {
-                            return Err(ResolveError::Invalid {
-                                message: "the left side must be `name[t]` for a recurrence or `name[K]` for a fixed step".into(),
-                                span: index.span,
-                                help: Some("move offsets to the right side: write `h[t] = ... h[t-1] ...`, not `h[t+1] = ...`".into()),
-                            })
+                let def =
+                    match &index.kind {
+                        ExprKind::Name(v)
+                            if !self.model.by_name.contains_key(&v.name) && !self.consts.contains_key(&v.name) =>
+                        {
+                            PendingDef::General(v.name.clone(), rhs.clone())
                         }
-                    },
-                };
+                        _ => match integer_value(index, &self.consts) {
+                            Ok(k) => PendingDef::Fixed(k, rhs.clone()),
+                            Err(_) => return Err(ResolveError::Invalid {
+                                message:
+                                    "the left side must be `name[t]` for a recurrence or `name[K]` for a fixed step"
+                                        .into(),
+                                span: index.span,
+                                help: Some(
+                                    "move offsets to the right side: write `h[t] = ... h[t-1] ...`, not `h[t+1] = ...`"
+                                        .into(),
+                                ),
+                            }),
+                        },
+                    };
                 let id = match self.model.by_name.get(&name.name).copied() {
                     Some(id) => {
                         let sym = self.model.symbol(id);
                         let SymKind::Sequence(seq) = &sym.kind else {
-                            return Err(ResolveError::Duplicate { name: name.name.clone(), span: name.span, first: sym.span });
+                            return Err(ResolveError::Duplicate {
+                                name: name.name.clone(),
+                                span: name.span,
+                                first: sym.span,
+                            });
                         };
                         let clash = match &def {
                             PendingDef::General(..) => seq.general.is_some(),
@@ -193,7 +221,7 @@ impl Resolver {
                             let first = self
                                 .pending
                                 .iter()
-                                .find(|(pid, d)| {
+                                .find(|(pid, d, _)| {
                                     *pid == id
                                         && match (d, &def) {
                                             (PendingDef::General(..), PendingDef::General(..)) => true,
@@ -201,12 +229,16 @@ impl Resolver {
                                             _ => false,
                                         }
                                 })
-                                .map_or(sym.span, |(_, d)| pending_span(d));
+                                .map_or(sym.span, |(_, _, lhs)| *lhs);
                             let what = match &def {
                                 PendingDef::Fixed(k, _) => format!("{}[{k}]", name.name),
                                 _ => format!("{}[t]", name.name),
                             };
-                            return Err(ResolveError::Duplicate { name: what, span: name.span.to(index.span), first });
+                            return Err(ResolveError::Duplicate {
+                                name: what,
+                                span: name.span.to(index.span),
+                                first,
+                            });
                         }
                         id
                     }
@@ -223,7 +255,7 @@ impl Resolver {
                         _ => {}
                     }
                 }
-                self.pending.push((id, def));
+                self.pending.push((id, def, name.span.to(index.span)));
             }
         }
         Ok(())
@@ -244,7 +276,9 @@ impl Resolver {
             match (kind, &s.index, &s.value) {
                 (SymKind::Param { value }, None, SetValue::Scalar(q)) => *value = Some(q.clone()),
                 (SymKind::Const { .. }, None, SetValue::Scalar(_)) => {} // applied in `declare`
-                (SymKind::Input { values } | SymKind::Target { values }, None, SetValue::List(v)) => *values = Some(v.clone()),
+                (SymKind::Input { values } | SymKind::Target { values }, None, SetValue::List(v)) => {
+                    *values = Some(v.clone())
+                }
                 (SymKind::Input { values } | SymKind::Target { values }, Some(k), SetValue::Scalar(q)) => {
                     let list = values.get_or_insert_with(Vec::new);
                     if *k < 1 || *k > list.len() as i64 {
@@ -287,12 +321,24 @@ impl Resolver {
     fn define(&mut self, _file: &File) -> Result<(), ResolveError> {
         let pending = std::mem::take(&mut self.pending);
         let mut max_slots = 0;
-        for (id, def) in pending {
+        for (id, def, _) in pending {
             let (expr, scope) = match &def {
                 PendingDef::Quantity(e) => (e, Scope::default()),
                 PendingDef::Fixed(_, e) => (e, Scope::default()),
-                PendingDef::General(var, e) => (e, Scope { step: Some(var.clone()), ..Scope::default() }),
-                PendingDef::Function(params, e) => (e, Scope { args: params.clone(), ..Scope::default() }),
+                PendingDef::General(var, e) => (
+                    e,
+                    Scope {
+                        step: Some(var.clone()),
+                        ..Scope::default()
+                    },
+                ),
+                PendingDef::Function(params, e) => (
+                    e,
+                    Scope {
+                        args: params.clone(),
+                        ..Scope::default()
+                    },
+                ),
             };
             let (r, slots) = resolve_expr(expr, &self.model, scope)?;
             max_slots = max_slots.max(slots);
@@ -320,14 +366,11 @@ impl Resolver {
     }
 }
 
-fn pending_span(d: &PendingDef) -> Span {
-    match d {
-        PendingDef::Quantity(e) | PendingDef::General(_, e) | PendingDef::Fixed(_, e) | PendingDef::Function(_, e) => e.span,
-    }
-}
-
 fn placeholder() -> RExpr {
-    RExpr { kind: RKind::Num(Q::zero()), span: Span::default() }
+    RExpr {
+        kind: RKind::Num(Q::zero()),
+        span: Span::default(),
+    }
 }
 
 /// Does a recurrence refer to any step after its own (`h[t+1]`), or index

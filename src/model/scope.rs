@@ -32,7 +32,11 @@ pub fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Opt
         if c == name {
             continue;
         }
-        let d = if c.to_lowercase() == lower { 0 } else { strsim::damerau_levenshtein(name, c) };
+        let d = if c.to_lowercase() == lower {
+            0
+        } else {
+            strsim::damerau_levenshtein(name, c)
+        };
         let limit = (name.chars().count().max(c.chars().count()) / 3).max(1);
         if d <= limit && best.is_none_or(|(bd, bc)| (d, c) < (bd, bc)) {
             best = Some((d, c));
@@ -73,7 +77,12 @@ fn kind_phrase(kind: &SymKind) -> &'static str {
 }
 
 fn misuse(id: &Ident, what: String, help: Option<String>) -> ResolveError {
-    ResolveError::Misuse { name: id.name.clone(), what, span: id.span, help }
+    ResolveError::Misuse {
+        name: id.name.clone(),
+        what,
+        span: id.span,
+        help,
+    }
 }
 
 fn walk(e: &Expr, model: &Model, scope: &mut Scope, slots: &mut usize) -> Result<RExpr, ResolveError> {
@@ -107,7 +116,11 @@ fn walk(e: &Expr, model: &Model, scope: &mut Scope, slots: &mut usize) -> Result
                     }
                 }
             } else if Builtin::from_name(&id.name).is_some() {
-                return Err(misuse(id, "a built-in function".into(), Some(format!("call it: `{}(...)`", id.name))));
+                return Err(misuse(
+                    id,
+                    "a built-in function".into(),
+                    Some(format!("call it: `{}(...)`", id.name)),
+                ));
             } else {
                 return Err(unknown(id, model, scope));
             }
@@ -150,17 +163,32 @@ fn walk(e: &Expr, model: &Model, scope: &mut Scope, slots: &mut usize) -> Result
                             return Err(ResolveError::Arity {
                                 name: id.name.clone(),
                                 expected: plural(params.len(), "argument"),
-                                got: if args.len() == 1 { "1 was".into() } else { format!("{} were", args.len()) },
+                                got: if args.len() == 1 {
+                                    "1 was".into()
+                                } else {
+                                    format!("{} were", args.len())
+                                },
                                 span: e.span,
-                                help: Some(format!("`{}` is defined as `{}({})`", id.name, id.name, params.join(", "))),
+                                help: Some(format!(
+                                    "`{}` is defined as `{}({})`",
+                                    id.name,
+                                    id.name,
+                                    params.join(", ")
+                                )),
                             });
                         }
-                        let rargs = args.iter().map(|a| walk(a, model, scope, slots)).collect::<Result<_, _>>()?;
+                        let rargs = args
+                            .iter()
+                            .map(|a| walk(a, model, scope, slots))
+                            .collect::<Result<_, _>>()?;
                         RKind::Apply(sid, rargs)
                     }
                     other => {
-                        let help = matches!(other, SymKind::Sequence(_) | SymKind::Input { .. } | SymKind::Target { .. })
-                            .then(|| format!("for a step, write `{}[...]`", id.name));
+                        let help = matches!(
+                            other,
+                            SymKind::Sequence(_) | SymKind::Input { .. } | SymKind::Target { .. }
+                        )
+                        .then(|| format!("for a step, write `{}[...]`", id.name));
                         return Err(misuse(id, format!("{}, not a function", kind_phrase(other)), help));
                     }
                 }
@@ -176,20 +204,30 @@ fn walk(e: &Expr, model: &Model, scope: &mut Scope, slots: &mut usize) -> Result
             *slots = (*slots).max(scope.sums.len());
             let body = walk(body, model, scope, slots);
             scope.sums.pop();
-            RKind::Sum { slot, lo: Box::new(lo), hi: Box::new(hi), body: Box::new(body?) }
+            RKind::Sum {
+                slot,
+                lo: Box::new(lo),
+                hi: Box::new(hi),
+                body: Box::new(body?),
+            }
         }
         ExprKind::Neg(a) => RKind::Neg(Box::new(walk(a, model, scope, slots)?)),
         ExprKind::AddChain(first, rest) => RKind::AddChain(
             Box::new(walk(first, model, scope, slots)?),
-            rest.iter().map(|(op, x)| Ok((*op, walk(x, model, scope, slots)?))).collect::<Result<_, ResolveError>>()?,
+            rest.iter()
+                .map(|(op, x)| Ok((*op, walk(x, model, scope, slots)?)))
+                .collect::<Result<_, ResolveError>>()?,
         ),
         ExprKind::MulChain(first, rest) => RKind::MulChain(
             Box::new(walk(first, model, scope, slots)?),
-            rest.iter().map(|(op, x)| Ok((*op, walk(x, model, scope, slots)?))).collect::<Result<_, ResolveError>>()?,
+            rest.iter()
+                .map(|(op, x)| Ok((*op, walk(x, model, scope, slots)?)))
+                .collect::<Result<_, ResolveError>>()?,
         ),
-        ExprKind::Pow(a, b) => {
-            RKind::Pow(Box::new(walk(a, model, scope, slots)?), Box::new(walk(b, model, scope, slots)?))
-        }
+        ExprKind::Pow(a, b) => RKind::Pow(
+            Box::new(walk(a, model, scope, slots)?),
+            Box::new(walk(b, model, scope, slots)?),
+        ),
     };
     Ok(RExpr { kind, span: e.span })
 }

@@ -40,7 +40,10 @@ impl std::str::FromStr for Setting {
         let (name, index) = match lhs.split_once('[') {
             Some((n, rest)) => {
                 let inner = rest.strip_suffix(']').ok_or_else(|| bad("missing `]`"))?;
-                let k: i64 = inner.trim().parse().map_err(|_| bad("the index must be a whole number"))?;
+                let k: i64 = inner
+                    .trim()
+                    .parse()
+                    .map_err(|_| bad("the index must be a whole number"))?;
                 (n.trim(), Some(k))
             }
             None => (lhs, None),
@@ -64,6 +67,11 @@ impl std::str::FromStr for Setting {
         if index.is_some() && matches!(value, SetValue::List(_)) {
             return Err(bad("one element takes one value"));
         }
-        Ok(Setting { text: text.to_string(), name: name.to_string(), index, value })
+        Ok(Setting {
+            text: text.to_string(),
+            name: name.to_string(),
+            index,
+            value,
+        })
     }
 }

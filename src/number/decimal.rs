@@ -52,12 +52,20 @@ struct Rounded {
 /// `q` rounded half away from zero to `d >= 1` significant digits.
 fn round_sig(q: &Q, d: usize) -> Rounded {
     if q.is_zero() {
-        return Rounded { neg: false, digits: BigInt::zero(), exp: 0 };
+        return Rounded {
+            neg: false,
+            digits: BigInt::zero(),
+            exp: 0,
+        };
     }
     let (n, den) = (q.numer().abs(), q.denom());
     let mut exp = decimal_exponent(&n, den);
     let s = d as i64 - 1 - exp;
-    let (a, b) = if s >= 0 { (n * pow10(s), den.clone()) } else { (n, den * pow10(-s)) };
+    let (a, b) = if s >= 0 {
+        (n * pow10(s), den.clone())
+    } else {
+        (n, den * pow10(-s))
+    };
     let (mut digits, r) = a.div_rem(&b);
     if 2 * r >= b {
         digits += 1u32;
@@ -67,7 +75,11 @@ fn round_sig(q: &Q, d: usize) -> Rounded {
         digits = pow10(d as i64 - 1);
         exp += 1;
     }
-    Rounded { neg: q.is_negative(), digits, exp }
+    Rounded {
+        neg: q.is_negative(),
+        digits,
+        exp,
+    }
 }
 
 /// Positional for moderate exponents, `d.ddde-45` style beyond; `strip`
@@ -124,7 +136,11 @@ pub fn q_to_decimal(q: &Q, max_sig: usize) -> (String, bool) {
         let text = m.to_string();
         let sig = text.trim_end_matches('0').len();
         if sig <= max_sig {
-            let r = Rounded { neg: q.is_negative(), digits: m, exp: text.len() as i64 - 1 - s };
+            let r = Rounded {
+                neg: q.is_negative(),
+                digits: m,
+                exp: text.len() as i64 - 1 - s,
+            };
             return (render(&r, true), true);
         }
     }
@@ -226,9 +242,18 @@ mod tests {
         assert_eq!(interval_to_decimal(&iv("0.9996", "0.9996"), 3).as_deref(), Some("1.00"));
         assert_eq!(interval_to_decimal(&iv("0.5", "0.5"), 5).as_deref(), Some("0.50000"));
         assert_eq!(interval_to_decimal(&iv("0", "0"), 5).as_deref(), Some("0"));
-        assert_eq!(interval_to_decimal(&iv("1.2341", "1.2344"), 10).as_deref(), Some("1.234"));
-        assert_eq!(interval_to_decimal(&iv("1.2344", "1.2346"), 10).as_deref(), Some("1.23"));
-        assert_eq!(interval_to_decimal(&iv("-1.2344", "-1.2341"), 10).as_deref(), Some("-1.234"));
+        assert_eq!(
+            interval_to_decimal(&iv("1.2341", "1.2344"), 10).as_deref(),
+            Some("1.234")
+        );
+        assert_eq!(
+            interval_to_decimal(&iv("1.2344", "1.2346"), 10).as_deref(),
+            Some("1.23")
+        );
+        assert_eq!(
+            interval_to_decimal(&iv("-1.2344", "-1.2341"), 10).as_deref(),
+            Some("-1.234")
+        );
         // across a power of ten: the roundings still agree at 7 digits ...
         let near_one = iv("0.99999999", "1.00000001");
         assert_eq!(interval_to_decimal(&near_one, 20).as_deref(), Some("1.000000"));

@@ -37,10 +37,34 @@ impl Ball {
     fn upper(&self) -> BigInt {
         &self.m + self.r
     }
-    fn bounds(&self, prec: Prec) -> (Q, Q) {
-        let lo = Dy::new(self.lower(), self.e).round(prec.0, Dir::Down);
-        let hi = Dy::new(self.upper(), self.e).round(prec.0, Dir::Up);
-        (lo.to_q(), hi.to_q())
+    fn sides(&self) -> (Side, Side) {
+        (
+            Side::Dy(Dy::new(self.lower(), self.e)),
+            Side::Dy(Dy::new(self.upper(), self.e)),
+        )
+    }
+}
+
+/// One bound of `f` at a point before its final outward rounding, which is
+/// done only for the side that is used (a division is not free).
+enum Side {
+    Dy(Dy),
+    /// `n / d` with `d > 0`
+    Ratio(BigInt, BigInt),
+}
+
+impl Side {
+    fn negated(self) -> Side {
+        match self {
+            Side::Dy(d) => Side::Dy(d.neg()),
+            Side::Ratio(n, d) => Side::Ratio(-n, d),
+        }
+    }
+    fn round(&self, prec: Prec, dir: Dir) -> Q {
+        match self {
+            Side::Dy(d) => d.round(prec.0, dir).to_q(),
+            Side::Ratio(n, d) => round_ratio(n, d, prec.0, dir).to_q(),
+        }
     }
 }
 
@@ -97,19 +121,41 @@ fn expm1_series(tf: &BigInt, w: u64) -> (BigInt, u64) {
     }
 }
 
-/// Fixed-point precision for an absolute error `2^-wr` relative to a result
-/// near 1, with room for the magnitude `mag` of the argument.
+/// Halvings of the argument before the exp series (a speed trade-off).
+const HALVINGS: i64 = 8;
+
+/// `expm1(t) * 2^w` for `|t| <= 1/2`, like [`expm1_series`] but faster:
+/// the series runs on `t / 2^s` (few terms) and `expm1(2u) = expm1(u)
+/// (expm1(u) + 2)` doubles back. A doubling multiplies the error by at most
+/// `2 * 0.65 + 2 < 4` (plus 2 for truncation), paid for by `2s` extra bits.
+fn expm1_fix(tf: &BigInt, w: u64) -> (BigInt, u64) {
+    let s = (tf.bits() as i64 - w as i64 + HALVINGS).clamp(0, HALVINGS) as u64;
+    let ww = w + 2 * s;
+    let (mut e, mut err) = expm1_series(&(tf << s), ww);
+    let two = BigInt::one() << (ww + 1);
+    for _ in 0..s {
+        e = shr_trunc(&e * (&e + &two), ww);
+        err = 4 * err + 2;
+    }
+    (shr_trunc(e, 2 * s), (err >> (2 * s)) + 2)
+}
+
+/// `exp(x)` with relative error about `2^-wr`, by `x = k ln 2 + r`.
 fn exp_ball(x: &Dy, wr: u64) -> Ball {
     let w = wr + x.mag().max(0) as u64 + 4;
     let l = ln2_fix(w);
     let xf = x.fix(w as i64, Dir::Down); // < 1 unit below x
-    let k = Integer::div_floor(&((&xf << 1u32) + &l), &(&l << 1u32)); // round(x / ln 2)
-    // r = x - k ln 2 with |r| <= ln2/2 + tiny, known within 2|k| + 1 units;
-    // exp's slope there is < 1.5, so that costs < 2 (2|k| + 1) units.
+                                         // k = round(x / ln 2); r = x - k ln 2 has |r| <= ln2/2 and is known
+                                         // within 2|k| + 1 units; exp's slope there is < 1.5, costing < 2 (2|k| + 1).
+    let k = Integer::div_floor(&((&xf << 1u32) + &l), &(&l << 1u32));
     let r = &xf - &k * &l;
     let k = k.to_i64().expect("exp argument checked against EXP_ARG_LIMIT");
-    let (s, es) = expm1_series(&r, w);
-    Ball { m: s + (BigInt::one() << w), r: es + 4 * k.unsigned_abs() + 3, e: k - w as i64 }
+    let (s, es) = expm1_fix(&r, w);
+    Ball {
+        m: s + (BigInt::one() << w),
+        r: es + 4 * k.unsigned_abs() + 3,
+        e: k - w as i64,
+    }
 }
 
 /// `expm1(x)` for `0 < |x| < 1/2` with relative error about `2^-wr`: the
@@ -117,8 +163,12 @@ fn exp_ball(x: &Dy, wr: u64) -> Ball {
 fn expm1_ball(x: &Dy, wr: u64) -> Ball {
     let w = wr + (-x.mag()).max(0) as u64 + 4;
     // the input is < 1 unit off and expm1' < 2 there
-    let (s, es) = expm1_series(&x.fix(w as i64, Dir::Down), w);
-    Ball { m: s, r: es + 2, e: -(w as i64) }
+    let (s, es) = expm1_fix(&x.fix(w as i64, Dir::Down), w);
+    Ball {
+        m: s,
+        r: es + 2,
+        e: -(w as i64),
+    }
 }
 
 /// Enclose `f([lo, hi])` for increasing `f`. `in_bits(q)` says how many
@@ -127,15 +177,18 @@ fn increasing(
     x: &Interval,
     prec: Prec,
     in_bits: impl Fn(&Q) -> u32,
-    at: impl Fn(&Dy, Prec) -> (Q, Q),
+    at: impl Fn(&Dy, Prec) -> (Side, Side),
 ) -> Interval {
     let lo = round_q(x.lo(), in_bits(x.lo()), Dir::Down);
     let hi = round_q(x.hi(), in_bits(x.hi()), Dir::Up);
     if lo == hi {
         let (a, b) = at(&lo, prec);
-        return Interval::new(a, b);
+        return Interval::new(a.round(prec, Dir::Down), b.round(prec, Dir::Up));
     }
-    Interval::new(at(&lo, prec).0, at(&hi, prec).1)
+    Interval::new(
+        at(&lo, prec).0.round(prec, Dir::Down),
+        at(&hi, prec).1.round(prec, Dir::Up),
+    )
 }
 
 /// Bits so that rounding `q` moves it by < `2^-(prec+GUARD+4)` absolutely
@@ -145,30 +198,46 @@ fn arg_bits(q: &Q, prec: Prec) -> u32 {
     prec.0 + GUARD + 4 + mag.clamp(0, u32::MAX as i64 / 2) as u32
 }
 
-fn point(q: Q) -> (Q, Q) {
-    (q.clone(), q)
+fn point(q: Q) -> (Side, Side) {
+    let side = || Side::Ratio(q.numer().clone(), q.denom().clone());
+    (side(), side())
 }
 
 /// `1 - 2^-b` rounded down, and 1: the enclosure of a saturated value.
-fn nearly_one(b: u64, prec: Prec) -> (Q, Q) {
-    let v = Dy::new((BigInt::one() << b) - 1u32, -(b as i64));
-    (v.round(prec.0, Dir::Down).to_q(), Q::one())
+fn nearly_one(b: u64) -> (Side, Side) {
+    (
+        Side::Dy(Dy::new((BigInt::one() << b) - 1u32, -(b as i64))),
+        Side::Dy(Dy::int(1)),
+    )
+}
+
+/// `[0, 2^-b]`: the enclosure of an underflowed value.
+fn nearly_zero(b: i64) -> (Side, Side) {
+    (Side::Dy(Dy::int(0)), Side::Dy(Dy::new(BigInt::one(), -b)))
 }
 
 /// Certified enclosure of `exp(x)`. Panics if `x.hi() > EXP_ARG_LIMIT`.
 pub fn exp(x: &Interval, prec: Prec) -> Interval {
-    increasing(x, prec, |q| arg_bits(q, prec), |d, prec| {
-        let wr = (prec.0 + GUARD) as u64;
-        if d.m.is_zero() {
-            point(Q::one())
-        } else if d.cmp(&Dy::int(-EXP_ARG_LIMIT)).is_lt() {
-            // exp(x) <= 2^x for x <= 0
-            (Q::zero(), Dy::new(BigInt::one(), -EXP_ARG_LIMIT).to_q())
-        } else {
-            assert!(d.cmp(&Dy::int(EXP_ARG_LIMIT)).is_le(), "exp argument above EXP_ARG_LIMIT");
-            exp_ball(d, wr).bounds(prec)
-        }
-    })
+    increasing(
+        x,
+        prec,
+        |q| arg_bits(q, prec),
+        |d, prec| {
+            let wr = (prec.0 + GUARD) as u64;
+            if d.m.is_zero() {
+                point(Q::one())
+            } else if d.cmp(&Dy::int(-EXP_ARG_LIMIT)).is_lt() {
+                // exp(x) <= 2^x for x <= 0
+                nearly_zero(EXP_ARG_LIMIT)
+            } else {
+                assert!(
+                    d.cmp(&Dy::int(EXP_ARG_LIMIT)).is_le(),
+                    "exp argument above EXP_ARG_LIMIT"
+                );
+                exp_ball(d, wr).sides()
+            }
+        },
+    )
 }
 
 /// Certified enclosure of `ln(x)`: `Domain` if `hi <= 0`, `Undecided` if
@@ -191,7 +260,7 @@ pub fn ln(x: &Interval, prec: Prec) -> Result<Interval, IntervalError> {
 
 /// `ln` at a positive dyadic: `x = 2^k y` with `y` in `[2/3, 4/3)`, then
 /// `ln y = 2 atanh(z)`, `z = (y-1)/(y+1)` in `[-1/5, 1/7]`.
-fn ln_at(x: &Dy, prec: Prec) -> (Q, Q) {
+fn ln_at(x: &Dy, prec: Prec) -> (Side, Side) {
     let wr = (prec.0 + GUARD) as u64;
     let b = x.m.bits();
     if x.cmp(&Dy::int(1)).is_eq() {
@@ -201,16 +270,19 @@ fn ln_at(x: &Dy, prec: Prec) -> (Q, Q) {
     if 3u32 * &x.m >= BigInt::one() << (b + 1) {
         k += 1;
     }
-    let w = wr + 8 + if k == 0 {
-        // x in [2/3, 4/3) is not 1, hence not an integer: e < 0
-        let d = &x.m - (BigInt::one() << (-x.e) as u64);
-        (-(d.bits() as i64 + x.e)).max(0) as u64
-    } else {
-        64 - k.unsigned_abs().leading_zeros() as u64
-    };
+    let w = wr
+        + 8
+        + if k == 0 {
+            // x in [2/3, 4/3) is not 1, hence not an integer: e < 0
+            let d = &x.m - (BigInt::one() << (-x.e) as u64);
+            (-(d.bits() as i64 + x.e)).max(0) as u64
+        } else {
+            64 - k.unsigned_abs().leading_zeros() as u64
+        };
     let one = BigInt::one() << w;
-    let y = Dy::new(x.m.clone(), x.e - k).fix(w as i64, Dir::Down); // < 1 unit off
-    // z is < 1.72 units off (slope of z(y) <= 0.72); atanh' <= 1.05 there.
+    // y is < 1 unit off, so z is < 1.72 units off (z'(y) <= 0.72), moving
+    // atanh by < 2 units (atanh' <= 1.05 here).
+    let y = Dy::new(x.m.clone(), x.e - k).fix(w as i64, Dir::Down);
     let z = ((&y - &one) << w).div_floor(&(&y + &one));
     let z2 = (&z * &z) >> w;
     // p_j = z^(2j+1) is computed within 3 units (|z^2| <= 1/25); each added
@@ -226,7 +298,12 @@ fn ln_at(x: &Dy, prec: Prec) -> (Q, Q) {
     }
     let err_atanh = 2 * j + 4;
     let m = BigInt::from(k) * ln2_fix(w) + 2 * s;
-    Ball { m, r: 2 * k.unsigned_abs() + 2 * err_atanh + 1, e: -(w as i64) }.bounds(prec)
+    Ball {
+        m,
+        r: 2 * k.unsigned_abs() + 2 * err_atanh + 1,
+        e: -(w as i64),
+    }
+    .sides()
 }
 
 /// Certified enclosure of `sqrt(x)`: `Domain` if `hi < 0`, `Undecided` if
@@ -238,7 +315,10 @@ pub fn sqrt(x: &Interval, prec: Prec) -> Result<Interval, IntervalError> {
     if x.lo().is_negative() {
         return Err(IntervalError::Undecided);
     }
-    Ok(Interval::new(sqrt_dir(x.lo(), prec, Dir::Down), sqrt_dir(x.hi(), prec, Dir::Up)))
+    Ok(Interval::new(
+        sqrt_dir(x.lo(), prec, Dir::Down),
+        sqrt_dir(x.hi(), prec, Dir::Up),
+    ))
 }
 
 /// `sqrt(q)`, `q >= 0`, rounded to `prec` bits in direction `dir`, via
@@ -270,26 +350,31 @@ fn sqrt_dir(q: &Q, prec: Prec, dir: Dir) -> Q {
 
 /// Certified enclosure of `tanh(x)`.
 pub fn tanh(x: &Interval, prec: Prec) -> Interval {
-    increasing(x, prec, |q| arg_bits(q, prec), |d, prec| {
-        if d.m.is_negative() {
-            let (a, b) = tanh_pos(&d.neg(), prec);
-            (-b, -a)
-        } else {
-            tanh_pos(d, prec)
-        }
-    })
+    increasing(
+        x,
+        prec,
+        |q| arg_bits(q, prec),
+        |d, prec| {
+            if d.m.is_negative() {
+                let (a, b) = tanh_pos(&d.neg(), prec);
+                (b.negated(), a.negated())
+            } else {
+                tanh_pos(d, prec)
+            }
+        },
+    )
 }
 
 /// `tanh(x) = v / (2 - v)` with `v = 1 - e^(-2x) = -expm1(-2x)`, for `x >= 0`:
 /// increasing in `v`, and `v` keeps relative precision for small `x`.
-fn tanh_pos(x: &Dy, prec: Prec) -> (Q, Q) {
+fn tanh_pos(x: &Dy, prec: Prec) -> (Side, Side) {
     let wr = (prec.0 + GUARD) as u64;
     if x.m.is_zero() {
         return point(Q::zero());
     }
     // 1 - tanh x < 2 e^(-2x) <= 2^(1-2x) <= 2^-(wr+6) once 2x >= wr + 7
     if x.cmp(&Dy::int(wr as i64 / 2 + 4)).is_ge() {
-        return nearly_one(wr + 6, prec);
+        return nearly_one(wr + 6);
     }
     let t = Dy::new(-&x.m, x.e + 1);
     let (vl, vh, e) = if x.mag() >= -1 {
@@ -303,43 +388,40 @@ fn tanh_pos(x: &Dy, prec: Prec) -> (Q, Q) {
     let one = BigInt::one() << (-e) as u64;
     let (vl, vh) = (vl.max(BigInt::zero()), vh.min(one.clone()));
     let two = &one << 1u32;
-    let lo = round_ratio(&vl, &(&two - &vl), prec.0, Dir::Down);
-    let hi = round_ratio(&vh, &(&two - &vh), prec.0, Dir::Up);
-    (lo.to_q(), hi.to_q())
+    let (dl, dh) = (&two - &vl, &two - &vh);
+    (Side::Ratio(vl, dl), Side::Ratio(vh, dh))
 }
 
 /// Certified enclosure of the logistic `sigmoid(x) = 1 / (1 + e^-x)`.
 pub fn sigmoid(x: &Interval, prec: Prec) -> Interval {
-    increasing(x, prec, |q| arg_bits(q, prec), |d, prec| {
-        let wr = (prec.0 + GUARD) as u64;
-        if d.m.is_zero() {
-            return point(Q::ratio(1, 2));
-        }
-        if d.m.is_positive() {
-            // 1 - sigmoid(x) < e^-x <= 2^-x
-            if d.cmp(&Dy::int(wr as i64 + 8)).is_ge() {
-                return nearly_one(wr + 8, prec);
-            }
-            // 1 / (1 + u), u = e^-x in (0, 1): decreasing in u
-            let u = exp_ball(&d.neg(), wr);
-            let one = BigInt::one() << (-u.e) as u64;
-            let (ul, uh) = (u.lower().max(BigInt::zero()), u.upper());
-            let lo = round_ratio(&one, &(&one + uh), prec.0, Dir::Down);
-            let hi = round_ratio(&one, &(&one + ul), prec.0, Dir::Up);
-            return (lo.to_q(), hi.to_q());
-        }
-        if d.cmp(&Dy::int(-EXP_ARG_LIMIT)).is_lt() {
-            // sigmoid(x) < e^x <= 2^x
-            return (Q::zero(), Dy::new(BigInt::one(), -EXP_ARG_LIMIT).to_q());
-        }
-        // u / (1 + u), u = e^x: increasing in u, relative precision kept
-        let u = exp_ball(d, wr);
-        let one = BigInt::one() << (-u.e) as u64;
-        let (ul, uh) = (u.lower().max(BigInt::zero()), u.upper());
-        let lo = round_ratio(&ul, &(&one + &ul), prec.0, Dir::Down);
-        let hi = round_ratio(&uh, &(&one + &uh), prec.0, Dir::Up);
-        (lo.to_q(), hi.to_q())
-    })
+    increasing(x, prec, |q| arg_bits(q, prec), sigmoid_at)
+}
+
+/// With `u = e^-|x|` in `(0, 1]`: `1 / (1 + u)` (decreasing in `u`) for
+/// `x > 0`, `u / (1 + u)` (increasing) for `x < 0`; neither cancels, so the
+/// relative precision of `u` carries over, even for tiny results.
+fn sigmoid_at(d: &Dy, prec: Prec) -> (Side, Side) {
+    let wr = (prec.0 + GUARD) as u64;
+    if d.m.is_zero() {
+        return point(Q::ratio(1, 2));
+    }
+    let pos = d.m.is_positive();
+    let limit = if pos { wr as i64 + 8 } else { EXP_ARG_LIMIT };
+    if d.cmp(&Dy::int(limit)).is_ge() || d.cmp(&Dy::int(-limit)).is_le() {
+        // 1 - sigmoid(x) < e^-x <= 2^-x, or sigmoid(x) < e^x <= 2^x
+        return match pos {
+            true => nearly_one(wr + 8),
+            false => nearly_zero(limit),
+        };
+    }
+    let u = exp_ball(&if pos { d.neg() } else { d.clone() }, wr);
+    let one = BigInt::one() << (-u.e) as u64;
+    let (ul, uh) = (u.lower().max(BigInt::zero()), u.upper());
+    let (dl, dh) = (&one + &ul, &one + &uh);
+    match pos {
+        true => (Side::Ratio(one.clone(), dh), Side::Ratio(one, dl)),
+        false => (Side::Ratio(ul, dl), Side::Ratio(uh, dh)),
+    }
 }
 
 /// `Some(1)` for `x = 0`, the only rational with a rational exponential.
@@ -380,45 +462,62 @@ mod tests {
     // Reference values: 100 significant digits printed by mpmath 1.4.1,
     // `nstr(value, 100)` with `mp.dps = 120`, for the expression shown.
     /// mpmath (dps=120): `exp(1)`
-    const EXP_1: &str = "2.718281828459045235360287471352662497757247093699959574966967627724076630353547594571382178525166427";
+    const EXP_1: &str =
+        "2.718281828459045235360287471352662497757247093699959574966967627724076630353547594571382178525166427";
     /// mpmath (dps=120): `exp(-mpf(1)/3)`
-    const EXP_M1_3: &str = "0.7165313105737892504256040969253796674531120598214791571408702071273040772349023791087910889151749462";
+    const EXP_M1_3: &str =
+        "0.7165313105737892504256040969253796674531120598214791571408702071273040772349023791087910889151749462";
     /// mpmath (dps=120): `exp(100)`
-    const EXP_100: &str = "26881171418161354484126255515800135873611118.77374192241519160861528028703490956491415887109721984571";
+    const EXP_100: &str =
+        "26881171418161354484126255515800135873611118.77374192241519160861528028703490956491415887109721984571";
     /// mpmath (dps=120): `exp(-700)`
-    const EXP_M700: &str = "9.859676543759770856705372947849465105115600181400941710586466767793186796594637210541355910742930932e-305";
+    const EXP_M700: &str =
+        "9.859676543759770856705372947849465105115600181400941710586466767793186796594637210541355910742930932e-305";
     /// mpmath (dps=120): `exp(1000)`
-    const EXP_1000: &str = "1.970071114017046993888879352243323125316937985323845789952802991385063850782441193474978076563026890e+434";
+    const EXP_1000: &str =
+        "1.970071114017046993888879352243323125316937985323845789952802991385063850782441193474978076563026890e+434";
     /// mpmath (dps=120): `exp(-1000)`
-    const EXP_M1000: &str = "5.075958897549456765291809479574336919305599282892837361832393845410540542974819175679662169046542868e-435";
+    const EXP_M1000: &str =
+        "5.075958897549456765291809479574336919305599282892837361832393845410540542974819175679662169046542868e-435";
     /// mpmath (dps=120): `log(2)`
-    const LN_2: &str = "0.6931471805599453094172321214581765680755001343602552541206800094933936219696947156058633269964186875";
+    const LN_2: &str =
+        "0.6931471805599453094172321214581765680755001343602552541206800094933936219696947156058633269964186875";
     /// mpmath (dps=120): `log(mpf(1)/10)`
-    const LN_1_10: &str = "-2.302585092994045684017991454684364207601101488628772976033327900967572609677352480235997205089598298";
+    const LN_1_10: &str =
+        "-2.302585092994045684017991454684364207601101488628772976033327900967572609677352480235997205089598298";
     /// mpmath (dps=120): `log(mpf(10)**30)`
-    const LN_1E30: &str = "69.07755278982137052053974364053092622803304465886318928099983702902717829032057440707991615268794895";
+    const LN_1E30: &str =
+        "69.07755278982137052053974364053092622803304465886318928099983702902717829032057440707991615268794895";
     /// mpmath (dps=120): `log(1 + mpf(2)**-60)`
     const LN_NEAR_1: &str = "0.0000000000000000008673617379884035468298040484328213668081394570221655338468751732014828643297568096457048129842267450";
     /// mpmath (dps=120): `tanh(mpf(1)/2)`
-    const TANH_1_2: &str = "0.4621171572600097585023184836436725487302892803301130385527318158380809061404092787749490641519624906";
+    const TANH_1_2: &str =
+        "0.4621171572600097585023184836436725487302892803301130385527318158380809061404092787749490641519624906";
     /// mpmath (dps=120): `tanh(-3)`
-    const TANH_M3: &str = "-0.9950547536867304513318801852554884750978138547002824918238788151306647027825591767193959600223117580";
+    const TANH_M3: &str =
+        "-0.9950547536867304513318801852554884750978138547002824918238788151306647027825591767193959600223117580";
     /// mpmath (dps=120): `tanh(40)`
-    const TANH_40: &str = "0.9999999999999999999999999999999999639029722430916965537574328529994522280756444847096786193271397507";
+    const TANH_40: &str =
+        "0.9999999999999999999999999999999999639029722430916965537574328529994522280756444847096786193271397507";
     /// mpmath (dps=120): `1 - tanh(50)`
-    const ONE_MINUS_TANH_50: &str = "7.440151952041671925919391607726236674717784307974258586893721623590289555974690183682791543060509236e-44";
+    const ONE_MINUS_TANH_50: &str =
+        "7.440151952041671925919391607726236674717784307974258586893721623590289555974690183682791543060509236e-44";
     /// mpmath (dps=120): `tanh(mpf(10)**-30)`
     const TANH_1EM30: &str = "0.0000000000000000000000000000009999999999999999999999999999999999999999999999999999999999996666666666666666666666666666666666666667";
     /// mpmath (dps=120): `1/(1+exp(-mpf(5)/4))`
-    const SIGMOID_5_4: &str = "0.7772998611746911469995195476615417980290492815478947650121568709403882543250021253071764313245757511";
+    const SIGMOID_5_4: &str =
+        "0.7772998611746911469995195476615417980290492815478947650121568709403882543250021253071764313245757511";
     /// mpmath (dps=120): `1/(1+exp(50))`
     const SIGMOID_M50: &str = "0.0000000000000000000001928749847963917783016970808929410491156536753400836330708177412904364053605449039045105646791860308";
     /// mpmath (dps=120): `1/(1+exp(200))`
-    const SIGMOID_M200: &str = "1.383896526736737530648681456979084685403047582339477209393925353112436030450992987808797067117430327e-87";
+    const SIGMOID_M200: &str =
+        "1.383896526736737530648681456979084685403047582339477209393925353112436030450992987808797067117430327e-87";
     /// mpmath (dps=120): `sqrt(2)`
-    const SQRT_2: &str = "1.414213562373095048801688724209698078569671875376948073176679737990732478462107038850387534327641573";
+    const SQRT_2: &str =
+        "1.414213562373095048801688724209698078569671875376948073176679737990732478462107038850387534327641573";
     /// mpmath (dps=120): `mpf(2)**(mpf(7)/3)`
-    const POW_2_7_3: &str = "5.039684199579492659068842429112913402281005858806031920327900448621198706055837934917586249745020377";
+    const POW_2_7_3: &str =
+        "5.039684199579492659068842429112913402281005858806031920327900448621198706055837934917586249745020377";
 
     fn pt(n: i64, d: i64) -> Interval {
         Interval::point(Q::ratio(n, d))
@@ -486,7 +585,7 @@ mod tests {
     fn check_lo(lower: &Q, reference: &str, prec: Prec) {
         let (r, _, ulp) = parse_decimal(reference).unwrap();
         let tol = r.abs() * Q::from_dyadic(BigInt::one(), 8 - prec.0 as i64);
-        assert!(lower <= &(&r + &ulp) && &(&r - lower) < &tol, "{lower} vs {reference}");
+        assert!(lower <= &(&r + &ulp) && (&r - lower) < tol, "{lower} vs {reference}");
     }
 
     fn check_hi(upper: &Q, reference: &str, prec: Prec) {
@@ -523,7 +622,10 @@ mod tests {
         assert_eq!(tanh(&pt(0, 1), p), pt(0, 1));
         assert_eq!(sigmoid(&pt(0, 1), p), pt(1, 2));
         assert_eq!(sqrt(&pt(9, 4), p), Ok(pt(3, 2)));
-        assert_eq!(sqrt(&Interval::new(Q::zero(), Q::int(4)), p), Ok(Interval::new(Q::zero(), Q::int(2))));
+        assert_eq!(
+            sqrt(&Interval::new(Q::zero(), Q::int(4)), p),
+            Ok(Interval::new(Q::zero(), Q::int(2)))
+        );
         assert_eq!(sqrt_exact(&Q::ratio(1, 9)), Some(Q::ratio(1, 3)));
         assert_eq!(sqrt_exact(&Q::int(2)), None);
         assert_eq!(sqrt_exact(&Q::int(-4)), None);
@@ -539,7 +641,10 @@ mod tests {
         let eps = Q::from_dyadic(BigInt::one(), -170);
         assert_eq!(ln(&Interval::new(-&eps, eps), p), Err(IntervalError::Undecided));
         assert_eq!(sqrt(&pt(-1, 1), p), Err(IntervalError::Domain));
-        assert_eq!(sqrt(&Interval::new(Q::int(-1), Q::one()), p), Err(IntervalError::Undecided));
+        assert_eq!(
+            sqrt(&Interval::new(Q::int(-1), Q::one()), p),
+            Err(IntervalError::Undecided)
+        );
     }
 
     #[test]

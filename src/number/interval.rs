@@ -82,10 +82,7 @@ impl Dy {
     }
     pub(crate) fn add(&self, o: &Dy) -> Dy {
         let e = self.e.min(o.e);
-        Dy::new(
-            (&self.m << (self.e - e) as u64) + (&o.m << (o.e - e) as u64),
-            e,
-        )
+        Dy::new((&self.m << (self.e - e) as u64) + (&o.m << (o.e - e) as u64), e)
     }
     pub(crate) fn mul(&self, o: &Dy) -> Dy {
         Dy::new(&self.m * &o.m, self.e + o.e)
@@ -96,6 +93,7 @@ impl Dy {
     }
     /// Directed rounding to `p` significant bits; exact when `m` already fits.
     pub(crate) fn round(&self, p: u32, dir: Dir) -> Dy {
+        let p = p.max(1);
         let bits = self.m.bits();
         if bits <= p as u64 {
             return self.clone();
@@ -126,6 +124,7 @@ pub(crate) fn shr_dir(m: &BigInt, s: u64, dir: Dir) -> BigInt {
 /// Exact whenever `n / d` is a dyadic of at most `p` significant bits.
 pub(crate) fn round_ratio(n: &BigInt, d: &BigInt, p: u32, dir: Dir) -> Dy {
     debug_assert!(d.is_positive());
+    let p = p.max(1);
     if n.is_zero() {
         return Dy::int(0);
     }
@@ -156,10 +155,13 @@ pub(crate) fn round_q(q: &Q, p: u32, dir: Dir) -> Dy {
     }
 }
 
+/// Two (x endpoint, y endpoint) index pairs.
+type Pairs = [(usize, usize); 2];
+
 /// Which endpoint pairs (0 = lo, 1 = hi) of `x * y` give the lower and upper
 /// bound, from the signs of the inputs (the classic nine-case table); the
 /// straddle-straddle case has two candidates for each bound.
-fn mul_cases(x: (bool, bool), y: (bool, bool)) -> ([(usize, usize); 2], [(usize, usize); 2]) {
+fn mul_cases(x: (bool, bool), y: (bool, bool)) -> (Pairs, Pairs) {
     // (lo >= 0, hi <= 0) for each input
     let one = |a, b| [a, b];
     match (x, y) {
@@ -229,10 +231,9 @@ impl Interval {
     /// `self + o`, rounded outward to `prec`.
     pub fn add(&self, o: &Interval, prec: Prec) -> Interval {
         match (self.dy(), o.dy()) {
-            (Some([a, b]), Some([c, d])) => Interval::from_dy(
-                a.add(&c).round(prec.0, Dir::Down),
-                b.add(&d).round(prec.0, Dir::Up),
-            ),
+            (Some([a, b]), Some([c, d])) => {
+                Interval::from_dy(a.add(&c).round(prec.0, Dir::Down), b.add(&d).round(prec.0, Dir::Up))
+            }
             _ => Interval::new(&self.lo + &o.lo, &self.hi + &o.hi).round_outward(prec),
         }
     }
@@ -247,7 +248,7 @@ impl Interval {
     pub fn mul(&self, o: &Interval, prec: Prec) -> Interval {
         let (lo_c, hi_c) = mul_cases(self.signs(), o.signs());
         if let (Some(x), Some(y)) = (self.dy(), o.dy()) {
-            let pick = |c: [(usize, usize); 2], want: Ordering| {
+            let pick = |c: Pairs, want: Ordering| {
                 let a = x[c[0].0].mul(&y[c[0].1]);
                 let b = x[c[1].0].mul(&y[c[1].1]);
                 if c[0] == c[1] || a.cmp(&b) == want {
@@ -261,7 +262,7 @@ impl Interval {
             return Interval::from_dy(lo, hi);
         }
         let (x, y) = ([&self.lo, &self.hi], [&o.lo, &o.hi]);
-        let prod = |c: [(usize, usize); 2]| c.map(|(i, j)| x[i] * y[j]);
+        let prod = |c: Pairs| c.map(|(i, j)| x[i] * y[j]);
         let [a, b] = prod(lo_c);
         let [c, d] = prod(hi_c);
         Interval::new(a.min(b), c.max(d)).round_outward(prec)
@@ -490,7 +491,10 @@ mod tests {
         assert_eq!(iv("0", "0").pow(&half, P), Ok(iv("0", "0")));
         assert_eq!(iv("-2", "-1").pow(&half, P), Err(IntervalError::Domain));
         assert_eq!(iv("-1", "1").pow(&half, P), Err(IntervalError::Undecided));
-        assert_eq!(iv("0", "0").pow(&Interval::point(q("-0.5")), P), Err(IntervalError::Domain));
+        assert_eq!(
+            iv("0", "0").pow(&Interval::point(q("-0.5")), P),
+            Err(IntervalError::Domain)
+        );
         assert_eq!(iv("0", "4").pow(&iv("-1", "1"), P), Err(IntervalError::Undecided));
         assert_eq!(iv("-2", "2").pow(&Interval::point(Q::int(2)), P), Ok(iv("0", "4")));
         let r = iv("0", "4").pow(&half, P).unwrap();

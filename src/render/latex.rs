@@ -143,11 +143,7 @@ fn visit(graph: &Graph, id: NodeId, ts: &Typesetter, out: &mut String, stack: &m
             return;
         }
     };
-    stack.extend([
-        Task::Node(r, r_bracket),
-        Task::Emit(sep),
-        Task::Node(l, l_bracket),
-    ]);
+    stack.extend([Task::Node(r, r_bracket), Task::Emit(sep), Task::Node(l, l_bracket)]);
 }
 
 /// A base that takes `^{...}` without brackets: a symbol with no
@@ -170,13 +166,9 @@ fn starts_with_number(graph: &Graph, mut id: NodeId, ts: &Typesetter) -> bool {
             Node::Lit(_) => return true,
             Node::Mul(l, _) if prec(graph, l, LATEX) == Prec::Sum => return false,
             Node::Mul(l, _) => l,
-            Node::Pow(b, _) => {
-                return matches!(graph.node(b), Node::Lit(q) if q.is_integer() && !q.is_negative())
-            }
+            Node::Pow(b, _) => return matches!(graph.node(b), Node::Lit(q) if q.is_integer() && !q.is_negative()),
             Node::Div(n, d) => return graph.literal(n).is_some() && graph.literal(d).is_some(),
-            Node::Leaf(sym) | Node::Named(sym, _) => {
-                return ts.symbol(sym).starts_with(|c: char| c.is_ascii_digit())
-            }
+            Node::Leaf(sym) | Node::Named(sym, _) => return ts.symbol(sym).starts_with(|c: char| c.is_ascii_digit()),
             Node::Add(..) | Node::Sub(..) | Node::Neg(_) | Node::Call(..) => return false,
         };
     }

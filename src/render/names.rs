@@ -59,10 +59,7 @@ pub fn default_latex(name: &str) -> String {
     if !digits.is_empty() {
         subs.push(digits.to_string());
     }
-    subs.extend(
-        tail.iter()
-            .map(|p| greek(p).unwrap_or_else(|| p.to_string())),
-    );
+    subs.extend(tail.iter().map(|p| greek(p).unwrap_or_else(|| p.to_string())));
     if !subs.is_empty() {
         out.push_str("_{");
         out.push_str(&subs.join(","));
@@ -139,8 +136,7 @@ fn trailing_subscript(base: &str) -> Option<(&str, &str)> {
                 '{' => {
                     let before = &body[..i];
                     let escaped = before.ends_with("\\_");
-                    return (before.ends_with('_') && !escaped)
-                        .then(|| (&before[..i - 1], &body[i + 1..]));
+                    return (before.ends_with('_') && !escaped).then(|| (&before[..i - 1], &body[i + 1..]));
                 }
                 _ => {}
             }
@@ -151,8 +147,7 @@ fn trailing_subscript(base: &str) -> Option<(&str, &str)> {
     let (last_at, last) = rev.next()?;
     let (us_at, us) = rev.next()?;
     let escaped = base[..us_at].ends_with('\\');
-    (us == '_' && last.is_alphanumeric() && !escaped && us_at > 0)
-        .then(|| (&base[..us_at], &base[last_at..]))
+    (us == '_' && last.is_alphanumeric() && !escaped && us_at > 0).then(|| (&base[..us_at], &base[last_at..]))
 }
 
 /// Attaches a step to a typeset base, in the model's time style.

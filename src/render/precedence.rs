@@ -69,9 +69,7 @@ pub fn leads_with_minus(graph: &Graph, mut id: NodeId, notation: Notation) -> bo
             Node::Add(l, _) | Node::Sub(l, _) => l,
             Node::Div(..) if notation == Notation::Latex => return false,
             // A sum as the left factor is bracketed, so it starts with `(`.
-            Node::Mul(l, _) | Node::Div(l, _) if prec(graph, l, notation) == Prec::Sum => {
-                return false
-            }
+            Node::Mul(l, _) | Node::Div(l, _) if prec(graph, l, notation) == Prec::Sum => return false,
             Node::Mul(l, _) | Node::Div(l, _) => l,
             // A power's base is bracketed when it is negative; calls and
             // symbols start with a letter or a backslash.

@@ -5,7 +5,7 @@ use super::names::Typesetter;
 use crate::eval::Value;
 use crate::model::Model;
 use crate::number::decimal::{interval_to_decimal, q_to_decimal};
-use crate::query::EvalReport;
+use crate::query::{EvalReport, RandomFill};
 use serde::Serialize;
 
 /// The decimal shown for a value: every digit of an exact decimal, else as
@@ -32,7 +32,12 @@ fn pad_significant(s: &str, n: usize) -> String {
     if s.contains(['e', 'E']) {
         return s.to_string();
     }
-    let sig = s.trim_start_matches('-').trim_start_matches(['0', '.']).chars().filter(char::is_ascii_digit).count();
+    let sig = s
+        .trim_start_matches('-')
+        .trim_start_matches(['0', '.'])
+        .chars()
+        .filter(char::is_ascii_digit)
+        .count();
     if sig >= n {
         return s.to_string();
     }
@@ -52,15 +57,38 @@ fn exact(v: &Value) -> Option<String> {
 /// A text table: quantity, exact value, decimal value.
 pub fn text(report: &EvalReport) -> String {
     let mut out = String::new();
-    if let Some((seed, vals)) = &report.random {
+    if let Some(RandomFill { seed, values: vals }) = &report.random {
         let list: Vec<String> = vals.iter().map(|(_, label, q)| format!("{label} = {q}")).collect();
-        let list = if list.is_empty() { "none needed".to_string() } else { list.join(", ") };
+        let list = if list.is_empty() {
+            "none needed".to_string()
+        } else {
+            list.join(", ")
+        };
         out.push_str(&format!("random values (seed {seed}): {list}\n\n"));
     }
-    let rows: Vec<(String, String, String)> =
-        report.rows.iter().map(|r| (r.label.clone(), exact(&r.value).unwrap_or_default(), decimal(&r.value, report.digits))).collect();
-    let w0 = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0).max("quantity".len());
-    let w1 = rows.iter().map(|r| r.1.chars().count()).max().unwrap_or(0).max("exact".len());
+    let rows: Vec<(String, String, String)> = report
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                r.label.clone(),
+                exact(&r.value).unwrap_or_default(),
+                decimal(&r.value, report.digits),
+            )
+        })
+        .collect();
+    let w0 = rows
+        .iter()
+        .map(|r| r.0.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("quantity".len());
+    let w1 = rows
+        .iter()
+        .map(|r| r.1.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("exact".len());
     out.push_str(&format!("{:<w0$}  {:<w1$}  value\n", "quantity", "exact"));
     for (a, b, c) in rows {
         out.push_str(format!("{a:<w0$}  {b:<w1$}  {c}").trim_end());
@@ -95,8 +123,11 @@ pub fn latex(report: &EvalReport, model: &Model) -> String {
         out.push_str(&format!("  {} &{}{}{}\n", r.latex, rel, rest, sep));
     }
     out.push_str("\\end{align*}\n");
-    if let Some((seed, vals)) = &report.random {
-        let list: Vec<String> = vals.iter().map(|(sym, _, q)| format!("${} = {}$", ts.symbol(*sym), latex_rational(q))).collect();
+    if let Some(RandomFill { seed, values: vals }) = &report.random {
+        let list: Vec<String> = vals
+            .iter()
+            .map(|(sym, _, q)| format!("${} = {}$", ts.symbol(*sym), latex_rational(q)))
+            .collect();
         out.push_str(&format!("% random values (seed {seed}): {}\n", list.join(", ")));
     }
     out
@@ -106,14 +137,28 @@ pub fn latex(report: &EvalReport, model: &Model) -> String {
 pub fn markdown(report: &EvalReport, model: &Model) -> String {
     let ts = Typesetter::new(model);
     let mut out = String::new();
-    if let Some((seed, vals)) = &report.random {
-        let list: Vec<String> = vals.iter().map(|(sym, _, q)| format!("${} = {}$", ts.symbol(*sym), latex_rational(q))).collect();
-        out.push_str(&format!("Random values (seed {seed}): {}\n\n", if list.is_empty() { "none needed".into() } else { list.join(", ") }));
+    if let Some(RandomFill { seed, values: vals }) = &report.random {
+        let list: Vec<String> = vals
+            .iter()
+            .map(|(sym, _, q)| format!("${} = {}$", ts.symbol(*sym), latex_rational(q)))
+            .collect();
+        out.push_str(&format!(
+            "Random values (seed {seed}): {}\n\n",
+            if list.is_empty() {
+                "none needed".into()
+            } else {
+                list.join(", ")
+            }
+        ));
     }
     out.push_str("| quantity | exact | value |\n|---|---|---|\n");
     for r in &report.rows {
         let name = format!("${}$", r.latex);
-        let ex = r.value.exact().map(|q| format!("${}$", latex_rational(q))).unwrap_or_default();
+        let ex = r
+            .value
+            .exact()
+            .map(|q| format!("${}$", latex_rational(q)))
+            .unwrap_or_default();
         out.push_str(&format!("| {name} | {ex} | {} |\n", decimal(&r.value, report.digits)));
     }
     out
@@ -156,14 +201,26 @@ pub fn json(report: &EvalReport) -> String {
         })
         .collect();
     let (seed, random_values) = match &report.random {
-        Some((seed, vals)) => (
+        Some(RandomFill { seed, values: vals }) => (
             Some(*seed),
-            Some(vals.iter().map(|(_, label, q)| JsonRandom { name: label.clone(), exact: q.to_string() }).collect()),
+            Some(
+                vals.iter()
+                    .map(|(_, label, q)| JsonRandom {
+                        name: label.clone(),
+                        exact: q.to_string(),
+                    })
+                    .collect(),
+            ),
         ),
         None => (None, None),
     };
-    let mut s = serde_json::to_string_pretty(&JsonReport { values, digits: report.digits, seed, random_values })
-        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut s = serde_json::to_string_pretty(&JsonReport {
+        values,
+        digits: report.digits,
+        seed,
+        random_values,
+    })
+    .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
 }

@@ -43,11 +43,7 @@ impl TextNames {
     /// assert_eq!(names.symbol(Sym { id: SymId(1), step: Some(2) }), "h[2]");
     /// ```
     pub fn symbol(&self, sym: Sym) -> String {
-        let base = self.base(sym.id);
-        match sym.step {
-            Some(k) => format!("{base}[{k}]"),
-            None => base.to_string(),
-        }
+        indexed(self.base(sym.id), sym.step)
     }
 
     /// The declared name, without a step.
@@ -59,10 +55,14 @@ impl TextNames {
 /// The plain name of one symbol of `model`: `h[2]`, `w1`. For many symbols,
 /// build a [`TextNames`] once instead.
 pub fn plain(model: &Model, sym: Sym) -> String {
-    let base = &model.symbol(sym.id).name;
-    match sym.step {
-        Some(k) => format!("{base}[{k}]"),
-        None => base.clone(),
+    indexed(&model.symbol(sym.id).name, sym.step)
+}
+
+/// `name` or `name[step]`.
+fn indexed(name: &str, step: Option<i64>) -> String {
+    match step {
+        Some(k) => format!("{name}[{k}]"),
+        None => name.to_string(),
     }
 }
 
@@ -159,9 +159,5 @@ fn visit(graph: &Graph, id: NodeId, names: &TextNames, out: &mut String, stack: 
         }
     };
     let (l_bracket, r_bracket) = (p(l) < l_min, p(r) < r_min || minus(r));
-    stack.extend([
-        Task::Node(r, r_bracket),
-        Task::Emit(op),
-        Task::Node(l, l_bracket),
-    ]);
+    stack.extend([Task::Node(r, r_bracket), Task::Emit(op), Task::Node(l, l_bracket)]);
 }

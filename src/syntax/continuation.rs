@@ -82,7 +82,8 @@ mod tests {
         let src = "h[t] = f(a, # note\n  b)\nx = 1";
         let out = blank_continuations(src).unwrap();
         assert_eq!(out.len(), src.len());
-        assert_eq!(out, "h[t] = f(a,         b)\nx = 1");
+        // One space after the comma, six for `# note`, one for the newline, two of indent.
+        assert_eq!(out, format!("h[t] = f(a,{}b)\nx = 1", " ".repeat(10)));
     }
 
     #[test]
@@ -93,7 +94,10 @@ mod tests {
 
     #[test]
     fn reports_the_bracket_left_open() {
-        assert_eq!(blank_continuations("y = f(a, [b]"), Err(BracketError::Unclosed(Span::new(5, 6))));
+        assert_eq!(
+            blank_continuations("y = f(a, [b]"),
+            Err(BracketError::Unclosed(Span::new(5, 6)))
+        );
     }
 
     #[test]

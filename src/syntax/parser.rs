@@ -35,7 +35,10 @@ pub enum ParseError {
         span: Span,
     },
     #[error("this bracket is never closed")]
-    #[diagnostic(code(parse::unclosed), help("close it with the matching `)` or `]`; an expression may continue over several lines inside brackets"))]
+    #[diagnostic(
+        code(parse::unclosed),
+        help("close it with the matching `)` or `]`; an expression may continue over several lines inside brackets")
+    )]
     Unclosed {
         #[label("opened here")]
         span: Span,
@@ -123,8 +126,17 @@ fn describe_expected(rules: &[Rule]) -> String {
     let mut words: Vec<&str> = Vec::new();
     for r in rules {
         let w = match r {
-            Rule::expr | Rule::term | Rule::factor | Rule::power | Rule::number | Rule::name | Rule::call
-            | Rule::indexed | Rule::sum | Rule::paren | Rule::neg => "an expression",
+            Rule::expr
+            | Rule::term
+            | Rule::factor
+            | Rule::power
+            | Rule::number
+            | Rule::name
+            | Rule::call
+            | Rule::indexed
+            | Rule::sum
+            | Rule::paren
+            | Rule::neg => "an expression",
             Rule::add_op | Rule::mul_op | Rule::pow_op => "an operator",
             Rule::ident | Rule::lhs | Rule::decl | Rule::seq_decl => "a name",
             Rule::EOI => "the end of the statement",
@@ -163,7 +175,10 @@ fn span_of(pair: &Pair<Rule>) -> Span {
 }
 
 fn ident(pair: Pair<Rule>) -> Ident {
-    Ident { name: pair.as_str().to_string(), span: span_of(&pair) }
+    Ident {
+        name: pair.as_str().to_string(),
+        span: span_of(&pair),
+    }
 }
 
 fn build_stmt(pair: Pair<Rule>) -> Result<Stmt, ParseError> {
@@ -216,7 +231,11 @@ fn build_stmt(pair: Pair<Rule>) -> Result<Stmt, ParseError> {
             inner.next(); // `as`
             let s = inner.next().expect("show has a string");
             let s_span = span_of(&s);
-            let body = s.into_inner().next().map(|b| b.as_str().to_string()).unwrap_or_default();
+            let body = s
+                .into_inner()
+                .next()
+                .map(|b| b.as_str().to_string())
+                .unwrap_or_default();
             StmtKind::Show(name, body, s_span)
         }
         Rule::style => {
@@ -257,7 +276,14 @@ fn build_expr(pair: Pair<Rule>) -> Result<Expr, ParseError> {
                 let op = if op.as_str() == "+" { AddOp::Add } else { AddOp::Sub };
                 rest.push((op, build_expr(inner.next().expect("operator has an operand"))?));
             }
-            Ok(if rest.is_empty() { first } else { Expr { kind: ExprKind::AddChain(Box::new(first), rest), span } })
+            Ok(if rest.is_empty() {
+                first
+            } else {
+                Expr {
+                    kind: ExprKind::AddChain(Box::new(first), rest),
+                    span,
+                }
+            })
         }
         Rule::term => {
             let mut inner = pair.into_inner();
@@ -267,7 +293,14 @@ fn build_expr(pair: Pair<Rule>) -> Result<Expr, ParseError> {
                 let op = if op.as_str() == "*" { MulOp::Mul } else { MulOp::Div };
                 rest.push((op, build_expr(inner.next().expect("operator has an operand"))?));
             }
-            Ok(if rest.is_empty() { first } else { Expr { kind: ExprKind::MulChain(Box::new(first), rest), span } })
+            Ok(if rest.is_empty() {
+                first
+            } else {
+                Expr {
+                    kind: ExprKind::MulChain(Box::new(first), rest),
+                    span,
+                }
+            })
         }
         Rule::factor => {
             let mut negs = 0usize;
@@ -310,7 +343,10 @@ fn build_expr(pair: Pair<Rule>) -> Result<Expr, ParseError> {
             while let Some((n, e, s)) = operands.pop() {
                 let base = apply_negs(e, n, s);
                 let sp = base.span.to(acc.span);
-                acc = Expr { kind: ExprKind::Pow(Box::new(base), Box::new(acc)), span: sp };
+                acc = Expr {
+                    kind: ExprKind::Pow(Box::new(base), Box::new(acc)),
+                    span: sp,
+                };
             }
             Ok(acc)
         }
@@ -320,21 +356,36 @@ fn build_expr(pair: Pair<Rule>) -> Result<Expr, ParseError> {
         }
         Rule::number => {
             let text = pair.as_str();
-            let q: Q = text.parse().map_err(|_| ParseError::Number { text: text.to_string(), span })?;
-            Ok(Expr { kind: ExprKind::Num(q), span })
+            let q: Q = text.parse().map_err(|_| ParseError::Number {
+                text: text.to_string(),
+                span,
+            })?;
+            Ok(Expr {
+                kind: ExprKind::Num(q),
+                span,
+            })
         }
-        Rule::name => Ok(Expr { kind: ExprKind::Name(ident(pair.into_inner().next().expect("name"))), span }),
+        Rule::name => Ok(Expr {
+            kind: ExprKind::Name(ident(pair.into_inner().next().expect("name"))),
+            span,
+        }),
         Rule::indexed => {
             let mut inner = pair.into_inner();
             let name = ident(inner.next().expect("indexed has a name"));
             let idx = build_expr(inner.next().expect("indexed has an index"))?;
-            Ok(Expr { kind: ExprKind::Index(name, Box::new(idx)), span })
+            Ok(Expr {
+                kind: ExprKind::Index(name, Box::new(idx)),
+                span,
+            })
         }
         Rule::call => {
             let mut inner = pair.into_inner();
             let name = ident(inner.next().expect("call has a name"));
             let args = inner.map(build_expr).collect::<Result<Vec<_>, _>>()?;
-            Ok(Expr { kind: ExprKind::Call(name, args), span })
+            Ok(Expr {
+                kind: ExprKind::Call(name, args),
+                span,
+            })
         }
         Rule::sum => {
             let mut inner = pair.into_inner();
@@ -343,7 +394,15 @@ fn build_expr(pair: Pair<Rule>) -> Result<Expr, ParseError> {
             let lo = build_expr(inner.next().expect("sum has a lower bound"))?;
             let hi = build_expr(inner.next().expect("sum has an upper bound"))?;
             let body = build_expr(inner.next().expect("sum has a body"))?;
-            Ok(Expr { kind: ExprKind::Sum { var, lo: Box::new(lo), hi: Box::new(hi), body: Box::new(body) }, span })
+            Ok(Expr {
+                kind: ExprKind::Sum {
+                    var,
+                    lo: Box::new(lo),
+                    hi: Box::new(hi),
+                    body: Box::new(body),
+                },
+                span,
+            })
         }
         other => unreachable!("grammar produced an unexpected expression {other:?}"),
     }
@@ -354,6 +413,9 @@ fn apply_negs(e: Expr, negs: usize, span: Span) -> Expr {
     if negs % 2 == 0 {
         e
     } else {
-        Expr { kind: ExprKind::Neg(Box::new(e)), span }
+        Expr {
+            kind: ExprKind::Neg(Box::new(e)),
+            span,
+        }
     }
 }

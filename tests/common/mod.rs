@@ -14,7 +14,11 @@ pub fn example(name: &str) -> String {
 /// Evaluates `of` in the example model with default settings (40 digits).
 pub fn eval_of(model_file: &str, of: &str) -> Value {
     let model = load(&example(model_file), &[]).expect("model loads");
-    let req = EvalRequest { of: Some(of.into()), digits: 40, ..Default::default() };
+    let req = EvalRequest {
+        of: Some(of.into()),
+        digits: 40,
+        ..Default::default()
+    };
     let report = eval_model(&model, &req).unwrap_or_else(|e| panic!("{model_file}: {of}: {e}"));
     report.rows.into_iter().next().expect("one row").value
 }
