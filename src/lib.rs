@@ -19,3 +19,4 @@ pub mod syntax;
 pub use error::Error;
 pub mod diagnostics;
 pub mod render;
+pub mod calculus;

@@ -237,3 +237,75 @@ pub fn eval_model(model: &Model, req: &EvalRequest) -> Result<EvalReport, Error>
         digits: req.digits,
     })
 }
+
+/// A differentiation question, unrolled: the graph, the node of `--of` and
+/// the node of `--wrt`.
+#[derive(Clone, Debug)]
+pub struct DiffQuery {
+    pub graph: crate::graph::Graph,
+    pub of: NodeId,
+    pub wrt: NodeId,
+    /// The `--of` and `--wrt` texts as given.
+    pub of_text: String,
+    pub wrt_text: String,
+    /// Every named element built, in (declaration, step) order.
+    pub named: Vec<(Sym, NodeId)>,
+}
+
+/// Unrolls what `∂(of)/∂(wrt)` needs. `wrt` names a parameter (`w1`), an
+/// input element (`x1[1]`), or a named quantity at a step (`h[1]`, `J`);
+/// a named quantity stays a node even when its definition is a literal.
+pub fn diff_query(model: &Model, of: &str, wrt: &str, steps: Option<i64>) -> Result<DiffQuery, Error> {
+    let wrt_expr = parse_query(wrt, model)?;
+    let bad_wrt = |message: &str| {
+        Error::Resolve(crate::model::ResolveError::Invalid {
+            message: message.to_string(),
+            span: Span::new(QUERY_BASE, QUERY_BASE + wrt.len()),
+            help: Some("--wrt names a parameter (`w1`), an input element (`x1[1]`) or a quantity at a step (`h[1]`)".into()),
+        })
+    };
+    enum Wrt {
+        Leaf(Sym),
+        Named(Key),
+    }
+    let target = match &wrt_expr.kind {
+        crate::model::RKind::Sym(id) => match &model.symbol(*id).kind {
+            SymKind::Param { .. } => Wrt::Leaf(Sym { id: *id, step: None }),
+            SymKind::Quantity { .. } => Wrt::Named(Key::Quantity(*id)),
+            _ => return Err(bad_wrt("--wrt must name something that has a value in the graph")),
+        },
+        crate::model::RKind::Elem(id, idx) => {
+            let crate::model::RKind::Num(k) = &idx.kind else {
+                return Err(bad_wrt("--wrt needs a literal step, such as `h[1]`"));
+            };
+            let k = k.to_i64().ok_or_else(|| bad_wrt("a step must be a whole number"))?;
+            match &model.symbol(*id).kind {
+                SymKind::Sequence(_) => Wrt::Named(Key::Elem(*id, k)),
+                _ => Wrt::Leaf(Sym { id: *id, step: Some(k) }),
+            }
+        }
+        _ => return Err(bad_wrt("--wrt must be a single name, not an expression")),
+    };
+    let keep = match target {
+        Wrt::Named(k) => Some(k),
+        Wrt::Leaf(_) => None,
+    };
+    let horizon = steps.or_else(|| model.data_horizon());
+    let mut un = Unroller::new(model, UnrollOptions { horizon, keep });
+    let of_expr = parse_query(of, model)?;
+    let of_id = un.expr(&of_expr)?;
+    let wrt_id = match target {
+        Wrt::Leaf(sym) => un.leaf(sym)?,
+        Wrt::Named(key) => un.element(key, Span::new(QUERY_BASE, QUERY_BASE + wrt.len()))?,
+    };
+    let mut named: Vec<(Sym, NodeId)> = un.named().iter().map(|(k, &id)| (k.sym(), id)).collect();
+    named.sort();
+    Ok(DiffQuery {
+        graph: un.into_graph(),
+        of: of_id,
+        wrt: wrt_id,
+        of_text: of.to_string(),
+        wrt_text: wrt.to_string(),
+        named,
+    })
+}

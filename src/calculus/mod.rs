@@ -1,0 +1,4 @@
+//! Stage 4b: paths, derivatives and their independent checks.
+
+pub mod numeric;
+pub mod paths;
