@@ -10,6 +10,10 @@ use super::arena::Graph;
 use super::node::{Builtin, Node, NodeId};
 use crate::number::Q;
 
+/// Literal powers are folded only while the result stays this small (in
+/// bits); larger ones stay in the graph for the evaluator.
+const MAX_FOLDED_POWER_BITS: u64 = 1 << 14;
+
 pub enum Folded {
     /// The node is equal to one that exists already (a child, or a literal).
     Existing(NodeId),
@@ -46,7 +50,11 @@ pub fn fold(g: &mut Graph, node: Node) -> Folded {
             _ => None,
         },
         Node::Pow(a, b) => match (lit(g, *a), lit(g, *b)) {
-            (Some(x), Some(y)) => y.to_i64().and_then(|n| x.pow(n)).map(Node::Lit),
+            (Some(x), Some(y)) => y
+                .to_i64()
+                .filter(|n| x.bits().saturating_mul(n.unsigned_abs()) <= MAX_FOLDED_POWER_BITS)
+                .and_then(|n| x.pow(n))
+                .map(Node::Lit),
             (_, Some(y)) if y.is_zero() => Some(Node::Lit(Q::one())),
             (None, Some(y)) if y.is_one() => return Folded::Existing(*a),
             (Some(x), None) if x.is_one() => Some(Node::Lit(Q::one())),
