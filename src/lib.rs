@@ -17,6 +17,7 @@ pub mod query;
 pub mod syntax;
 
 pub use error::Error;
+pub mod calculus;
 pub mod diagnostics;
 pub mod render;
-pub mod calculus;
+pub mod simplify;

@@ -30,6 +30,20 @@ enum Command {
         after_help = "Examples:\n  chainrule eval examples/elman.chain\n  chainrule eval examples/elman.chain --of 'L(y[2])' --format json\n  chainrule eval examples/alternating.chain --of 'h[4]' --random 7"
     )]
     Eval(EvalArgs),
+    /// The worked derivation of d(OF)/d(WRT): intermediate variables, every path with its chain-rule
+    /// product, the simplified total, and an independent check (reverse-mode AD and a central difference).
+    ///
+    /// Exits with 1 if the check fails.
+    #[command(
+        after_help = "Examples:\n  chainrule derive examples/elman.chain --of 'L(y[2])' --wrt w1\n  chainrule derive examples/lstm.chain --of L --wrt uf --format latex\n  chainrule derive examples/tanh_bptt.chain --of J --wrt 'h[1]' --format json"
+    )]
+    Derive(DeriveArgs),
+    /// The number of computation-graph paths from WRT to OF (exact, however large), and the
+    /// paths themselves up to --max-paths.
+    #[command(
+        after_help = "Examples:\n  chainrule paths examples/elman.chain --of 'L(y[2])' --wrt w1\n  chainrule paths examples/lstm.chain --of L --wrt uf --set T=50 --max-paths 0"
+    )]
+    Paths(PathsArgs),
 }
 
 #[derive(Args, Debug)]
@@ -65,6 +79,70 @@ struct EvalArgs {
     random: Option<u64>,
 }
 
+#[derive(Args, Debug)]
+struct DeriveArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The quantity to differentiate, e.g. `L(y[2])` or `J`.
+    #[arg(long, value_name = "EXPR")]
+    of: String,
+    /// What to differentiate by: a parameter (`w1`), an input element (`'x1[1]'`) or a quantity at a step (`'h[1]'`).
+    #[arg(long, value_name = "NAME")]
+    wrt: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DeriveFormat::Markdown)]
+    format: DeriveFormat,
+    /// List at most N paths; beyond that the total comes from adjoints.
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    max_paths: usize,
+    /// Certify values to N digits.
+    #[arg(long, value_name = "N", default_value_t = 40, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    digits: u32,
+    /// Seed for random values of leaves that have none (printed when used).
+    #[arg(long, value_name = "SEED", default_value_t = 1)]
+    random: u64,
+    /// Render with this minijinja template instead of the shipped one (delimiters `<% %>`, `<< >>`, `<# #>`).
+    #[arg(long, value_name = "FILE")]
+    template: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+struct PathsArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The end of the paths, e.g. `L(y[2])`.
+    #[arg(long, value_name = "EXPR")]
+    of: String,
+    /// The start of the paths: a parameter, an input element or a quantity at a step.
+    #[arg(long, value_name = "NAME")]
+    wrt: String,
+    /// List at most N paths (the count is always exact).
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    max_paths: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = PathsFormat::Text)]
+    format: PathsFormat,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum PathsFormat {
+    Text,
+    Markdown,
+    Latex,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum DeriveFormat {
+    /// An amsmath `align*` fragment.
+    Latex,
+    /// A standalone .tex document.
+    Document,
+    /// Markdown with `$$` math.
+    Markdown,
+    Json,
+}
+
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum EvalFormat {
     Text,
@@ -98,6 +176,8 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Eval(args) => run_eval(args),
+        Command::Derive(args) => run_derive(args),
+        Command::Paths(args) => run_paths(args),
     }
 }
 
@@ -178,6 +258,112 @@ fn run_eval(args: EvalArgs) -> ExitCode {
         Ok(out) => emit(&out, args.common.output.as_deref()),
         Err(e) => report_error(&e, &path, &src, query),
     }
+}
+
+fn run_paths(args: PathsArgs) -> ExitCode {
+    use chainrule::calculus::paths::{count_paths, paths};
+    use chainrule::render::paths as out;
+    let path = args.common.model.clone();
+    let src = match read_model(&path) {
+        Ok(s) => s,
+        Err(Failure(msg)) => {
+            eprintln!("error: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let result = settings(&args.common).and_then(|settings| {
+        let model = load(&src, &settings)?;
+        let q = chainrule::query::diff_query(&model, &args.of, &args.wrt, args.common.steps)?;
+        let count = count_paths(&q.graph, q.wrt, q.of);
+        let listed: Vec<_> = paths(&q.graph, q.wrt, q.of).take(args.max_paths).collect();
+        Ok(match args.format {
+            PathsFormat::Text => out::text(&model, &q, &count, &listed),
+            PathsFormat::Markdown => out::markdown(&model, &q, &count, &listed),
+            PathsFormat::Latex => out::latex(&model, &q, &count, &listed),
+            PathsFormat::Json => out::json(&model, &q, &count, &listed),
+        })
+    });
+    match result {
+        Ok(text) => emit(&text, args.common.output.as_deref()),
+        Err(e) => report_error(&e, &path, &src, Some(args.of.as_str())),
+    }
+}
+
+fn run_derive(args: DeriveArgs) -> ExitCode {
+    let path = args.common.model.clone();
+    let src = match read_model(&path) {
+        Ok(s) => s,
+        Err(Failure(msg)) => {
+            eprintln!("error: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let custom = match &args.template {
+        Some(t) => match std::fs::read_to_string(t) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                eprintln!("error: cannot read template `{}`: {e}", t.display());
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
+    let result = settings(&args.common).and_then(|settings| {
+        let model = load(&src, &settings)?;
+        let req = chainrule::query::DeriveRequest {
+            of: args.of.clone(),
+            wrt: args.wrt.clone(),
+            steps: args.common.steps,
+            max_paths: args.max_paths,
+            digits: args.digits,
+            seed: args.random,
+        };
+        let mut derived = chainrule::query::derive(&model, &req)?;
+        let view = chainrule::render::derivation::view(
+            &mut derived.graph,
+            &model,
+            &derived.derivation,
+            &args.of,
+            &args.wrt,
+            args.digits,
+        );
+        Ok((view, derived.derivation.check.verified, derived.random))
+    });
+    let (view, verified, random) = match result {
+        Ok(x) => x,
+        Err(e) => return report_error(&e, &path, &src, Some(args.of.as_str())),
+    };
+    let name = match args.format {
+        DeriveFormat::Latex => "derivation.tex.jinja",
+        DeriveFormat::Document => "document.tex.jinja",
+        DeriveFormat::Markdown => "derivation.md.jinja",
+        DeriveFormat::Json => "",
+    };
+    let mut out = match args.format {
+        DeriveFormat::Json if custom.is_none() => chainrule::render::derivation::json(&view),
+        _ => match chainrule::render::template::render(&view, name, custom.as_deref()) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: template: {e:#}");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    if let Some(r) = random {
+        let list: Vec<String> = r.values.iter().map(|(_, l, q)| format!("{l} = {q}")).collect();
+        let note = format!("random values (seed {}): {}", r.seed, list.join(", "));
+        match args.format {
+            DeriveFormat::Json => {}
+            DeriveFormat::Markdown => out = format!("{out}\n_{note}_\n"),
+            _ => out = format!("{out}% {note}\n"),
+        }
+    }
+    let code = emit(&out, args.common.output.as_deref());
+    if code == ExitCode::SUCCESS && !verified {
+        eprintln!("error: the derivation failed its check");
+        return ExitCode::from(1);
+    }
+    code
 }
 
 /// Writes to standard output, or atomically to a file: a temporary file in

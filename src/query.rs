@@ -261,7 +261,9 @@ pub fn diff_query(model: &Model, of: &str, wrt: &str, steps: Option<i64>) -> Res
         Error::Resolve(crate::model::ResolveError::Invalid {
             message: message.to_string(),
             span: Span::new(QUERY_BASE, QUERY_BASE + wrt.len()),
-            help: Some("--wrt names a parameter (`w1`), an input element (`x1[1]`) or a quantity at a step (`h[1]`)".into()),
+            help: Some(
+                "--wrt names a parameter (`w1`), an input element (`x1[1]`) or a quantity at a step (`h[1]`)".into(),
+            ),
         })
     };
     enum Wrt {
@@ -307,5 +309,67 @@ pub fn diff_query(model: &Model, of: &str, wrt: &str, steps: Option<i64>) -> Res
         of_text: of.to_string(),
         wrt_text: wrt.to_string(),
         named,
+    })
+}
+
+/// What `chainrule derive` was asked.
+#[derive(Clone, Debug)]
+pub struct DeriveRequest {
+    pub of: String,
+    pub wrt: String,
+    pub steps: Option<i64>,
+    pub max_paths: usize,
+    pub digits: u32,
+    /// Seed for leaves without values.
+    pub seed: u64,
+}
+
+/// A derivation and the graph its nodes live in.
+pub struct Derived {
+    pub graph: crate::graph::Graph,
+    pub derivation: crate::calculus::derive::Derivation,
+    pub random: Option<RandomFill>,
+}
+
+/// Unrolls, differentiates, simplifies and checks `∂of/∂wrt`.
+pub fn derive(model: &Model, req: &DeriveRequest) -> Result<Derived, Error> {
+    use crate::calculus::derive::{derive as derive_graph, DeriveError, DeriveOptions};
+    let q = diff_query(model, &req.of, &req.wrt, req.steps)?;
+    let mut graph = q.graph;
+    let mut bindings = Bindings::from_model(model);
+    let free = free_leaves(&graph, &[q.of, q.wrt], &bindings);
+    let random = (!free.is_empty()).then(|| {
+        let vals = random_values(req.seed, &free);
+        for (sym, v) in &vals {
+            bindings.set(*sym, v.clone());
+        }
+        RandomFill {
+            seed: req.seed,
+            values: vals.into_iter().map(|(s, v)| (s, plain_label(model, s), v)).collect(),
+        }
+    });
+    let opts = DeriveOptions {
+        max_paths: req.max_paths,
+        digits: req.digits,
+        relu_active: model.relu_active,
+    };
+    let names = crate::render::text::TextNames::new(model);
+    let derivation = derive_graph(&mut graph, q.of, q.wrt, &bindings, &names, &opts).map_err(|e| match e {
+        DeriveError::TooLarge => Error::Unroll(crate::graph::UnrollError::TooLarge {
+            limit: crate::graph::arena::DEFAULT_NODE_LIMIT,
+        }),
+        DeriveError::Eval(u) => {
+            let owner = crate::eval::owner::owner(&graph, u.node());
+            let (quantity, span) = match owner {
+                Some(sym) => (plain_label(model, sym), Some(model.symbol(sym.id).span)),
+                None => (req.of.clone(), None),
+            };
+            Error::Eval(u.into_error(quantity, span, req.digits))
+        }
+    })?;
+    Ok(Derived {
+        graph,
+        derivation,
+        random,
     })
 }

@@ -1,4 +1,6 @@
 //! Stage 4b: paths, derivatives and their independent checks.
 
+pub mod derive;
+pub mod local;
 pub mod numeric;
 pub mod paths;

@@ -32,8 +32,8 @@ pub const MAX_PREC_BITS: u32 = 1 << 14;
 enum Failure {
     /// Certainly undefined at this node.
     Domain(NodeId, String),
-    /// Not decidable at this precision.
-    Undecided,
+    /// Not decidable at this precision (at this node).
+    Undecided(NodeId),
 }
 
 /// Values of `roots`, certified to `opts.digits` digits.
@@ -48,10 +48,10 @@ pub fn evaluate(
     opts: EvalOptions,
 ) -> Result<Vec<Value>, Unevaluable> {
     let needed = graph.reachable(roots);
-    let tolerance = Q::one() / Q::int(10).pow(i64::from(opts.digits)).unwrap_or_else(Q::one);
-    let mut bits = (f64::from(opts.digits) * std::f64::consts::LOG2_10).ceil() as u32 + 32;
+    let tolerance = tolerance(opts.digits);
+    let mut bits = initial_bits(opts.digits);
     loop {
-        match pass(graph, &needed, bindings, Prec(bits)) {
+        match pass(graph, &needed, bindings, Prec(bits), &[]) {
             Ok(values) => {
                 let out: Vec<Value> = roots
                     .iter()
@@ -62,7 +62,7 @@ pub fn evaluate(
                 }
             }
             Err(Failure::Domain(node, what)) => return Err(Unevaluable::Domain { node, what }),
-            Err(Failure::Undecided) => {}
+            Err(Failure::Undecided(_)) => {}
         }
         if bits >= MAX_PREC_BITS {
             return Err(Unevaluable::Precision {
@@ -107,7 +107,69 @@ impl Unevaluable {
     }
 }
 
-fn certified(v: &Value, tolerance: &Q) -> bool {
+/// Values of every node that `roots` need, from one forward pass at precision
+/// `prec` (no precision doubling), with the value of each node in
+/// `overrides` replaced by the value given there.
+///
+/// Entry `i` is `Some` exactly for the nodes the roots need. An overridden
+/// node is a cut: its definition is not consulted, so the nodes below it are
+/// evaluated only if some other route from a root needs them (this is how
+/// an internal node, such as a named `h[1]`, is perturbed while everything
+/// below it stays fixed). An overridden node need not be needed by the roots;
+/// an override of an unneeded node is ignored.
+///
+/// Errors: [`Unevaluable::Domain`] as in [`evaluate`] (certainly undefined);
+/// [`Unevaluable::Precision`] when a sign or a divisor is not decidable at
+/// this precision, naming the node: retrying with more bits may succeed.
+pub fn forward_values(
+    graph: &Graph,
+    roots: &[NodeId],
+    bindings: &Bindings,
+    prec: Prec,
+    overrides: &[(NodeId, Value)],
+) -> Result<Vec<Option<Value>>, Unevaluable> {
+    let needed = needed_with_cuts(graph, roots, overrides);
+    pass(graph, &needed, bindings, prec, overrides).map_err(|f| match f {
+        Failure::Domain(node, what) => Unevaluable::Domain { node, what },
+        Failure::Undecided(node) => Unevaluable::Precision { node },
+    })
+}
+
+/// Like [`Graph::reachable`], but without descending below the overridden nodes.
+fn needed_with_cuts(graph: &Graph, roots: &[NodeId], overrides: &[(NodeId, Value)]) -> Vec<bool> {
+    if overrides.is_empty() {
+        return graph.reachable(roots);
+    }
+    let mut cut = vec![false; graph.len()];
+    for (n, _) in overrides {
+        cut[n.index()] = true;
+    }
+    let mut seen = vec![false; graph.len()];
+    for r in roots {
+        seen[r.index()] = true;
+    }
+    for i in (0..graph.len()).rev() {
+        if seen[i] && !cut[i] {
+            for c in graph.nodes()[i].children() {
+                seen[c.index()] = true;
+            }
+        }
+    }
+    seen
+}
+
+/// `10^-digits`: the width below which an enclosure counts as certified.
+pub(crate) fn tolerance(digits: u32) -> Q {
+    Q::one() / Q::int(10).pow(i64::from(digits)).unwrap_or_else(Q::one)
+}
+
+/// The first working precision tried for `digits` digits.
+pub(crate) fn initial_bits(digits: u32) -> u32 {
+    (f64::from(digits) * std::f64::consts::LOG2_10).ceil() as u32 + 32
+}
+
+/// Narrower than `tolerance`, absolutely and (unless it holds 0) relative to the value.
+pub(crate) fn certified(v: &Value, tolerance: &Q) -> bool {
     match v {
         Value::Exact(_) => true,
         Value::Approx(iv) => {
@@ -118,13 +180,23 @@ fn certified(v: &Value, tolerance: &Q) -> bool {
     }
 }
 
-fn pass(graph: &Graph, needed: &[bool], b: &Bindings, prec: Prec) -> Result<Vec<Option<Value>>, Failure> {
+fn pass(
+    graph: &Graph,
+    needed: &[bool],
+    b: &Bindings,
+    prec: Prec,
+    overrides: &[(NodeId, Value)],
+) -> Result<Vec<Option<Value>>, Failure> {
     let mut vals: Vec<Option<Value>> = vec![None; graph.len()];
     for (i, node) in graph.nodes().iter().enumerate() {
         if !needed[i] {
             continue;
         }
         let id = NodeId(i as u32);
+        if let Some((_, v)) = overrides.iter().find(|(n, _)| *n == id) {
+            vals[i] = Some(v.clone());
+            continue;
+        }
         let get = |c: NodeId| vals[c.index()].as_ref().expect("children come first");
         let v = match node {
             Node::Lit(q) => Value::Exact(q.clone()),
@@ -161,7 +233,7 @@ fn pass(graph: &Graph, needed: &[bool], b: &Bindings, prec: Prec) -> Result<Vec<
 fn fail(e: IntervalError, id: NodeId, what: impl Into<String>) -> Failure {
     match e {
         IntervalError::Domain => Failure::Domain(id, what.into()),
-        IntervalError::Undecided => Failure::Undecided,
+        IntervalError::Undecided => Failure::Undecided(id),
     }
 }
 

@@ -6,7 +6,7 @@ pub mod fold;
 pub mod node;
 pub mod unroll;
 
-pub use arena::Graph;
+pub use arena::{Graph, TooLarge};
 pub use error::UnrollError;
 pub use node::{Builtin, Node, NodeId, Sym};
 pub use unroll::{Key, UnrollOptions, Unroller};

@@ -83,7 +83,8 @@ fn round_sig(q: &Q, d: usize) -> Rounded {
 }
 
 /// Positional for moderate exponents, `d.ddde-45` style beyond; `strip`
-/// drops trailing zeros (they carry no information for an exact value).
+/// drops trailing zeros (they carry no information for an exact value;
+/// kept, they say how many digits a rounding has).
 fn render(r: &Rounded, strip: bool) -> String {
     let mut digits = r.digits.to_string();
     if strip && digits.len() > 1 {
@@ -112,8 +113,8 @@ fn render(r: &Rounded, strip: bool) -> String {
 /// The exact rational as a decimal. If its expansion terminates within
 /// `max_sig` significant digits: all of them, no trailing zeros, and
 /// `true` (`"1.65"`, `"-12"`, `"0.0625"`). Otherwise rounded half away from
-/// zero to `max_sig` significant digits (trailing zeros dropped) and
-/// `false`. Positional unless the decimal exponent reaches +-30
+/// zero to `max_sig` significant digits, all shown (`0.9996` at 3 gives
+/// `"1.00"`), and `false`. Positional unless the decimal exponent reaches +-30
 /// (`"1.2345e-45"`). `max_sig` below 1 is taken as 1.
 pub fn q_to_decimal(q: &Q, max_sig: usize) -> (String, bool) {
     let max_sig = max_sig.max(1);
@@ -131,20 +132,28 @@ pub fn q_to_decimal(q: &Q, max_sig: usize) -> (String, bool) {
         b += 1;
     }
     if rest.is_one() {
-        let s = a.max(b);
-        let m = (q.numer().abs() * pow10(s)) / den;
-        let text = m.to_string();
-        let sig = text.trim_end_matches('0').len();
-        if sig <= max_sig {
+        // With s > 0 fraction digits the last one is nonzero, so there are
+        // exp + s + 1 significant digits; an integer needs its trailing
+        // zeros counted. Deciding before printing avoids building huge
+        // digit strings for values like exp(-1000) at 200 bits.
+        let (n, s) = (q.numer().abs(), a.max(b));
+        let exp = decimal_exponent(&n, den);
+        let fits = if s > 0 {
+            exp + s < max_sig as i64
+        } else {
+            exp < max_sig as i64 || (&n % pow10(exp + 1 - max_sig as i64)).is_zero()
+        };
+        if fits {
+            let digits = n * pow10(s) / den;
             let r = Rounded {
                 neg: q.is_negative(),
-                digits: m,
-                exp: text.len() as i64 - 1 - s,
+                digits,
+                exp,
             };
             return (render(&r, true), true);
         }
     }
-    (render(&round_sig(q, max_sig), true), false)
+    (render(&round_sig(q, max_sig), false), false)
 }
 
 /// The certain leading digits of an interval: for the largest `d <= max_sig`
@@ -229,7 +238,8 @@ mod tests {
         assert_eq!(t, format!("0.{}", "3".repeat(40)));
         assert!(!exact);
         assert_eq!(q_to_decimal(&Q::ratio(-2, 3), 3), ("-0.667".into(), false));
-        assert_eq!(q_to_decimal(&q("0.9996"), 3), ("1".into(), false));
+        assert_eq!(q_to_decimal(&q("0.9996"), 3), ("1.00".into(), false));
+        assert_eq!(q_to_decimal(&q("0.100000001"), 4), ("0.1000".into(), false));
         assert_eq!(q_to_decimal(&q("0.125"), 2), ("0.13".into(), false));
         assert_eq!(q_to_decimal(&q("-0.125"), 2), ("-0.13".into(), false));
         assert_eq!(q_to_decimal(&Q::ratio(200, 3), 2), ("67".into(), false));

@@ -308,15 +308,20 @@ impl Interval {
             return Ok(Interval::point(Q::one()));
         }
         if n < 0 {
-            let inner = self.powi(n.unsigned_abs() as i64, Prec(prec.0 + 8))?;
+            let inner = self.powi_abs(n.unsigned_abs(), Prec(prec.0 + 8));
             return Interval::point(Q::one()).div(&inner, prec);
         }
+        Ok(self.powi_abs(n as u64, prec))
+    }
+
+    /// `self^n` for `n >= 1`.
+    fn powi_abs(&self, n: u64, prec: Prec) -> Interval {
         // Rounding in one direction at every step of square-and-multiply
         // keeps a lower (upper) bound of |x|^n, since all factors are >= 0.
         let wp = prec.0 + 2 * (64 - n.leading_zeros()) + 4;
         let pow_abs = |q: &Q, dir| {
             let mut base = round_q(&q.abs(), wp, dir);
-            let (mut acc, mut k) = (Dy::int(1), n as u64);
+            let (mut acc, mut k) = (Dy::int(1), n);
             while k > 0 {
                 if k & 1 == 1 {
                     acc = acc.mul(&base).round(wp, dir);
@@ -328,7 +333,7 @@ impl Interval {
             }
             acc.round(prec.0, dir)
         };
-        let (even, (nonneg, nonpos)) = (n % 2 == 0, self.signs());
+        let (even, (nonneg, nonpos)) = (n & 1 == 0, self.signs());
         let (lo, hi) = match (nonneg, nonpos, even) {
             (true, _, _) => (pow_abs(&self.lo, Dir::Down), pow_abs(&self.hi, Dir::Up)),
             (_, true, true) => (pow_abs(&self.hi, Dir::Down), pow_abs(&self.lo, Dir::Up)),
@@ -339,7 +344,7 @@ impl Interval {
             (_, true, false) => (pow_abs(&self.lo, Dir::Up).neg(), pow_abs(&self.hi, Dir::Down).neg()),
             _ => (pow_abs(&self.lo, Dir::Up).neg(), pow_abs(&self.hi, Dir::Up)),
         };
-        Ok(Interval::from_dy(lo, hi))
+        Interval::from_dy(lo, hi)
     }
     /// `self^y`: `powi` when `y` is a point integer; `0` for `x = [0,0]` and
     /// `y > 0`; otherwise `exp(y ln x)`, which needs `x > 0` (`x = [0, hi]`

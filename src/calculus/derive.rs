@@ -1,0 +1,239 @@
+//! The derivation as data: paths, their chain-rule products, the total, and
+//! the check. Nothing here formats strings; `render::derivation` does.
+
+use super::local::{local_partial, slots, Names};
+use super::numeric::{agree, central_difference, gradient_ad, Difference};
+use super::paths::{count_paths, paths};
+use crate::eval::{evaluate, Bindings, EvalOptions, Unevaluable, Value};
+use crate::graph::{Graph, NodeId, TooLarge};
+use crate::number::Q;
+use crate::render::text::TextNames;
+use crate::simplify::build::factored_node;
+use crate::simplify::present::present;
+use crate::simplify::Factored;
+use num_bigint::BigUint;
+
+/// What `derive` was asked.
+#[derive(Clone, Debug)]
+pub struct DeriveOptions {
+    /// List at most this many paths; beyond, the total comes from adjoints.
+    pub max_paths: usize,
+    /// Certified digits of every value.
+    pub digits: u32,
+    pub relu_active: bool,
+}
+
+/// One edge of a path: `parent` uses `child` as operand number `slot`.
+#[derive(Clone, Debug)]
+pub struct Edge {
+    pub child: NodeId,
+    pub parent: NodeId,
+    pub slot: usize,
+    /// `∂parent/∂child`, written through names and presented.
+    pub partial: NodeId,
+}
+
+/// One path from `wrt` up to `of`.
+#[derive(Clone, Debug)]
+pub struct PathDerivation {
+    pub nodes: Vec<NodeId>,
+    pub edges: Vec<Edge>,
+    /// The product of the local partials, simplified.
+    pub product: Factored,
+    pub simplified: NodeId,
+    pub value: Value,
+}
+
+/// The derivative of `of` with respect to `wrt`.
+#[derive(Clone, Debug)]
+pub struct Derivation {
+    pub of: NodeId,
+    pub wrt: NodeId,
+    pub path_count: BigUint,
+    /// The listed paths (at most `max_paths`).
+    pub paths: Vec<PathDerivation>,
+    /// More paths exist than are listed.
+    pub truncated: bool,
+    /// The simplified total when every path is listed; `None` otherwise.
+    pub total: Option<NodeId>,
+    pub total_value: Value,
+    pub check: Check,
+}
+
+/// How the result was proven.
+#[derive(Clone, Debug)]
+pub struct Check {
+    pub verified: bool,
+    /// Reverse-mode AD on the graph.
+    pub ad: Value,
+    /// Central difference of the forward evaluator, with its error bound.
+    pub difference: Difference,
+    /// The sum of the listed path values, when all paths are listed.
+    pub path_sum: Option<Value>,
+}
+
+/// Why a derivation could not be made.
+#[derive(Clone, Debug)]
+pub enum DeriveError {
+    TooLarge,
+    Eval(Unevaluable),
+}
+
+impl From<TooLarge> for DeriveError {
+    fn from(_: TooLarge) -> DeriveError {
+        DeriveError::TooLarge
+    }
+}
+
+impl From<Unevaluable> for DeriveError {
+    fn from(u: Unevaluable) -> DeriveError {
+        DeriveError::Eval(u)
+    }
+}
+
+/// Every slot assignment of a node path: `x*x` gives two paths through the
+/// same nodes, one per operand.
+fn edge_choices(g: &Graph, nodes: &[NodeId]) -> Vec<Vec<usize>> {
+    let mut out: Vec<Vec<usize>> = vec![Vec::new()];
+    for w in nodes.windows(2) {
+        let s = slots(g, w[1], w[0]);
+        out = out
+            .into_iter()
+            .flat_map(|prefix| s.iter().map(move |&k| [prefix.clone(), vec![k]].concat()))
+            .collect();
+    }
+    out
+}
+
+/// Builds the derivation: paths and products, the simplified total, values
+/// at `bindings`, and the independent check.
+pub fn derive(
+    g: &mut Graph,
+    of: NodeId,
+    wrt: NodeId,
+    bindings: &Bindings,
+    names: &TextNames,
+    opts: &DeriveOptions,
+) -> Result<Derivation, DeriveError> {
+    let path_count = count_paths(g, wrt, of);
+    let node_paths: Vec<Vec<NodeId>> = {
+        let mut seen = std::collections::HashSet::new();
+        paths(g, wrt, of)
+            .filter(|p| seen.insert(p.clone()))
+            .take(opts.max_paths)
+            .collect()
+    };
+    let named = Names::new(g);
+    let mut listed: Vec<(Vec<NodeId>, Vec<Edge>, Factored)> = Vec::new();
+    'outer: for nodes in &node_paths {
+        for choice in edge_choices(g, nodes) {
+            if listed.len() >= opts.max_paths {
+                break 'outer;
+            }
+            let mut product = Factored::constant(Q::one());
+            let mut edges = Vec::new();
+            for (w, &slot) in nodes.windows(2).zip(&choice) {
+                let f = local_partial(g, &named, w[1], slot, opts.relu_active)?;
+                product = product.mul(&f);
+                let partial = present(g, &f, names)?;
+                edges.push(Edge {
+                    child: w[0],
+                    parent: w[1],
+                    slot,
+                    partial,
+                });
+            }
+            listed.push((nodes.clone(), edges, product));
+        }
+    }
+    let truncated = BigUint::from(listed.len()) < path_count;
+    let mut built = Vec::new();
+    for (nodes, edges, product) in listed {
+        let simplified = present(g, &product, names)?;
+        built.push(PathDerivation {
+            nodes,
+            edges,
+            product,
+            simplified,
+            value: Value::Exact(Q::zero()),
+        });
+    }
+    let total = if truncated {
+        None
+    } else {
+        let products: Vec<Factored> = built.iter().map(|p| p.product.clone()).collect();
+        match Factored::sum(&products) {
+            Some(f) => Some(present(g, &f, names)?),
+            None => {
+                // Too large to simplify: the plain sum of the path forms.
+                let mut acc: Option<NodeId> = None;
+                for p in &built {
+                    let n = factored_node(g, &p.product)?;
+                    acc = Some(match acc {
+                        None => n,
+                        Some(a) => g.add(crate::graph::Node::Add(a, n))?,
+                    });
+                }
+                acc
+            }
+        }
+    };
+    // Values: every path, the total, AD and the central difference.
+    let mut roots: Vec<NodeId> = built.iter().map(|p| p.simplified).collect();
+    if let Some(t) = total {
+        roots.push(t);
+    }
+    let values = evaluate(g, &roots, bindings, EvalOptions { digits: opts.digits })?;
+    for (p, v) in built.iter_mut().zip(&values) {
+        p.value = v.clone();
+    }
+    let ad = gradient_ad(g, of, wrt, bindings, opts.relu_active, opts.digits)?;
+    let difference = central_difference(g, of, wrt, bindings, opts.digits)?;
+    let total_value = match total {
+        Some(_) => values.last().cloned().unwrap_or(Value::Exact(Q::zero())),
+        None => ad.clone(),
+    };
+    let tolerance = Q::one()
+        / Q::int(10)
+            .pow(i64::from(opts.digits.saturating_sub(5)))
+            .unwrap_or_else(Q::one);
+    let path_sum = (!truncated).then(|| sum_values(built.iter().map(|p| &p.value)));
+    let mut verified = agree(&total_value, &ad.interval(), &tolerance)
+        && agree(&total_value, &difference.estimate, &tolerance)
+        && agree(&ad, &difference.estimate, &tolerance);
+    if let Some(s) = &path_sum {
+        verified &= agree(s, &ad.interval(), &tolerance);
+    }
+    Ok(Derivation {
+        of,
+        wrt,
+        path_count,
+        paths: built,
+        truncated,
+        total,
+        total_value,
+        check: Check {
+            verified,
+            ad,
+            difference,
+            path_sum,
+        },
+    })
+}
+
+/// The exact sum of exact values, or an interval sum otherwise.
+fn sum_values<'a>(vals: impl Iterator<Item = &'a Value>) -> Value {
+    let mut exact = Some(Q::zero());
+    let mut iv = crate::number::Interval::point(Q::zero());
+    for v in vals {
+        iv = iv.add(&v.interval(), crate::number::Prec(400));
+        exact = match (exact, v) {
+            (Some(a), Value::Exact(b)) => Some(a + b.clone()),
+            _ => None,
+        };
+    }
+    match exact {
+        Some(q) => Value::Exact(q),
+        None => Value::Approx(iv),
+    }
+}

@@ -1,0 +1,213 @@
+//! Reverse-mode automatic differentiation over the unrolled graph.
+
+use super::{active_nodes, add, div, exact, mul, neg, refine, sub, Fail};
+use crate::eval::forward::{forward_values, initial_bits, tolerance};
+use crate::eval::{Bindings, Unevaluable, Value};
+use crate::graph::{Builtin, Graph, Node, NodeId};
+use crate::number::{elementary, Interval, IntervalError, Prec, Q};
+
+/// Largest integer exponent whose power is taken exactly (as in the forward evaluator).
+const MAX_EXACT_POWER: i64 = 1 << 16;
+
+/// ∂(of)/∂(wrt) at the bindings by reverse-mode AD over the graph: one forward
+/// pass for the values, then one descending pass over ids from `of` down to
+/// `wrt` accumulating adjoints (`adj[child] += adj[node] · ∂node/∂child`, once
+/// per edge, so `x*x` contributes twice).
+///
+/// Local partials: Add/Sub ±1; Mul; Div `a/b`: `1/b` and `−(a/b)/b`; Pow with
+/// an integer exponent `n`: `n·a^(n−1)`, otherwise `b·a^(b−1)`, and for the
+/// exponent (only when it depends on `wrt`) `a^b·ln a`, which needs `a > 0`;
+/// Neg; σ' = s(1−s) and tanh' = 1−t² from the node's own value; exp' = exp;
+/// ln' = 1/x; sqrt' = 1/(2 sqrt x) (an error at 0); step' = 0 (an error at
+/// exactly 0, a jump); relu' = 1 when `relu_active` (the model's `assume relu
+/// active`), else 1 for z > 0, 0 for z < 0 and an error at exactly z = 0 (a
+/// kink). A Named node passes its adjoint to its definition.
+///
+/// `wrt` may be an internal (Named) node: its adjoint is the derivative with
+/// everything below it held fixed, since only its parents feed it. Only nodes
+/// that both reach `wrt` and are reached from `of` carry adjoints; if `of`
+/// does not depend on `wrt` the result is exactly 0.
+///
+/// The result is exact when every value involved is rational; otherwise a
+/// certified enclosure, computed at doubling precision (as
+/// [`crate::eval::evaluate`]) until narrower than `10^-digits`, absolutely and
+/// relative to the value. Errors: [`Unevaluable::Domain`] for a forward domain
+/// error or a point where a partial does not exist (its node is named);
+/// [`Unevaluable::Precision`] when not certified at the maximum precision.
+pub fn gradient_ad(
+    graph: &Graph,
+    of: NodeId,
+    wrt: NodeId,
+    bindings: &Bindings,
+    relu_active: bool,
+    digits: u32,
+) -> Result<Value, Unevaluable> {
+    if of == wrt {
+        return Ok(exact(Q::one()));
+    }
+    let active = active_nodes(graph, of, wrt);
+    if !active.get(of.index()).copied().unwrap_or(false) {
+        return Ok(exact(Q::zero()));
+    }
+    refine(initial_bits(digits), &tolerance(digits), of, |prec| {
+        let vals = forward_values(graph, &[of], bindings, prec, &[])?;
+        backward(graph, of, wrt, &vals, &active, relu_active, prec)
+    })
+}
+
+/// The adjoint of `wrt`, from the forward values `vals` at precision `prec`.
+fn backward(
+    graph: &Graph,
+    of: NodeId,
+    wrt: NodeId,
+    vals: &[Option<Value>],
+    active: &[bool],
+    relu_active: bool,
+    prec: Prec,
+) -> Result<Value, Fail> {
+    let val = |c: NodeId| vals[c.index()].as_ref().expect("needed nodes have values");
+    let mut adj: Vec<Option<Value>> = vec![None; of.index() + 1];
+    adj[of.index()] = Some(exact(Q::one()));
+    let push = |adj: &mut Vec<Option<Value>>, c: NodeId, v: Value| {
+        let slot = &mut adj[c.index()];
+        *slot = Some(match slot.take() {
+            None => v,
+            Some(old) => add(&old, &v, prec),
+        });
+    };
+    for i in (wrt.index() + 1..=of.index()).rev() {
+        let Some(g) = adj[i].take() else { continue };
+        let id = NodeId(i as u32);
+        let on = |c: NodeId| active[c.index()];
+        match graph.node(id) {
+            Node::Lit(_) | Node::Leaf(_) => {}
+            Node::Named(_, d) => push(&mut adj, *d, g),
+            Node::Neg(a) => push(&mut adj, *a, neg(&g)),
+            Node::Add(a, b) => {
+                if on(*a) {
+                    push(&mut adj, *a, g.clone());
+                }
+                if on(*b) {
+                    push(&mut adj, *b, g);
+                }
+            }
+            Node::Sub(a, b) => {
+                if on(*a) {
+                    push(&mut adj, *a, g.clone());
+                }
+                if on(*b) {
+                    push(&mut adj, *b, neg(&g));
+                }
+            }
+            Node::Mul(a, b) => {
+                if on(*a) {
+                    push(&mut adj, *a, mul(&g, val(*b), prec));
+                }
+                if on(*b) {
+                    push(&mut adj, *b, mul(&g, val(*a), prec));
+                }
+            }
+            Node::Div(a, b) => {
+                let by_b = |v: &Value| div(v, val(*b), prec).map_err(|e| Fail::interval(e, id, "division by zero"));
+                if on(*a) {
+                    push(&mut adj, *a, by_b(&g)?);
+                }
+                if on(*b) {
+                    // ∂(a/b)/∂b = −(a/b)/b
+                    push(&mut adj, *b, neg(&by_b(&mul(&g, val(id), prec))?));
+                }
+            }
+            Node::Pow(a, b) => {
+                if on(*a) {
+                    let d = pow_base_partial(val(*a), val(*b), prec)
+                        .map_err(|e| Fail::interval(e, id, "a power not differentiable in its base here"))?;
+                    push(&mut adj, *a, mul(&g, &d, prec));
+                }
+                if on(*b) {
+                    let d = pow_exponent_partial(val(*a), val(id), prec)
+                        .map_err(|e| Fail::interval(e, id, "a power whose exponent varies needs a positive base"))?;
+                    push(&mut adj, *b, mul(&g, &d, prec));
+                }
+            }
+            Node::Call(f, a) => {
+                if on(*a) {
+                    let d = call_partial(*f, val(*a), val(id), relu_active, prec, id)?;
+                    push(&mut adj, *a, mul(&g, &d, prec));
+                }
+            }
+        }
+    }
+    Ok(adj[wrt.index()].take().unwrap_or_else(|| exact(Q::zero())))
+}
+
+/// `∂(a^b)/∂a`: `n·a^(n−1)` for an exact integer `b = n`, else `b·a^(b−1)`.
+fn pow_base_partial(a: &Value, b: &Value, prec: Prec) -> Result<Value, IntervalError> {
+    if let Value::Exact(e) = b {
+        if let Some(n) = e.to_i64() {
+            if n == 0 {
+                return Ok(exact(Q::zero()));
+            }
+            let p = match a {
+                Value::Exact(x) if n.abs() <= MAX_EXACT_POWER => exact(x.pow(n - 1).ok_or(IntervalError::Domain)?),
+                _ => Value::Approx(a.interval().powi(n - 1, prec)?),
+            };
+            return Ok(mul(&exact(Q::int(n)), &p, prec));
+        }
+    }
+    let b1 = b.interval().sub(&Interval::point(Q::one()), prec);
+    let p = a.interval().pow(&b1, prec)?;
+    Ok(mul(b, &Value::Approx(p), prec))
+}
+
+/// `∂(a^b)/∂b = a^b · ln a`, for `a > 0`.
+fn pow_exponent_partial(a: &Value, value: &Value, prec: Prec) -> Result<Value, IntervalError> {
+    let ln = match a {
+        Value::Exact(x) if !x.is_positive() => return Err(IntervalError::Domain),
+        Value::Exact(x) => match elementary::ln_exact(x) {
+            Some(q) => exact(q),
+            None => Value::Approx(elementary::ln(&a.interval(), prec)?),
+        },
+        Value::Approx(iv) => Value::Approx(elementary::ln(iv, prec)?),
+    };
+    Ok(mul(value, &ln, prec))
+}
+
+/// The local partial of a built-in at argument `a`, where its value is `v`.
+fn call_partial(f: Builtin, a: &Value, v: &Value, relu_active: bool, prec: Prec, id: NodeId) -> Result<Value, Fail> {
+    let one = exact(Q::one());
+    let sign = |what: &str| -> Result<Option<bool>, Fail> {
+        // Some(true) for a > 0, Some(false) for a < 0; None at exactly 0.
+        match a {
+            Value::Exact(x) if x.is_zero() => Err(Fail::Domain(id, what.to_string())),
+            Value::Exact(x) => Ok(Some(x.is_positive())),
+            Value::Approx(iv) if iv.lo().is_positive() => Ok(Some(true)),
+            Value::Approx(iv) if iv.hi().is_negative() => Ok(Some(false)),
+            Value::Approx(_) => Err(Fail::Undecided(id)),
+        }
+    };
+    Ok(match f {
+        Builtin::Sigmoid => mul(v, &sub(&one, v, prec), prec),
+        Builtin::Tanh => match v {
+            Value::Exact(t) => exact(Q::one() - t * t),
+            Value::Approx(iv) => {
+                let sq = iv.powi(2, prec).map_err(|e| Fail::interval(e, id, "tanh"))?;
+                Value::Approx(Interval::point(Q::one()).sub(&sq, prec))
+            }
+        },
+        Builtin::Exp => v.clone(),
+        Builtin::Ln => div(&one, a, prec).map_err(|e| Fail::interval(e, id, "ln of a non-positive number"))?,
+        Builtin::Sqrt => {
+            let twice = mul(&exact(Q::int(2)), v, prec);
+            div(&one, &twice, prec).map_err(|e| Fail::interval(e, id, "sqrt is not differentiable at 0"))?
+        }
+        Builtin::Relu if relu_active => one,
+        Builtin::Relu => match sign("relu is not differentiable at exactly 0 (a kink)")? {
+            Some(true) => one,
+            _ => exact(Q::zero()),
+        },
+        Builtin::Step => {
+            sign("step is not differentiable at exactly 0 (a jump)")?;
+            exact(Q::zero())
+        }
+    })
+}

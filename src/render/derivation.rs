@@ -1,0 +1,357 @@
+//! A [`Derivation`] as strings (a view), and the view through a template:
+//! LaTeX (`align*` fragment), a standalone document, Markdown, or JSON.
+
+use super::latex::{latex, latex_symbol_or_expr};
+use super::names::Typesetter;
+use super::table::decimal;
+use super::text::{text_symbol_or_expr, TextNames};
+use crate::calculus::derive::{Derivation, Edge};
+use crate::eval::Value;
+use crate::graph::{Graph, Node, NodeId, Sym};
+use crate::model::{Model, SymId};
+use crate::syntax::ast::{Expr, ExprKind};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Names for the nodes of a derivation: model symbols, the `--of`
+/// expression as written, and `z_{k}` for each intermediate operation.
+struct Display {
+    ts: Typesetter,
+    /// Display leaf per node that gets a synthetic name.
+    alias: BTreeMap<NodeId, NodeId>,
+    intermediates: Vec<NodeId>,
+}
+
+#[derive(Serialize)]
+pub struct IntermediateView {
+    pub name: String,
+    pub def: String,
+}
+
+#[derive(Serialize)]
+pub struct PathView {
+    pub number: usize,
+    /// `w_{1} \to z_{1} \to … \to L(y^{(2)})`
+    pub route: String,
+    /// Model-syntax labels of the nodes, for JSON.
+    pub nodes: Vec<String>,
+    /// `\frac{\partial L}{\partial z_{5}} \frac{\partial z_{5}}{\partial y^{(2)}} …`
+    pub chain: String,
+    /// The same with each local derivative written out (factors equal to 1 left out).
+    pub substituted: String,
+    pub simplified: String,
+    pub value: String,
+    pub exact: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct TotalView {
+    /// The sum of the simplified path forms, or empty when paths were left out.
+    pub sum: String,
+    pub simplified: String,
+    pub value: String,
+    pub exact: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct CheckView {
+    pub status: &'static str,
+    pub ad: String,
+    pub difference: String,
+    pub difference_bound: String,
+    pub epsilon: String,
+    pub path_sum: Option<String>,
+}
+
+/// Everything a template sees.
+#[derive(Serialize)]
+pub struct View {
+    pub of: String,
+    pub wrt: String,
+    pub of_text: String,
+    pub wrt_text: String,
+    pub derivative: String,
+    pub path_count: String,
+    pub listed: usize,
+    pub truncated: bool,
+    pub intermediates: Vec<IntermediateView>,
+    pub paths: Vec<PathView>,
+    pub total: TotalView,
+    pub check: CheckView,
+}
+
+/// The `--of` text typeset as written: `L(y[2])` → `L\left(y^{(2)}\right)`.
+fn typeset_query(text: &str, model: &Model, ts: &Typesetter) -> Option<String> {
+    fn go(e: &Expr, model: &Model, ts: &Typesetter) -> Option<String> {
+        match &e.kind {
+            ExprKind::Name(id) => model.lookup(&id.name).map(|s| ts.symbol(Sym { id: s, step: None })),
+            ExprKind::Index(id, idx) => match &idx.kind {
+                ExprKind::Num(k) => Some(ts.symbol(Sym {
+                    id: model.lookup(&id.name)?,
+                    step: Some(k.to_i64()?),
+                })),
+                _ => None,
+            },
+            ExprKind::Call(id, args) => {
+                let f = model.lookup(&id.name).map(|s| ts.base(s).to_string())?;
+                let args: Option<Vec<String>> = args.iter().map(|a| go(a, model, ts)).collect();
+                Some(format!("{f}\\left({}\\right)", args?.join(", ")))
+            }
+            _ => None,
+        }
+    }
+    go(&crate::syntax::parse_expr(text).ok()?, model, ts)
+}
+
+fn exact(v: &Value) -> Option<String> {
+    v.exact().map(|q| q.to_string())
+}
+
+impl Display {
+    fn new(g: &mut Graph, model: &Model, d: &Derivation, of_text: &str) -> Display {
+        let base = Typesetter::new(model);
+        let mut bases: Vec<String> = model.ids().map(|id| base.base(id).to_string()).collect();
+        let letter = ["z", "s", "q", "r"]
+            .into_iter()
+            .find(|l| model.lookup(l).is_none())
+            .unwrap_or("z");
+        let mut on_paths: Vec<NodeId> = d.paths.iter().flat_map(|p| p.nodes.iter().copied()).collect();
+        on_paths.sort();
+        on_paths.dedup();
+        let intermediates: Vec<NodeId> = on_paths
+            .into_iter()
+            .filter(|&n| n != d.of && n != d.wrt && !matches!(g.node(n), Node::Named(..) | Node::Leaf(_)))
+            .collect();
+        let mut alias = BTreeMap::new();
+        let mut add = |g: &mut Graph, bases: &mut Vec<String>, node: NodeId, name: String| {
+            let id = SymId(bases.len() as u32);
+            bases.push(name);
+            if let Ok(leaf) = g.intern(Node::Leaf(Sym { id, step: None })) {
+                alias.insert(node, leaf);
+            }
+        };
+        for (k, &n) in intermediates.iter().enumerate() {
+            add(g, &mut bases, n, format!("{letter}_{{{}}}", k + 1));
+        }
+        if !matches!(g.node(d.of), Node::Named(..)) {
+            let shown = typeset_query(of_text, model, &base).unwrap_or_else(|| latex(g, d.of, &base));
+            add(g, &mut bases, d.of, shown);
+        }
+        Display {
+            ts: Typesetter::from_parts(bases, model.time_style),
+            alias,
+            intermediates,
+        }
+    }
+
+    /// The name of a node: its alias, or its symbol, or its expression.
+    fn name(&self, g: &Graph, n: NodeId) -> String {
+        latex_symbol_or_expr(g, *self.alias.get(&n).unwrap_or(&n), &self.ts)
+    }
+
+    /// The definition of an intermediate, with aliased children.
+    fn definition(&self, g: &mut Graph, n: NodeId) -> String {
+        let sub = |c: NodeId| *self.alias.get(&c).unwrap_or(&c);
+        let node = match g.node(n).clone() {
+            Node::Add(a, b) => Node::Add(sub(a), sub(b)),
+            Node::Sub(a, b) => Node::Sub(sub(a), sub(b)),
+            Node::Mul(a, b) => Node::Mul(sub(a), sub(b)),
+            Node::Div(a, b) => Node::Div(sub(a), sub(b)),
+            Node::Pow(a, b) => Node::Pow(sub(a), sub(b)),
+            Node::Neg(a) => Node::Neg(sub(a)),
+            Node::Call(f, a) => Node::Call(f, sub(a)),
+            other => other,
+        };
+        match g.intern(node) {
+            Ok(id) => latex(g, id, &self.ts),
+            Err(_) => latex(g, n, &self.ts),
+        }
+    }
+
+    fn partial(&self, g: &Graph, e: &Edge) -> String {
+        format!(
+            "\\frac{{\\partial {}}}{{\\partial {}}}",
+            self.name(g, e.parent),
+            self.name(g, e.child)
+        )
+    }
+}
+
+/// Joins factors, breaking the line (inside `aligned`/`align*`) every
+/// `per_line` factors so long chains stay on the page.
+fn lines(factors: Vec<String>, sep: &str, per_line: usize) -> String {
+    factors
+        .chunks(per_line)
+        .map(|c| c.join(sep))
+        .collect::<Vec<_>>()
+        .join(&format!("{sep}\\\\\n  &\\qquad "))
+}
+
+/// Builds the view of a derivation.
+pub fn view(g: &mut Graph, model: &Model, d: &Derivation, of_text: &str, wrt_text: &str, digits: u32) -> View {
+    let disp = Display::new(g, model, d, of_text);
+    let text_names = TextNames::new(model);
+    let intermediates = disp
+        .intermediates
+        .clone()
+        .into_iter()
+        .map(|n| IntermediateView {
+            name: disp.name(g, n),
+            def: disp.definition(g, n),
+        })
+        .collect();
+    let of = disp.name(g, d.of);
+    let wrt = disp.name(g, d.wrt);
+    let mut paths = Vec::new();
+    for (i, p) in d.paths.iter().enumerate() {
+        let route = p
+            .nodes
+            .iter()
+            .map(|&n| disp.name(g, n))
+            .collect::<Vec<_>>()
+            .join(" \\to ");
+        let nodes = p
+            .nodes
+            .iter()
+            .map(|&n| {
+                if n == d.of {
+                    of_text.to_string()
+                } else if n == d.wrt {
+                    wrt_text.to_string()
+                } else {
+                    text_symbol_or_expr(g, n, &text_names)
+                }
+            })
+            .collect();
+        let chain = lines(p.edges.iter().rev().map(|e| disp.partial(g, e)).collect(), " \\, ", 6);
+        let factors: Vec<String> = p
+            .edges
+            .iter()
+            .rev()
+            .filter(|e| g.literal(e.partial).is_none_or(|q| !q.is_one()))
+            .map(|e| {
+                let s = latex_symbol_or_expr(g, e.partial, &disp.ts);
+                if matches!(g.node(e.partial), Node::Add(..) | Node::Sub(..) | Node::Neg(_)) || s.starts_with('-') {
+                    format!("\\left({s}\\right)")
+                } else {
+                    s
+                }
+            })
+            .collect();
+        let substituted = if factors.is_empty() {
+            "1".to_string()
+        } else {
+            lines(factors, " \\cdot ", 8)
+        };
+        paths.push(PathView {
+            number: i + 1,
+            route,
+            nodes,
+            chain,
+            substituted,
+            simplified: latex_symbol_or_expr(g, p.simplified, &disp.ts),
+            value: decimal(&p.value, digits),
+            exact: exact(&p.value),
+        });
+    }
+    let total = TotalView {
+        sum: if d.truncated {
+            String::new()
+        } else {
+            paths
+                .iter()
+                .map(|p| p.simplified.clone())
+                .collect::<Vec<_>>()
+                .join(" + ")
+                .replace("+ -", "- ")
+        },
+        simplified: d
+            .total
+            .map(|t| latex_symbol_or_expr(g, t, &disp.ts))
+            .unwrap_or_default(),
+        value: decimal(&d.total_value, digits),
+        exact: exact(&d.total_value),
+    };
+    let check = CheckView {
+        status: if d.check.verified { "verified" } else { "failed" },
+        ad: decimal(&d.check.ad, digits),
+        difference: decimal(&Value::Approx(d.check.difference.estimate.clone()), digits),
+        difference_bound: crate::number::decimal::q_to_decimal(&d.check.difference.error_bound, 3).0,
+        epsilon: format!("2^{{-{}}}", d.check.difference.epsilon.denom().bits().saturating_sub(1)),
+        path_sum: d.check.path_sum.as_ref().map(|v| decimal(v, digits)),
+    };
+    View {
+        derivative: format!("\\frac{{\\partial {of}}}{{\\partial {wrt}}}"),
+        of,
+        wrt,
+        of_text: of_text.to_string(),
+        wrt_text: wrt_text.to_string(),
+        path_count: d.path_count.to_string(),
+        listed: d.paths.len(),
+        truncated: d.truncated,
+        intermediates,
+        paths,
+        total,
+        check,
+    }
+}
+
+#[derive(Serialize)]
+struct JsonPath<'a> {
+    nodes: &'a [String],
+    latex: &'a str,
+    value: &'a str,
+    exact: &'a Option<String>,
+}
+
+#[derive(Serialize)]
+struct JsonTotal<'a> {
+    latex: &'a str,
+    value: &'a str,
+    exact: &'a Option<String>,
+}
+
+#[derive(Serialize)]
+struct JsonDerivation<'a> {
+    of: &'a str,
+    wrt: &'a str,
+    path_count: &'a str,
+    truncated: bool,
+    paths: Vec<JsonPath<'a>>,
+    total: JsonTotal<'a>,
+    check: &'a CheckView,
+}
+
+/// JSON with the fields of LANGUAGE.md §3 (`derive`).
+pub fn json(v: &View) -> String {
+    let total_latex = if v.total.simplified.is_empty() {
+        &v.total.sum
+    } else {
+        &v.total.simplified
+    };
+    let doc = JsonDerivation {
+        of: &v.of_text,
+        wrt: &v.wrt_text,
+        path_count: &v.path_count,
+        truncated: v.truncated,
+        paths: v
+            .paths
+            .iter()
+            .map(|p| JsonPath {
+                nodes: &p.nodes,
+                latex: &p.simplified,
+                value: &p.value,
+                exact: &p.exact,
+            })
+            .collect(),
+        total: JsonTotal {
+            latex: total_latex,
+            value: &v.total.value,
+            exact: &v.total.exact,
+        },
+        check: &v.check,
+    };
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}

@@ -1,0 +1,130 @@
+//! Canonical and factored forms back into graph nodes, so the one LaTeX
+//! printer (`render::latex`) typesets them.
+
+use super::factored::Factored;
+use super::poly::{Monomial, Poly};
+use crate::graph::{Graph, Node, NodeId, TooLarge};
+use crate::number::Q;
+
+fn lit(g: &mut Graph, q: Q) -> Result<NodeId, TooLarge> {
+    g.add(Node::Lit(q))
+}
+
+fn product(g: &mut Graph, factors: &[NodeId]) -> Result<Option<NodeId>, TooLarge> {
+    let mut acc: Option<NodeId> = None;
+    for &f in factors {
+        acc = Some(match acc {
+            None => f,
+            Some(a) => g.add(Node::Mul(a, f))?,
+        });
+    }
+    Ok(acc)
+}
+
+/// Atoms with positive powers (numerator) and negative (denominator), in
+/// the monomial's reading order.
+fn atoms(g: &mut Graph, m: &Monomial) -> Result<(Vec<NodeId>, Vec<NodeId>), TooLarge> {
+    let (mut num, mut den) = (Vec::new(), Vec::new());
+    for &(a, p) in m.factors() {
+        let side = if p > 0 { &mut num } else { &mut den };
+        let n = p.abs();
+        side.push(if n == 1 {
+            a
+        } else {
+            let e = lit(g, Q::int(i64::from(n)))?;
+            g.add(Node::Pow(a, e))?
+        });
+    }
+    Ok((num, den))
+}
+
+/// `|c| · extra · num / den`, and whether `c` was negative.
+fn signed_product(g: &mut Graph, c: &Q, lead: &[NodeId], m: &Monomial) -> Result<(NodeId, bool), TooLarge> {
+    let (num, den) = atoms(g, m)?;
+    let mag = c.abs();
+    let mut factors = Vec::new();
+    // A coefficient's denominator goes under the fraction bar with the
+    // atoms: `x/2`, not `1/2 x`, when there is a numerator.
+    let has_num = !lead.is_empty() || !num.is_empty();
+    let (top, bottom) = if has_num {
+        (Q::from_bigint(mag.numer().clone()), Q::from_bigint(mag.denom().clone()))
+    } else {
+        (mag.clone(), Q::one())
+    };
+    if !top.is_one() || !has_num {
+        factors.push(lit(g, top)?);
+    }
+    factors.extend_from_slice(lead);
+    factors.extend(num);
+    let numerator = product(g, &factors)?.expect("at least one factor");
+    let mut dens = Vec::new();
+    if !bottom.is_one() {
+        dens.push(lit(g, bottom)?);
+    }
+    dens.extend(den);
+    let node = match product(g, &dens)? {
+        Some(d) => g.add(Node::Div(numerator, d))?,
+        None => numerator,
+    };
+    Ok((node, c.is_negative()))
+}
+
+/// A sum in reading order, `a − b + c`, except that a sum whose first term
+/// is negative starts with its first positive term instead: `1 − y`, not
+/// `−y + 1`.
+pub fn poly_node(g: &mut Graph, p: &Poly) -> Result<NodeId, TooLarge> {
+    let mut terms: Vec<(&Monomial, &Q)> = p.terms().collect();
+    if terms.first().is_some_and(|(_, c)| c.is_negative()) {
+        if let Some(i) = terms.iter().position(|(_, c)| c.is_positive()) {
+            let t = terms.remove(i);
+            terms.insert(0, t);
+        }
+    }
+    let mut acc: Option<NodeId> = None;
+    for (m, c) in terms {
+        let (t, neg) = signed_product(g, c, &[], m)?;
+        acc = Some(match (acc, neg) {
+            (None, false) => t,
+            (None, true) => g.add(Node::Neg(t))?,
+            (Some(a), false) => g.add(Node::Add(a, t))?,
+            (Some(a), true) => g.add(Node::Sub(a, t))?,
+        });
+    }
+    match acc {
+        Some(a) => Ok(a),
+        None => lit(g, Q::zero()),
+    }
+}
+
+/// Sum factors first, then the monomial: `(y − 1) v x`. A negative
+/// coefficient is absorbed into a sum factor of odd power where there is
+/// one, so `−(y − 1) y` reads `(1 − y) y`.
+pub fn factored_node(g: &mut Graph, f: &Factored) -> Result<NodeId, TooLarge> {
+    if f.is_zero() {
+        return lit(g, Q::zero());
+    }
+    let mut f = f.clone();
+    if f.coeff.is_negative() {
+        if let Some(slot) = f.sums.iter_mut().find(|(_, e)| e % 2 == 1) {
+            slot.0 = slot.0.neg();
+            f.coeff = -f.coeff.clone();
+        }
+    }
+    let f = &f;
+    let mut lead = Vec::new();
+    for (p, e) in &f.sums {
+        let s = poly_node(g, p)?;
+        lead.push(if *e == 1 {
+            s
+        } else {
+            let n = lit(g, Q::int(i64::from(*e)))?;
+            g.add(Node::Pow(s, n))?
+        });
+    }
+    let (node, neg) = signed_product(g, &f.coeff, &lead, &f.mono)?;
+    if neg {
+        g.add(Node::Neg(node))
+    } else {
+        Ok(node)
+    }
+}

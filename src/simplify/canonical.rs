@@ -1,0 +1,99 @@
+//! Graph expressions to the canonical [`Poly`] form, in one pass over the
+//! node ids below the root (no recursion).
+
+use super::poly::{Monomial, Poly};
+use crate::graph::{Graph, Node, NodeId};
+use crate::number::Q;
+use std::collections::HashMap;
+
+/// A sum with more terms than this is kept as an opaque atom rather than
+/// expanded further: expansion must never blow up or hang.
+pub const MAX_TERMS: usize = 256;
+
+/// How far to look into the graph.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Depth {
+    /// Named quantities are atoms: results read in the network's names.
+    StopAtNames,
+    /// Expand through named quantities down to the leaves (`--symbolic`).
+    Leaves,
+}
+
+/// The canonical form of the expression at `root`.
+///
+/// Leaves, named quantities (with [`Depth::StopAtNames`]), function calls
+/// and non-integer powers are atoms. A quotient by a multi-term sum keeps
+/// the divisor as an atom with power −1.
+pub fn canonical(graph: &Graph, root: NodeId, depth: Depth) -> Poly {
+    let mut memo: HashMap<NodeId, Poly> = HashMap::new();
+    // Nodes that must be converted: everything below root that is not an
+    // atom boundary, found in one descending pass, then filled ascending.
+    let mut needed = vec![false; root.index() + 1];
+    needed[root.index()] = true;
+    for i in (0..=root.index()).rev() {
+        if !needed[i] {
+            continue;
+        }
+        let id = NodeId(i as u32);
+        if is_atom(graph, id, depth) {
+            continue;
+        }
+        for c in graph.node(id).children() {
+            needed[c.index()] = true;
+        }
+    }
+    for (i, need) in needed.iter().enumerate() {
+        if !need {
+            continue;
+        }
+        let id = NodeId(i as u32);
+        let p = convert(graph, id, depth, &memo);
+        memo.insert(id, p);
+    }
+    memo.remove(&root).unwrap_or_default()
+}
+
+fn is_atom(graph: &Graph, id: NodeId, depth: Depth) -> bool {
+    match graph.node(id) {
+        Node::Leaf(_) | Node::Call(..) => true,
+        Node::Named(..) => depth == Depth::StopAtNames,
+        Node::Pow(_, e) => graph.literal(*e).and_then(|q| q.to_i64()).is_none_or(|n| n.abs() > 64),
+        _ => false,
+    }
+}
+
+fn convert(graph: &Graph, id: NodeId, depth: Depth, memo: &HashMap<NodeId, Poly>) -> Poly {
+    if is_atom(graph, id, depth) {
+        return Poly::atom(id);
+    }
+    let get = |c: &NodeId| memo.get(c).cloned().unwrap_or_else(|| Poly::atom(*c));
+    let out = match graph.node(id) {
+        Node::Lit(q) => Some(Poly::constant(q.clone())),
+        Node::Named(_, d) => Some(get(d)),
+        Node::Add(a, b) => Some(get(a).add(&get(b))),
+        Node::Sub(a, b) => Some(get(a).sub(&get(b))),
+        Node::Neg(a) => Some(get(a).neg()),
+        Node::Mul(a, b) => get(a).mul(&get(b), MAX_TERMS),
+        Node::Div(a, b) => {
+            let den = get(b);
+            match den.as_term() {
+                Some((m, c)) => c.recip().map(|k| get(a).scale(&k, &m.inverse())),
+                None => Some(get(a).scale(&Q::one(), &Monomial::atom(*b).inverse())),
+            }
+        }
+        Node::Pow(a, e) => {
+            let n = graph.literal(*e).and_then(|q| q.to_i64()).unwrap_or(1) as i32;
+            let base = get(a);
+            match base.as_term() {
+                Some((m, c)) => c.pow(i64::from(n)).map(|k| Poly::term(k, m.pow(n))),
+                None if n >= 0 => base.pow(n as u32, MAX_TERMS),
+                None => Some(Poly::term(Q::one(), Monomial::atom(*a).pow(n))),
+            }
+        }
+        Node::Leaf(_) | Node::Call(..) => None,
+    };
+    match out {
+        Some(p) if p.len() <= MAX_TERMS => p,
+        _ => Poly::atom(id),
+    }
+}

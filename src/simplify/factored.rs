@@ -1,0 +1,133 @@
+//! The factored form: a rational coefficient, sum factors with powers, and
+//! a monomial. Products of local derivatives stay factored, and a sum of
+//! factored terms pulls out what they share, which is how the course's
+//! `(y − 1) v (x₁⁽²⁾ + u x₁⁽¹⁾)` comes out.
+
+use super::canonical::MAX_TERMS;
+use super::poly::{Monomial, Poly};
+use crate::number::Q;
+
+/// `coeff · Π sums[i].0 ^ sums[i].1 · mono`. Each sum factor has at least
+/// two terms, content 1, no common monomial, and a positive first term.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Factored {
+    pub coeff: Q,
+    pub sums: Vec<(Poly, u32)>,
+    pub mono: Monomial,
+}
+
+impl Factored {
+    pub fn constant(q: Q) -> Factored {
+        Factored {
+            coeff: q,
+            sums: Vec::new(),
+            mono: Monomial::one(),
+        }
+    }
+
+    pub fn is_zero(&self) -> bool {
+        self.coeff.is_zero()
+    }
+
+    /// Pulls the content and the common monomial out of a sum.
+    ///
+    /// `y − y²` becomes `−1 · (y − 1) · y`.
+    pub fn from_poly(p: &Poly) -> Factored {
+        if p.is_zero() {
+            return Factored::constant(Q::zero());
+        }
+        let (k, m) = p.content();
+        let inner = p.scale(&k.recip().unwrap_or_else(Q::one), &m.inverse());
+        if inner.len() <= 1 {
+            // `inner` is exactly 1 here: the content and monomial were all of it.
+            return Factored {
+                coeff: k,
+                sums: Vec::new(),
+                mono: m,
+            };
+        }
+        Factored {
+            coeff: k,
+            sums: vec![(inner, 1)],
+            mono: m,
+        }
+    }
+
+    pub fn mul(&self, o: &Factored) -> Factored {
+        if self.is_zero() || o.is_zero() {
+            return Factored::constant(Q::zero());
+        }
+        let mut sums = self.sums.clone();
+        for (p, e) in &o.sums {
+            match sums.iter_mut().find(|(q, _)| q == p) {
+                Some((_, f)) => *f += e,
+                None => sums.push((p.clone(), *e)),
+            }
+        }
+        Factored {
+            coeff: &self.coeff * &o.coeff,
+            sums,
+            mono: self.mono.mul(&o.mono),
+        }
+    }
+
+    /// Multiplied out, or `None` if that exceeds [`MAX_TERMS`].
+    pub fn expand(&self) -> Option<Poly> {
+        let mut acc = Poly::term(self.coeff.clone(), self.mono.clone());
+        for (p, e) in &self.sums {
+            acc = acc.mul(&p.pow(*e, MAX_TERMS)?, MAX_TERMS)?;
+        }
+        Some(acc)
+    }
+
+    /// The sum of factored terms, with their common factors pulled out
+    /// first: common sum factors (smallest power), the common monomial, and
+    /// the rational content. The rest is expanded, summed and factored.
+    /// `None` if the rest would expand past [`MAX_TERMS`].
+    pub fn sum(items: &[Factored]) -> Option<Factored> {
+        let items: Vec<&Factored> = items.iter().filter(|f| !f.is_zero()).collect();
+        let Some(first) = items.first() else {
+            return Some(Factored::constant(Q::zero()));
+        };
+        if items.len() == 1 {
+            return Some((*first).clone());
+        }
+        let mut common_sums: Vec<(Poly, u32)> = Vec::new();
+        for (p, e) in &first.sums {
+            let min = items
+                .iter()
+                .map(|f| f.sums.iter().find(|(q, _)| q == p).map_or(0, |(_, e)| *e))
+                .min();
+            if let Some(m) = min.filter(|&m| m > 0) {
+                common_sums.push((p.clone(), m.min(*e)));
+            }
+        }
+        let mono = items.iter().skip(1).fold(first.mono.clone(), |m, f| m.gcd(&f.mono));
+        let common = Factored {
+            coeff: Q::one(),
+            sums: common_sums,
+            mono,
+        };
+        let mut rest = Poly::zero();
+        for f in &items {
+            rest = rest.add(&divide(f, &common).expand()?);
+        }
+        Some(common.mul(&Factored::from_poly(&rest)))
+    }
+}
+
+/// `f / d` where `d`'s sum factors divide `f`'s (as chosen by `sum`).
+fn divide(f: &Factored, d: &Factored) -> Factored {
+    let mut sums = f.sums.clone();
+    for (p, e) in &d.sums {
+        if let Some(slot) = sums.iter_mut().find(|(q, _)| q == p) {
+            slot.1 -= e;
+        }
+    }
+    sums.retain(|(_, e)| *e > 0);
+    Factored {
+        coeff: &f.coeff / &d.coeff,
+        sums,
+        mono: f.mono.mul(&d.mono.inverse()),
+    }
+}
