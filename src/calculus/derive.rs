@@ -9,7 +9,7 @@ use crate::graph::{Graph, NodeId, TooLarge};
 use crate::number::Q;
 use crate::render::text::TextNames;
 use crate::simplify::build::factored_node;
-use crate::simplify::present::present;
+use crate::simplify::present::{operands, present};
 use crate::simplify::Factored;
 use num_bigint::BigUint;
 
@@ -56,6 +56,9 @@ pub struct Derivation {
     pub truncated: bool,
     /// The simplified total when every path is listed; `None` otherwise.
     pub total: Option<NodeId>,
+    /// The total has common factors pulled out (rather than being the plain
+    /// sum of the path forms, which was shorter).
+    pub total_factored: bool,
     pub total_value: Value,
     pub check: Check,
 }
@@ -158,24 +161,34 @@ pub fn derive(
             value: Value::Exact(Q::zero()),
         });
     }
+    let mut total_factored = false;
     let total = if truncated {
         None
     } else {
+        // The sum of the simplified paths, or the sum with its common
+        // factors pulled out, whichever has fewer operands.
+        let mut plain: Option<NodeId> = None;
+        for p in &built {
+            use crate::graph::Node;
+            plain = Some(match (plain, g.node(p.simplified).clone()) {
+                (None, _) => p.simplified,
+                (Some(a), Node::Neg(t)) => g.add(Node::Sub(a, t))?,
+                (Some(a), _) => g.add(Node::Add(a, p.simplified))?,
+            });
+        }
         let products: Vec<Factored> = built.iter().map(|p| p.product.clone()).collect();
-        match Factored::sum(&products) {
-            Some(f) => Some(present(g, &f, names)?),
-            None => {
-                // Too large to simplify: the plain sum of the path forms.
-                let mut acc: Option<NodeId> = None;
-                for p in &built {
-                    let n = factored_node(g, &p.product)?;
-                    acc = Some(match acc {
-                        None => n,
-                        Some(a) => g.add(crate::graph::Node::Add(a, n))?,
-                    });
+        match (Factored::sum(&products), plain) {
+            (Some(f), Some(plain)) => {
+                let factored = present(g, &f, names)?;
+                if operands(g, factored) <= operands(g, plain) {
+                    total_factored = true;
+                    Some(factored)
+                } else {
+                    Some(plain)
                 }
-                acc
             }
+            (Some(f), None) => Some(factored_node(g, &f)?),
+            (None, plain) => plain,
         }
     };
     // Values: every path, the total, AD and the central difference.
@@ -211,6 +224,7 @@ pub fn derive(
         paths: built,
         truncated,
         total,
+        total_factored,
         total_value,
         check: Check {
             verified,

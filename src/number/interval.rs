@@ -350,6 +350,8 @@ impl Interval {
     /// `y > 0`; otherwise `exp(y ln x)`, which needs `x > 0` (`x = [0, hi]`
     /// with `y > 0` gives `[0, max hi^y]`). `Domain` if `hi < 0` or `0^y` with
     /// `y < 0`; `Undecided` when the input holds both kinds of points.
+    /// Panics like [`exp`](super::elementary::exp) if `y ln x` exceeds
+    /// [`EXP_ARG_LIMIT`](super::elementary::EXP_ARG_LIMIT).
     pub fn pow(&self, y: &Interval, prec: Prec) -> Result<Interval, IntervalError> {
         use super::elementary::{exp, ln};
         if let Some(n) = y.lo.to_i64().filter(|_| y.is_point()) {

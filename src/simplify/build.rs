@@ -97,15 +97,17 @@ pub fn poly_node(g: &mut Graph, p: &Poly) -> Result<NodeId, TooLarge> {
 }
 
 /// Sum factors first, then the monomial: `(y − 1) v x`. A negative
-/// coefficient is absorbed into a sum factor of odd power where there is
-/// one, so `−(y − 1) y` reads `(1 − y) y`.
+/// coefficient is absorbed into the last sum factor of odd power, so
+/// `−(1 − y) v x` reads `(y − 1) v x`. In a chain-rule product the last
+/// factor comes from nearest the loss, whose derivative is the one people
+/// write as `(y − 1)` or `(ŷ − y)`; the `1 − h²` of tanh′ stay as they are.
 pub fn factored_node(g: &mut Graph, f: &Factored) -> Result<NodeId, TooLarge> {
     if f.is_zero() {
         return lit(g, Q::zero());
     }
     let mut f = f.clone();
     if f.coeff.is_negative() {
-        if let Some(slot) = f.sums.iter_mut().find(|(_, e)| e % 2 == 1) {
+        if let Some(slot) = f.sums.iter_mut().rev().find(|(_, e)| e % 2 == 1) {
             slot.0 = slot.0.neg();
             f.coeff = -f.coeff.clone();
         }

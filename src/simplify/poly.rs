@@ -221,7 +221,9 @@ impl Poly {
     }
 
     /// Rational content (a positive gcd of the coefficients, as a fraction)
-    /// with the sign of the first term, and the common monomial.
+    /// with a sign that makes the constant term positive (`1 − h²`, as
+    /// `tanh′` is written) or, without a constant term, the first term
+    /// positive (`y − ŷ`); and the common monomial.
     pub fn content(&self) -> (Q, Monomial) {
         let mut it = self.terms.iter();
         let Some((m0, c0)) = it.next() else {
@@ -236,7 +238,8 @@ impl Poly {
             mono = mono.gcd(m);
         }
         let mut k = Q::from_bigints(num::abs(num), den).unwrap_or_else(Q::one);
-        if c0.is_negative() {
+        let sign_term = self.terms.get(&Monomial::one()).unwrap_or(c0);
+        if sign_term.is_negative() {
             k = -k;
         }
         (k, mono)

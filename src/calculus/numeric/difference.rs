@@ -84,10 +84,15 @@ pub fn central_difference(
     let error_bound = truncation_bound(graph, of, wrt, bindings, &active, &epsilon)?;
     let half_inv = Q::from_dyadic(1.into(), i64::from(k) - 1); // 1 / 2ε
     let quotient = refine(initial_bits(digits) + k, &tolerance(digits), of, |prec| {
+        // an internal node: its value (enclosure) at this precision, moved by ±ε below
+        let x = match graph.node(wrt) {
+            Node::Leaf(_) => None,
+            _ => Some(point_value(graph, wrt, bindings, prec)?),
+        };
         let f = |sign: i64| -> Result<Value, Fail> {
             let shift = &epsilon * &Q::int(sign);
-            let vals = match graph.node(wrt) {
-                Node::Leaf(sym) => {
+            let vals = match (graph.node(wrt), &x) {
+                (Node::Leaf(sym), _) => {
                     let x = bindings
                         .get(sym)
                         .ok_or_else(|| Fail::Domain(wrt, "a leaf without a value".into()))?;
@@ -95,10 +100,9 @@ pub fn central_difference(
                     b.set(*sym, x + &shift);
                     forward_values(graph, &[of], &b, prec, &[])?
                 }
-                _ => {
-                    let x = point_value(graph, wrt, bindings, prec)?;
-                    let moved = match x {
-                        Value::Exact(q) => Value::Exact(&q + &shift),
+                (_, x) => {
+                    let moved = match x.as_ref().expect("internal wrt has a value") {
+                        Value::Exact(q) => Value::Exact(q + &shift),
                         Value::Approx(iv) => Value::Approx(Interval::new(iv.lo() + &shift, iv.hi() + &shift)),
                     };
                     forward_values(graph, &[of], bindings, prec, &[(wrt, moved)])?

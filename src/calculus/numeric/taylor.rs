@@ -98,8 +98,8 @@ impl Ops {
         for k in 1..4 {
             // a_k = Σ_{j=1..k} (j/k) l_j a_{k−j}  ⇒  l_k = (a_k − Σ_{j<k} (j/k) l_j a_{k−j}) / a_0
             let mut s = zero();
-            for j in 1..k {
-                let t = l[j]
+            for (j, lj) in l.iter().enumerate().take(k).skip(1) {
+                let t = lj
                     .mul(&a.0[k - j], self.p)
                     .mul(&pt(Q::ratio(j as i64, k as i64)), self.p);
                 s = s.add(&t, self.p);
