@@ -1,6 +1,7 @@
 //! The derivation as data: paths, their chain-rule products, the total, and
 //! the check. Nothing here formats strings; `render::derivation` does.
 
+use super::adjoint_form::{accumulate, adjoint_equations, AdjointEq};
 use super::local::{local_partial, slots, Names};
 use super::numeric::{agree, central_difference, gradient_ad, Difference};
 use super::paths::{count_paths, paths};
@@ -56,6 +57,9 @@ pub struct Derivation {
     pub truncated: bool,
     /// The simplified total when every path is listed; `None` otherwise.
     pub total: Option<NodeId>,
+    /// When paths were left out: the total by reverse accumulation, one
+    /// adjoint equation per named quantity (empty otherwise).
+    pub adjoints: Vec<AdjointEq>,
     /// The total has common factors pulled out (rather than being the plain
     /// sum of the path forms, which was shorter).
     pub total_factored: bool,
@@ -127,6 +131,9 @@ pub fn derive(
             .collect()
     };
     let named = Names::new(g);
+    // Paths share most of their edges: each local partial is derived and
+    // presented once.
+    let mut partials: std::collections::HashMap<(NodeId, usize), (Factored, NodeId)> = Default::default();
     let mut listed: Vec<(Vec<NodeId>, Vec<Edge>, Factored)> = Vec::new();
     'outer: for nodes in &node_paths {
         for choice in edge_choices(g, nodes) {
@@ -136,9 +143,16 @@ pub fn derive(
             let mut product = Factored::constant(Q::one());
             let mut edges = Vec::new();
             for (w, &slot) in nodes.windows(2).zip(&choice) {
-                let f = local_partial(g, &named, w[1], slot, opts.relu_active)?;
+                let (f, partial) = match partials.get(&(w[1], slot)) {
+                    Some(hit) => hit.clone(),
+                    None => {
+                        let f = local_partial(g, &named, w[1], slot, opts.relu_active)?;
+                        let partial = present(g, &f, names)?;
+                        partials.insert((w[1], slot), (f.clone(), partial));
+                        (f, partial)
+                    }
+                };
                 product = product.mul(&f);
-                let partial = present(g, &f, names)?;
                 edges.push(Edge {
                     child: w[0],
                     parent: w[1],
@@ -200,11 +214,34 @@ pub fn derive(
     for (p, v) in built.iter_mut().zip(&values) {
         p.value = v.clone();
     }
+    // With paths left out, the total comes from the adjoint equations,
+    // evaluated term by term and accumulated: a route through the same
+    // local partials as the paths, checked below against AD and the
+    // central difference, which share none of it.
+    let mut adjoints = Vec::new();
+    let mut adjoint_total = None;
+    if truncated {
+        adjoints = adjoint_equations(g, wrt, of, opts.relu_active, names)?;
+        let partials: Vec<NodeId> = adjoints
+            .iter()
+            .flat_map(|e| e.terms.iter().map(|t| t.partial))
+            .collect();
+        let values = evaluate(
+            g,
+            &partials,
+            bindings,
+            EvalOptions {
+                digits: opts.digits + 10,
+            },
+        )?;
+        adjoint_total = Some(accumulate(&mut adjoints, of, &values));
+    }
     let ad = gradient_ad(g, of, wrt, bindings, opts.relu_active, opts.digits)?;
     let difference = central_difference(g, of, wrt, bindings, opts.digits)?;
-    let total_value = match total {
-        Some(_) => values.last().cloned().unwrap_or(Value::Exact(Q::zero())),
-        None => ad.clone(),
+    let total_value = match (total, adjoint_total) {
+        (Some(_), _) => values.last().cloned().unwrap_or(Value::Exact(Q::zero())),
+        (None, Some(v)) => v,
+        (None, None) => ad.clone(),
     };
     let tolerance = Q::one()
         / Q::int(10)
@@ -224,6 +261,7 @@ pub fn derive(
         paths: built,
         truncated,
         total,
+        adjoints,
         total_factored,
         total_value,
         check: Check {

@@ -1,5 +1,6 @@
 //! Stage 4b: paths, derivatives and their independent checks.
 
+pub mod adjoint_form;
 pub mod derive;
 pub mod local;
 pub mod numeric;

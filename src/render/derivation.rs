@@ -53,6 +53,14 @@ pub struct TotalView {
     pub exact: Option<String>,
 }
 
+/// `δ_{h^{(2)}} = δ_{y^{(2)}} · (…) + …`
+#[derive(Serialize)]
+pub struct AdjointView {
+    pub name: String,
+    pub rhs: String,
+    pub value: String,
+}
+
 #[derive(Serialize)]
 pub struct CheckView {
     pub status: &'static str,
@@ -77,6 +85,8 @@ pub struct View {
     pub intermediates: Vec<IntermediateView>,
     pub paths: Vec<PathView>,
     pub total: TotalView,
+    /// The adjoint equations, from the output down, when paths were left out.
+    pub adjoints: Vec<AdjointView>,
     pub check: CheckView,
 }
 
@@ -272,6 +282,38 @@ pub fn view(g: &mut Graph, model: &Model, d: &Derivation, of_text: &str, wrt_tex
         value: decimal(&d.total_value, digits),
         exact: exact(&d.total_value),
     };
+    let delta = |g: &Graph, n: NodeId| format!("\\delta_{{{}}}", disp.name(g, n));
+    let adjoints = d
+        .adjoints
+        .iter()
+        .map(|eq| {
+            let terms: Vec<String> = eq
+                .terms
+                .iter()
+                .map(|t| {
+                    let p = latex_symbol_or_expr(g, t.partial, &disp.ts);
+                    let d = if t.parent == d.of {
+                        String::new()
+                    } else {
+                        delta(g, t.parent)
+                    };
+                    match (d.is_empty(), g.literal(t.partial).is_some_and(|q| q.is_one())) {
+                        (true, _) => p,
+                        (false, true) => d,
+                        (false, false) if matches!(g.node(t.partial), Node::Add(..) | Node::Sub(..)) => {
+                            format!("{d} \\left({p}\\right)")
+                        }
+                        (false, false) => format!("{d} \\cdot {p}"),
+                    }
+                })
+                .collect();
+            AdjointView {
+                name: delta(g, eq.node),
+                rhs: lines(terms, " + ", 3).replace("+ -", "- "),
+                value: decimal(&eq.value, digits),
+            }
+        })
+        .collect();
     let check = CheckView {
         status: if d.check.verified { "verified" } else { "failed" },
         ad: decimal(&d.check.ad, digits),
@@ -292,6 +334,7 @@ pub fn view(g: &mut Graph, model: &Model, d: &Derivation, of_text: &str, wrt_tex
         intermediates,
         paths,
         total,
+        adjoints,
         check,
     }
 }

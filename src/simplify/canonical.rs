@@ -26,27 +26,23 @@ pub enum Depth {
 /// the divisor as an atom with power −1.
 pub fn canonical(graph: &Graph, root: NodeId, depth: Depth) -> Poly {
     let mut memo: HashMap<NodeId, Poly> = HashMap::new();
-    // Nodes that must be converted: everything below root that is not an
-    // atom boundary, found in one descending pass, then filled ascending.
-    let mut needed = vec![false; root.index() + 1];
-    needed[root.index()] = true;
-    for i in (0..=root.index()).rev() {
-        if !needed[i] {
+    // The nodes to convert: the expression below `root` down to the atoms,
+    // found with an explicit stack (only the subtree is visited, not every
+    // id below the root), then converted children first: ascending ids.
+    let mut needed: Vec<NodeId> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut stack = vec![root];
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
             continue;
         }
-        let id = NodeId(i as u32);
-        if is_atom(graph, id, depth) {
-            continue;
-        }
-        for c in graph.node(id).children() {
-            needed[c.index()] = true;
+        needed.push(id);
+        if !is_atom(graph, id, depth) {
+            stack.extend(graph.node(id).children());
         }
     }
-    for (i, need) in needed.iter().enumerate() {
-        if !need {
-            continue;
-        }
-        let id = NodeId(i as u32);
+    needed.sort_unstable();
+    for id in needed {
         let p = convert(graph, id, depth, &memo);
         memo.insert(id, p);
     }

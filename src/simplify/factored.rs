@@ -73,6 +73,16 @@ impl Factored {
 
     /// Multiplied out, or `None` if that exceeds [`MAX_TERMS`].
     pub fn expand(&self) -> Option<Poly> {
+        // The product of the factors' term counts bounds the result; give
+        // up before multiplying when even the bound is too large.
+        let bound = self.sums.iter().try_fold(1usize, |acc, (p, e)| {
+            let mut b = acc;
+            for _ in 0..*e {
+                b = b.checked_mul(p.len()).filter(|&b| b <= MAX_TERMS * 16)?;
+            }
+            Some(b)
+        });
+        bound?;
         let mut acc = Poly::term(self.coeff.clone(), self.mono.clone());
         for (p, e) in &self.sums {
             acc = acc.mul(&p.pow(*e, MAX_TERMS)?, MAX_TERMS)?;

@@ -154,3 +154,39 @@ fn shortfall_guides_the_next_precision() {
 fn tolerance(d: u32) -> Q {
     crate::eval::forward::tolerance(d)
 }
+
+/// The order-3 Taylor coefficient of each operation against its closed form
+/// `f'''(a)/6` (f64 here is only a check of the recurrences; the error bound
+/// itself is computed in interval arithmetic).
+#[test]
+fn third_coefficients_match_closed_forms() {
+    let a = 0.7f64;
+    let (s, t) = (1.0 / (1.0 + (-a).exp()), a.tanh());
+    let cases: [(&str, f64); 10] = [
+        ("exp(a)", a.exp() / 6.0),
+        ("ln(a)", 1.0 / (3.0 * a.powi(3))),
+        ("sqrt(a)", a.powf(-2.5) / 16.0),
+        ("tanh(a)", -(1.0 - t * t) * (1.0 - 3.0 * t * t) / 3.0),
+        ("sigmoid(a)", s * (1.0 - s) * (1.0 - 6.0 * s + 6.0 * s * s) / 6.0),
+        ("1/a", -1.0 / a.powi(4)),
+        ("a^(-2)", -4.0 / a.powi(5)),
+        ("a^(3/2)", 1.5 * 0.5 * -0.5 * a.powf(-1.5) / 6.0),
+        ("a^4 - a*a*a", 4.0 * a - 1.0),
+        ("relu(a) * step(a) + relu(-a)", 0.0),
+    ];
+    for (expr, want) in cases {
+        let src = format!("param a = 7/10\nJ = {expr}\n");
+        let (q, b, _) = setup(&src, "J", "a");
+        let active = active_nodes(&q.graph, q.of, q.wrt);
+        let prec = Prec(128);
+        let base = crate::eval::forward::forward_values(&q.graph, &[q.of], &b, prec, &[]).unwrap();
+        let x = Interval::point(Q::ratio(7, 10));
+        let c3 = super::taylor::third_coefficient(&q.graph, q.of, q.wrt, &active, &base, x, prec).unwrap();
+        let got = c3.midpoint().approx_f64();
+        assert!(
+            (got - want).abs() <= 1e-12 * want.abs().max(1.0),
+            "{expr}: {got} vs {want}"
+        );
+        assert!(c3.width() < tolerance(30), "{expr}: {c3}");
+    }
+}
