@@ -77,6 +77,9 @@ struct EvalArgs {
     /// Fill leaves that have no value with seeded random rationals; the seed and values are printed.
     #[arg(long, value_name = "SEED")]
     random: Option<u64>,
+    /// Print the simplified closed form in terms of the leaves instead of values.
+    #[arg(long)]
+    symbolic: bool,
 }
 
 #[derive(Args, Debug)]
@@ -245,7 +248,17 @@ fn run_eval(args: EvalArgs) -> ExitCode {
             steps: args.common.steps,
             digits: args.digits,
             random: args.random,
+            symbolic: args.symbolic,
         };
+        if args.symbolic {
+            let rows = chainrule::query::eval_symbolic(&model, &req)?;
+            return Ok(match args.format {
+                EvalFormat::Text => table::symbolic_text(&rows),
+                EvalFormat::Latex => table::symbolic_latex(&rows),
+                EvalFormat::Markdown => table::symbolic_markdown(&rows),
+                EvalFormat::Json => table::symbolic_json(&rows),
+            });
+        }
         let report = eval_model(&model, &req)?;
         Ok(match args.format {
             EvalFormat::Text => table::text(&report),

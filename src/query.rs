@@ -100,6 +100,100 @@ pub struct EvalRequest {
     pub digits: u32,
     /// Fill leaves without values with seeded random rationals.
     pub random: Option<u64>,
+    /// Print the simplified closed form in terms of the leaves instead of values.
+    pub symbolic: bool,
+}
+
+/// One quantity as a closed form in the leaves (`eval --symbolic`).
+#[derive(Clone, Debug)]
+pub struct SymbolicRow {
+    pub label: String,
+    /// The quantity's own LaTeX (`h^{(4)}`), or the `--of` expression typeset.
+    pub latex_name: String,
+    /// The closed form in model syntax and in LaTeX.
+    pub text: String,
+    pub latex: String,
+}
+
+/// Closed forms of every named quantity the model needs, or of `--of`:
+/// named quantities are inlined down to the leaves, then simplified.
+pub fn eval_symbolic(model: &Model, req: &EvalRequest) -> Result<Vec<SymbolicRow>, Error> {
+    use crate::render::text::{text_symbol_or_expr, TextNames};
+    use crate::simplify::{canonical, inline::inline_names, present::present, Depth, Factored};
+    let horizon = req.steps.or_else(|| model.data_horizon());
+    let mut un = Unroller::new(model, UnrollOptions { horizon, keep: None });
+    let mut roots: Vec<(Option<Sym>, String, NodeId)> = Vec::new();
+    match &req.of {
+        Some(text) => {
+            let e = parse_query(text, model)?;
+            roots.push((None, text.clone(), un.expr(&e)?));
+        }
+        None => {
+            let report_roots = table_roots(model, &mut un, req.steps, horizon)?;
+            roots.extend(report_roots);
+        }
+    }
+    let mut g = un.into_graph();
+    let ts = Typesetter::new(model);
+    let names = TextNames::new(model);
+    let too_large = |_| {
+        Error::Unroll(crate::graph::UnrollError::TooLarge {
+            limit: crate::graph::arena::DEFAULT_NODE_LIMIT,
+        })
+    };
+    let mut rows = Vec::new();
+    for (sym, label, id) in roots {
+        let latex_name = match sym {
+            Some(s) => ts.symbol(s),
+            None => latex_symbol_or_expr(&g, id, &ts),
+        };
+        let flat = inline_names(&mut g, id).map_err(too_large)?;
+        let poly = canonical(&g, flat, Depth::StopAtNames);
+        let form = present(&mut g, &Factored::from_poly(&poly)).map_err(too_large)?;
+        rows.push(SymbolicRow {
+            label,
+            latex_name,
+            text: text_symbol_or_expr(&g, form, &names),
+            latex: latex_symbol_or_expr(&g, form, &ts),
+        });
+    }
+    Ok(rows)
+}
+
+/// The named elements a whole-model table shows: every plain quantity,
+/// and (with `--steps`, or when there is no plain quantity) every
+/// recurrence at steps `1..=horizon`; in (declaration, step) order.
+fn table_roots(
+    model: &Model,
+    un: &mut Unroller,
+    steps: Option<i64>,
+    horizon: Option<i64>,
+) -> Result<Vec<(Option<Sym>, String, NodeId)>, Error> {
+    let quantities: Vec<_> = model
+        .ids()
+        .filter(|&id| matches!(model.symbol(id).kind, SymKind::Quantity { .. }))
+        .collect();
+    for &id in &quantities {
+        un.element(Key::Quantity(id), model.symbol(id).span)?;
+    }
+    if steps.is_some() || quantities.is_empty() {
+        let h = horizon.ok_or(EvalError::NothingToEvaluate)?;
+        for id in model.ids() {
+            if let SymKind::Sequence(seq) = &model.symbol(id).kind {
+                if seq.general.is_some() {
+                    for k in 1..=h {
+                        un.element(Key::Elem(id, k), model.symbol(id).span)?;
+                    }
+                }
+            }
+        }
+    }
+    let mut named: Vec<(Sym, NodeId)> = un.named().iter().map(|(k, &id)| (k.sym(), id)).collect();
+    named.sort();
+    Ok(named
+        .into_iter()
+        .map(|(sym, id)| (Some(sym), plain_label(model, sym), id))
+        .collect())
 }
 
 /// One evaluated quantity.
@@ -152,34 +246,7 @@ pub fn eval_model(model: &Model, req: &EvalRequest) -> Result<EvalReport, Error>
             let id = un.expr(&e)?;
             roots.push((None, text.clone(), id));
         }
-        None => {
-            let quantities: Vec<_> = model
-                .ids()
-                .filter(|&id| matches!(model.symbol(id).kind, SymKind::Quantity { .. }))
-                .collect();
-            for &id in &quantities {
-                un.element(Key::Quantity(id), model.symbol(id).span)?;
-            }
-            if req.steps.is_some() || quantities.is_empty() {
-                let h = horizon.ok_or(EvalError::NothingToEvaluate)?;
-                for id in model.ids() {
-                    if let SymKind::Sequence(seq) = &model.symbol(id).kind {
-                        if seq.general.is_some() {
-                            for k in 1..=h {
-                                un.element(Key::Elem(id, k), model.symbol(id).span)?;
-                            }
-                        }
-                    }
-                }
-            }
-            let mut named: Vec<(Sym, NodeId)> = un.named().iter().map(|(k, &id)| (k.sym(), id)).collect();
-            named.sort();
-            roots.extend(
-                named
-                    .into_iter()
-                    .map(|(sym, id)| (Some(sym), plain_label(model, sym), id)),
-            );
-        }
+        None => roots.extend(table_roots(model, &mut un, req.steps, horizon)?),
     }
     let graph = un.graph();
     let ids: Vec<NodeId> = roots.iter().map(|r| r.2).collect();
@@ -353,8 +420,7 @@ pub fn derive(model: &Model, req: &DeriveRequest) -> Result<Derived, Error> {
         digits: req.digits,
         relu_active: model.relu_active,
     };
-    let names = crate::render::text::TextNames::new(model);
-    let derivation = derive_graph(&mut graph, q.of, q.wrt, &bindings, &names, &opts).map_err(|e| match e {
+    let derivation = derive_graph(&mut graph, q.of, q.wrt, &bindings, &opts).map_err(|e| match e {
         DeriveError::TooLarge => Error::Unroll(crate::graph::UnrollError::TooLarge {
             limit: crate::graph::arena::DEFAULT_NODE_LIMIT,
         }),

@@ -77,3 +77,18 @@ fn deep_residual_loss() {
         30,
     );
 }
+
+#[test]
+fn alternating_closed_form() {
+    // EXPECTED.md: unrolled and simplified, h[4] = x^(4) − x^(3) + x^(2) − x^(1).
+    use chainrule::query::{eval_symbolic, load, EvalRequest};
+    let model = load(&common::example("alternating.chain"), &[]).unwrap();
+    let req = EvalRequest {
+        of: Some("h[4]".into()),
+        symbolic: true,
+        ..Default::default()
+    };
+    let rows = eval_symbolic(&model, &req).unwrap();
+    assert_eq!(rows[0].text, "x[4] - x[3] + x[2] - x[1]");
+    assert_eq!(rows[0].latex, "x^{(4)} - x^{(3)} + x^{(2)} - x^{(1)}");
+}

@@ -21,7 +21,7 @@ fn simplified(src: &str) -> String {
     };
     let poly = canonical(&g, root, Depth::StopAtNames);
     let names = TextNames::new(&model);
-    let id = present(&mut g, &Factored::from_poly(&poly), &names).expect("small");
+    let id = present(&mut g, &Factored::from_poly(&poly)).expect("small");
     text_symbol_or_expr(&g, id, &names)
 }
 
@@ -78,7 +78,7 @@ fn sum_of(terms: &[&str]) -> String {
         .map(|&r| Factored::from_poly(&canonical(&g, r, Depth::StopAtNames)))
         .collect();
     let names = TextNames::new(&model);
-    let id = present(&mut g, &Factored::sum(&parts).expect("small"), &names).expect("small");
+    let id = present(&mut g, &Factored::sum(&parts).expect("small")).expect("small");
     text_symbol_or_expr(&g, id, &names)
 }
 

@@ -9,7 +9,6 @@ use super::local::{local_partial, Names};
 use crate::eval::Value;
 use crate::graph::{Graph, Node, NodeId, TooLarge};
 use crate::number::{Interval, Prec, Q};
-use crate::render::text::TextNames;
 use crate::simplify::present::present;
 use crate::simplify::Factored;
 use std::collections::BTreeMap;
@@ -38,7 +37,6 @@ pub fn adjoint_equations(
     wrt: NodeId,
     of: NodeId,
     relu_active: bool,
-    names: &TextNames,
 ) -> Result<Vec<AdjointEq>, TooLarge> {
     let n = of.index() + 1;
     // On a path: reaches `of` (descending pass) and is reached from `wrt` (ascending).
@@ -98,12 +96,12 @@ pub fn adjoint_equations(
         let mut terms = Vec::new();
         for (parent, parts) in by_parent.into_iter().rev() {
             let partial = match Factored::sum(&parts) {
-                Some(f) => present(g, &f, names)?,
+                Some(f) => present(g, &f)?,
                 None => {
                     // Too large to combine: the plain sum of the local paths.
                     let mut acc: Option<NodeId> = None;
                     for f in &parts {
-                        let t = present(g, f, names)?;
+                        let t = present(g, f)?;
                         acc = Some(match acc {
                             None => t,
                             Some(a) => g.add(Node::Add(a, t))?,

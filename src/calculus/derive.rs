@@ -8,7 +8,6 @@ use super::paths::{count_paths, paths};
 use crate::eval::{evaluate, Bindings, EvalOptions, Unevaluable, Value};
 use crate::graph::{Graph, NodeId, TooLarge};
 use crate::number::Q;
-use crate::render::text::TextNames;
 use crate::simplify::build::factored_node;
 use crate::simplify::present::{operands, present};
 use crate::simplify::Factored;
@@ -119,7 +118,6 @@ pub fn derive(
     of: NodeId,
     wrt: NodeId,
     bindings: &Bindings,
-    names: &TextNames,
     opts: &DeriveOptions,
 ) -> Result<Derivation, DeriveError> {
     let path_count = count_paths(g, wrt, of);
@@ -147,7 +145,7 @@ pub fn derive(
                     Some(hit) => hit.clone(),
                     None => {
                         let f = local_partial(g, &named, w[1], slot, opts.relu_active)?;
-                        let partial = present(g, &f, names)?;
+                        let partial = present(g, &f)?;
                         partials.insert((w[1], slot), (f.clone(), partial));
                         (f, partial)
                     }
@@ -166,7 +164,7 @@ pub fn derive(
     let truncated = BigUint::from(listed.len()) < path_count;
     let mut built = Vec::new();
     for (nodes, edges, product) in listed {
-        let simplified = present(g, &product, names)?;
+        let simplified = present(g, &product)?;
         built.push(PathDerivation {
             nodes,
             edges,
@@ -193,7 +191,7 @@ pub fn derive(
         let products: Vec<Factored> = built.iter().map(|p| p.product.clone()).collect();
         match (Factored::sum(&products), plain) {
             (Some(f), Some(plain)) => {
-                let factored = present(g, &f, names)?;
+                let factored = present(g, &f)?;
                 if operands(g, factored) <= operands(g, plain) {
                     total_factored = true;
                     Some(factored)
@@ -221,7 +219,7 @@ pub fn derive(
     let mut adjoints = Vec::new();
     let mut adjoint_total = None;
     if truncated {
-        adjoints = adjoint_equations(g, wrt, of, opts.relu_active, names)?;
+        adjoints = adjoint_equations(g, wrt, of, opts.relu_active)?;
         let partials: Vec<NodeId> = adjoints
             .iter()
             .flat_map(|e| e.terms.iter().map(|t| t.partial))

@@ -264,17 +264,20 @@ pub fn view(g: &mut Graph, model: &Model, d: &Derivation, of_text: &str, wrt_tex
             exact: exact(&p.value),
         });
     }
+    // The sum of the paths is shown only when adding them simplified
+    // something; otherwise it would repeat the total.
+    let sum = if d.truncated || paths.len() < 2 || !d.total_factored {
+        String::new()
+    } else {
+        paths
+            .iter()
+            .map(|p| p.simplified.clone())
+            .collect::<Vec<_>>()
+            .join(" + ")
+            .replace("+ -", "- ")
+    };
     let total = TotalView {
-        sum: if d.truncated {
-            String::new()
-        } else {
-            paths
-                .iter()
-                .map(|p| p.simplified.clone())
-                .collect::<Vec<_>>()
-                .join(" + ")
-                .replace("+ -", "- ")
-        },
+        sum,
         simplified: d
             .total
             .map(|t| latex_symbol_or_expr(g, t, &disp.ts))

@@ -224,3 +224,50 @@ pub fn json(report: &EvalReport) -> String {
     s.push('\n');
     s
 }
+
+/// `eval --symbolic` as text: `h[4] = x[4] - x[3] + x[2] - x[1]`.
+pub fn symbolic_text(rows: &[crate::query::SymbolicRow]) -> String {
+    rows.iter().map(|r| format!("{} = {}\n", r.label, r.text)).collect()
+}
+
+/// `eval --symbolic` as an `align*` block.
+pub fn symbolic_latex(rows: &[crate::query::SymbolicRow]) -> String {
+    let body: Vec<String> = rows
+        .iter()
+        .map(|r| format!("  {} &= {}", r.latex_name, r.latex))
+        .collect();
+    format!("\\begin{{align*}}\n{}\n\\end{{align*}}\n", body.join(" \\\\\n"))
+}
+
+/// `eval --symbolic` as Markdown display math, one line per quantity.
+pub fn symbolic_markdown(rows: &[crate::query::SymbolicRow]) -> String {
+    rows.iter()
+        .map(|r| format!("$$\n{} = {}\n$$\n\n", r.latex_name, r.latex))
+        .collect()
+}
+
+#[derive(Serialize)]
+struct JsonSymbolic<'a> {
+    name: &'a str,
+    text: &'a str,
+    latex: &'a str,
+}
+
+/// `eval --symbolic` as JSON: `{"values": [{"name", "text", "latex"}]}`.
+pub fn symbolic_json(rows: &[crate::query::SymbolicRow]) -> String {
+    #[derive(Serialize)]
+    struct Doc<'a> {
+        values: Vec<JsonSymbolic<'a>>,
+    }
+    let values = rows
+        .iter()
+        .map(|r| JsonSymbolic {
+            name: &r.label,
+            text: &r.text,
+            latex: &r.latex,
+        })
+        .collect();
+    let mut s = serde_json::to_string_pretty(&Doc { values }).unwrap_or_default();
+    s.push('\n');
+    s
+}

@@ -97,7 +97,8 @@ pub fn poly_node(g: &mut Graph, p: &Poly) -> Result<NodeId, TooLarge> {
 }
 
 /// Sum factors first, then the monomial: `(y − 1) v x`. A negative
-/// coefficient is absorbed into the last sum factor of odd power, so
+/// coefficient is absorbed into the last sum factor of odd power that
+/// reads as well negated, so
 /// `−(1 − y) v x` reads `(y − 1) v x`. In a chain-rule product the last
 /// factor comes from nearest the loss, whose derivative is the one people
 /// write as `(y − 1)` or `(ŷ − y)`; the `1 − h²` of tanh′ stay as they are.
@@ -107,7 +108,15 @@ pub fn factored_node(g: &mut Graph, f: &Factored) -> Result<NodeId, TooLarge> {
     }
     let mut f = f.clone();
     if f.coeff.is_negative() {
-        if let Some(slot) = f.sums.iter_mut().rev().find(|(_, e)| e % 2 == 1) {
+        // Only a sum that reads no worse negated: `1 − y` ↔ `y − 1` is
+        // neutral, `x + u c` → `−x − u c` is not.
+        let negatives = |p: &Poly| p.terms().filter(|(_, c)| c.is_negative()).count();
+        let target = f
+            .sums
+            .iter_mut()
+            .rev()
+            .find(|(p, e)| e % 2 == 1 && negatives(&p.neg()) <= negatives(p));
+        if let Some(slot) = target {
             slot.0 = slot.0.neg();
             f.coeff = -f.coeff.clone();
         }

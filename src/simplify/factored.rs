@@ -37,17 +37,30 @@ impl Factored {
             return Factored::constant(Q::zero());
         }
         let (k, m) = p.content();
-        let inner = p.scale(&k.recip().unwrap_or_else(Q::one), &m.inverse());
+        let k = k.abs();
+        let mut inner = p.scale(&k.recip().unwrap_or_else(Q::one), &m.inverse());
         if inner.len() <= 1 {
-            // `inner` is exactly 1 here: the content and monomial were all of it.
+            // `inner` is ±1 here: the content and monomial were all of it.
+            let sign = inner.as_constant().unwrap_or_else(Q::one);
             return Factored {
-                coeff: k,
+                coeff: k * sign,
                 sums: Vec::new(),
                 mono: m,
             };
         }
+        // Orient the sum as people write it: a positive constant term
+        // (`1 − y`, as in σ′ = y(1 − y) and tanh′ = 1 − h²), or without one,
+        // a positive first term (`ŷ − y`). The sign goes to the coefficient.
+        let lead = inner
+            .as_constant_term()
+            .or_else(|| inner.terms().next().map(|(_, c)| c.clone()));
+        let mut coeff = k;
+        if lead.is_some_and(|c| c.is_negative()) {
+            inner = inner.neg();
+            coeff = -coeff;
+        }
         Factored {
-            coeff: k,
+            coeff,
             sums: vec![(inner, 1)],
             mono: m,
         }

@@ -5,6 +5,7 @@
 pub mod build;
 pub mod canonical;
 pub mod factored;
+pub mod inline;
 pub mod poly;
 pub mod present;
 

@@ -158,6 +158,11 @@ impl Poly {
         }
     }
 
+    /// The coefficient of the constant term, if there is one.
+    pub fn as_constant_term(&self) -> Option<Q> {
+        self.terms.get(&Monomial::one()).cloned()
+    }
+
     /// The single term, if there is exactly one.
     pub fn as_term(&self) -> Option<(&Monomial, &Q)> {
         if self.terms.len() == 1 {

@@ -4,19 +4,20 @@
 use super::build::{factored_node, poly_node};
 use super::factored::Factored;
 use crate::graph::{Graph, Node, NodeId, TooLarge};
-use crate::render::text::TextNames;
 
 /// Builds both forms as nodes and returns the one with fewer operands
 /// written (names and numbers, counted in the printed tree), and the
 /// factored form on a tie: it shows the structure (`y (1 − y)` rather than
 /// `y − y²`).
-pub fn present(g: &mut Graph, f: &Factored, _names: &TextNames) -> Result<NodeId, TooLarge> {
+pub fn present(g: &mut Graph, f: &Factored) -> Result<NodeId, TooLarge> {
     let factored = factored_node(g, f)?;
     let Some(expanded) = f.expand() else {
         return Ok(factored);
     };
     let expanded = poly_node(g, &expanded)?;
-    Ok(if operands(g, expanded) < operands(g, factored) {
+    // A lone sum with a sign reads better as the sum: `−y − 1`, not `−(y + 1)`.
+    let lone_sum = f.sums.len() == 1 && f.sums[0].1 == 1 && f.mono.is_one() && f.coeff.abs().is_one();
+    Ok(if lone_sum || operands(g, expanded) < operands(g, factored) {
         expanded
     } else {
         factored

@@ -1,0 +1,45 @@
+//! The worked derivation of every example, in Markdown and as a LaTeX
+//! fragment, snapshotted whole. Each snapshot was read before it was
+//! accepted; a change to one is a change to what students are handed.
+
+use chainrule::query::{derive, load, DeriveRequest};
+use chainrule::render::{derivation::view, template::render};
+
+/// A meaningful question for each example model.
+fn query(model: &str) -> (&'static str, &'static str) {
+    match model {
+        "elman.chain" => ("L(y[2])", "w1"),
+        "tanh_bptt.chain" => ("J", "u"),
+        "lstm.chain" => ("L", "bo"),
+        "deep_residual.chain" => ("L", "w2"),
+        "bidirectional.chain" => ("L", "w"),
+        "gated_memory.chain" => ("y[3]", "w2"),
+        "alternating.chain" => ("y[3]", "x[1]"),
+        other => panic!("add a query for {other} in tests/derive_snapshots.rs"),
+    }
+}
+
+#[test]
+fn every_example_derives() {
+    insta::glob!("../examples", "*.chain", |path| {
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let (of, wrt) = query(name);
+        let src = std::fs::read_to_string(path).unwrap();
+        let model = load(&src, &[]).unwrap();
+        let req = DeriveRequest {
+            of: of.into(),
+            wrt: wrt.into(),
+            steps: None,
+            max_paths: 8,
+            digits: 30,
+            seed: 1,
+        };
+        let mut d = derive(&model, &req).unwrap();
+        assert!(d.derivation.check.verified, "{name}: check failed");
+        let v = view(&mut d.graph, &model, &d.derivation, of, wrt, 30);
+        let md = render(&v, "derivation.md.jinja", None).unwrap();
+        let tex = render(&v, "derivation.tex.jinja", None).unwrap();
+        insta::assert_snapshot!("markdown", md);
+        insta::assert_snapshot!("latex", tex);
+    });
+}
