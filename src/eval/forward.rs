@@ -246,6 +246,7 @@ fn domain_phrase(f: Builtin, arg: &Value) -> String {
         Builtin::Ln => format!("ln of a non-positive number{at}"),
         Builtin::Sqrt => format!("square root of a negative number{at}"),
         Builtin::Step => "step at exactly 0".into(),
+        Builtin::Exp => format!("exp of a number too large to represent (over 2^20){at}"),
         _ => format!("{} outside its domain{at}", f.name()),
     }
 }
@@ -265,16 +266,29 @@ fn arith(
 /// Largest integer exponent evaluated exactly; beyond it, enclosures.
 const MAX_EXACT_POWER: i64 = 1 << 16;
 
+/// Exact results larger than this many bits are given as enclosures.
+const MAX_EXACT_POWER_BITS: u64 = 1 << 22;
+
 fn power(a: &Value, b: &Value, prec: Prec) -> Result<Value, IntervalError> {
     if let Value::Exact(e) = b {
         if let Some(n) = e.to_i64().filter(|n| n.abs() <= MAX_EXACT_POWER) {
             return match a {
-                Value::Exact(x) => x.pow(n).map(Value::Exact).ok_or(IntervalError::Domain),
-                Value::Approx(iv) => iv.powi(n, prec).map(Value::Approx),
+                Value::Exact(x) if x.bits().saturating_mul(n.unsigned_abs()) <= MAX_EXACT_POWER_BITS => {
+                    x.pow(n).map(Value::Exact).ok_or(IntervalError::Domain)
+                }
+                _ => a.interval().powi(n, prec).map(Value::Approx),
             };
         }
     }
-    a.interval().pow(&b.interval(), prec).map(Value::Approx)
+    // x^y = exp(y ln x): refuse (as a domain error: too large to
+    // represent) before the exponential would need over a million bits.
+    let (x, y) = (a.interval(), b.interval());
+    let big = |q: &Q| q.abs().approx_f64();
+    let log_x = big(x.lo()).max(big(x.hi())).max(1.0).ln();
+    if big(y.lo()).max(big(y.hi())) * log_x > elementary::EXP_ARG_LIMIT as f64 / 2.0 {
+        return Err(IntervalError::Domain);
+    }
+    x.pow(&y, prec).map(Value::Approx)
 }
 
 fn call(f: Builtin, a: &Value, prec: Prec) -> Result<Value, IntervalError> {
@@ -298,6 +312,7 @@ fn call(f: Builtin, a: &Value, prec: Prec) -> Result<Value, IntervalError> {
     Ok(Value::Approx(match f {
         Builtin::Relu => iv.relu(),
         Builtin::Step => iv.step()?,
+        Builtin::Exp if iv.hi() > &Q::int(elementary::EXP_ARG_LIMIT) => return Err(IntervalError::Domain),
         Builtin::Exp => elementary::exp(&iv, prec),
         Builtin::Ln => elementary::ln(&iv, prec)?,
         Builtin::Sqrt => elementary::sqrt(&iv, prec)?,
