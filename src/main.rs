@@ -104,6 +104,9 @@ struct DeriveArgs {
     /// Seed for random values of leaves that have none (printed when used).
     #[arg(long, value_name = "SEED", default_value_t = 1)]
     random: u64,
+    /// Add handcalcs-style lines: each result again with the values substituted.
+    #[arg(long)]
+    numbers: bool,
     /// Render with this minijinja template instead of the shipped one (delimiters `<% %>`, `<< >>`, `<# #>`).
     #[arg(long, value_name = "FILE")]
     template: Option<PathBuf>,
@@ -332,7 +335,7 @@ fn run_derive(args: DeriveArgs) -> ExitCode {
             seed: args.random,
         };
         let mut derived = chainrule::query::derive(&model, &req)?;
-        let view = chainrule::render::derivation::view(
+        let mut view = chainrule::render::derivation::view(
             &mut derived.graph,
             &model,
             &derived.derivation,
@@ -340,6 +343,7 @@ fn run_derive(args: DeriveArgs) -> ExitCode {
             &args.wrt,
             args.digits,
         );
+        view.show_numbers = args.numbers;
         Ok((view, derived.derivation.check.verified, derived.random))
     });
     let (view, verified, random) = match result {

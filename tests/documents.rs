@@ -68,6 +68,12 @@ fn derive_to(name: &str, of: &str, wrt: &str, format: &str, out: &Path) {
     assert!(out.is_file(), "{name}: {} was not written", out.display());
 }
 
+/// The last `n` lines of `s`.
+fn tail(s: &str, n: usize) -> String {
+    let lines: Vec<&str> = s.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
 /// Runs pdflatex on `dir/stem.tex`; asserts success and that the PDF exists.
 fn compile(dir: &Path, stem: &str) {
     let o = Command::new("pdflatex")
@@ -87,23 +93,8 @@ fn compile(dir: &Path, stem: &str) {
         o.status.success(),
         "pdflatex failed on {stem}.tex ({}):\n{}\n---- log (end) ----\n{}\n---- source ----\n{tex}",
         o.status,
-        String::from_utf8_lossy(&o.stdout)
-            .lines()
-            .rev()
-            .take(30)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect::<Vec<_>>()
-            .join("\n"),
-        log.lines()
-            .rev()
-            .take(40)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect::<Vec<_>>()
-            .join("\n"),
+        tail(&String::from_utf8_lossy(&o.stdout), 30),
+        tail(&log, 40),
     );
     let pdf = dir.join(format!("{stem}.pdf"));
     let size = std::fs::metadata(&pdf).map(|m| m.len()).unwrap_or(0);

@@ -7,6 +7,7 @@
 
 use chainrule::calculus::numeric::agree;
 use chainrule::eval::Value;
+use chainrule::number::Q;
 use chainrule::query::{derive, load, DeriveRequest};
 use num_bigint::BigUint;
 use proptest::prelude::*;
@@ -379,69 +380,58 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     let d = derive(&model, &req).map_err(|e| TestCaseError::fail(format!("derive failed: {e}\n{text}")))?;
     let dv = &d.derivation;
     let ctx = format!("dL/d{wrt}, max_paths {}\n{text}", case.max_paths);
-    prop_assert!(dv.check.verified, "not verified: {:?}\n{}", dv.check, ctx);
+    prop_assert!(dv.check.verified, "not verified: {:?}\n{ctx}", dv.check);
     // The total (symbolic and evaluated, or accumulated adjoints) against AD
     // and the central difference: certified enclosures that must overlap.
     prop_assert!(
-        agree(&dv.total_value, &dv.check.ad.interval(), &chainrule::number::Q::zero()),
-        "total {:?} vs AD {:?}\n{}",
+        agree(&dv.total_value, &dv.check.ad.interval(), &Q::zero()),
+        "total {:?} vs AD {:?}\n{ctx}",
         dv.total_value,
-        dv.check.ad,
-        ctx
+        dv.check.ad
     );
     prop_assert!(
-        agree(
-            &dv.total_value,
-            &dv.check.difference.estimate,
-            &chainrule::number::Q::zero()
-        ),
-        "total {:?} vs difference {}\n{}",
+        agree(&dv.total_value, &dv.check.difference.estimate, &Q::zero()),
+        "total {:?} vs difference {}\n{ctx}",
         dv.total_value,
-        dv.check.difference.estimate,
-        ctx
+        dv.check.difference.estimate
     );
     // Counting and listing agree.
     let listed = BigUint::from(dv.paths.len());
     if dv.path_count <= BigUint::from(case.max_paths) {
-        prop_assert_eq!(&dv.path_count, &listed, "count vs listed\n{}", ctx);
-        prop_assert!(!dv.truncated, "{}", ctx);
+        prop_assert_eq!(&dv.path_count, &listed, "count vs listed\n{ctx}");
+        prop_assert!(!dv.truncated, "{ctx}");
     } else {
-        prop_assert_eq!(dv.paths.len(), case.max_paths, "{}", ctx);
-        prop_assert!(dv.truncated, "{}", ctx);
+        prop_assert_eq!(dv.paths.len(), case.max_paths, "{ctx}");
+        prop_assert!(dv.truncated, "{ctx}");
     }
     if dv.truncated {
-        prop_assert!(dv.total.is_none(), "{}", ctx);
-        prop_assert!(dv.check.path_sum.is_none(), "{}", ctx);
+        prop_assert!(dv.total.is_none(), "{ctx}");
+        prop_assert!(dv.check.path_sum.is_none(), "{ctx}");
     } else {
-        prop_assert!(dv.total.is_some(), "{}", ctx);
+        prop_assert!(dv.total.is_some(), "{ctx}");
         let sum = dv.check.path_sum.as_ref().expect("path_sum when every path is listed");
         prop_assert!(
-            agree(sum, &dv.total_value.interval(), &chainrule::number::Q::zero()),
-            "path sum {:?} vs total {:?}\n{}",
-            sum,
-            dv.total_value,
-            ctx
+            agree(sum, &dv.total_value.interval(), &Q::zero()),
+            "path sum {sum:?} vs total {:?}\n{ctx}",
+            dv.total_value
         );
     }
     if dv.path_count == BigUint::from(0u32) {
         prop_assert!(
             matches!(&dv.total_value, Value::Exact(q) if q.is_zero()),
-            "no paths, but total {:?}\n{}",
-            dv.total_value,
-            ctx
+            "no paths, but total {:?}\n{ctx}",
+            dv.total_value
         );
     }
     // The independent f64 forward-mode derivative.
     let dual = case.dual();
     let mid = dv.total_value.interval().midpoint().approx_f64();
-    prop_assert!(dual.1.is_finite(), "f64 overflow: {:?}\n{}", dual, ctx);
+    prop_assert!(dual.1.is_finite(), "f64 overflow: {dual:?}\n{ctx}");
     let tol = 1e-7 * (1.0 + dual.1.abs());
     prop_assert!(
         (mid - dual.1).abs() <= tol,
-        "chainrule {} vs dual numbers {}\n{}",
-        mid,
-        dual.1,
-        ctx
+        "chainrule {mid} vs dual numbers {}\n{ctx}",
+        dual.1
     );
     Ok(())
 }

@@ -63,7 +63,24 @@ pub struct Derivation {
     /// sum of the path forms, which was shorter).
     pub total_factored: bool,
     pub total_value: Value,
+    /// The value of every leaf and named quantity the path forms and the
+    /// total are written in.
+    pub atom_values: std::collections::BTreeMap<NodeId, Value>,
     pub check: Check,
+}
+
+/// The leaves and named nodes an expression prints as names: a walk of its
+/// tree that stops at them, with an explicit stack.
+pub fn printed_atoms(g: &Graph, root: NodeId) -> Vec<NodeId> {
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match g.node(n) {
+            crate::graph::Node::Leaf(_) | crate::graph::Node::Named(..) => out.push(n),
+            other => stack.extend(other.children()),
+        }
+    }
+    out
 }
 
 /// How the result was proven.
@@ -212,6 +229,16 @@ pub fn derive(
     for (p, v) in built.iter_mut().zip(&values) {
         p.value = v.clone();
     }
+    // The values of the names the results are written in, for the
+    // handcalcs-style "values substituted" lines.
+    let mut atoms: Vec<NodeId> = roots.iter().flat_map(|&r| printed_atoms(g, r)).collect();
+    atoms.sort_unstable();
+    atoms.dedup();
+    let atom_values: std::collections::BTreeMap<NodeId, Value> = atoms
+        .iter()
+        .copied()
+        .zip(evaluate(g, &atoms, bindings, EvalOptions { digits: opts.digits })?)
+        .collect();
     // With paths left out, the total comes from the adjoint equations,
     // evaluated term by term and accumulated: a route through the same
     // local partials as the paths, checked below against AD and the
@@ -262,6 +289,7 @@ pub fn derive(
         adjoints,
         total_factored,
         total_value,
+        atom_values,
         check: Check {
             verified,
             ad,

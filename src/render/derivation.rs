@@ -40,6 +40,8 @@ pub struct PathView {
     /// The same with each local derivative written out (factors equal to 1 left out).
     pub substituted: String,
     pub simplified: String,
+    /// With `--numbers`: the simplified form with every name replaced by its value.
+    pub numbers: String,
     pub value: String,
     pub exact: Option<String>,
 }
@@ -49,6 +51,8 @@ pub struct TotalView {
     /// The sum of the simplified path forms, or empty when paths were left out.
     pub sum: String,
     pub simplified: String,
+    /// With `--numbers`: the simplified total with every name replaced by its value.
+    pub numbers: String,
     pub value: String,
     pub exact: Option<String>,
 }
@@ -88,6 +92,8 @@ pub struct View {
     /// The adjoint equations, from the output down, when paths were left out.
     pub adjoints: Vec<AdjointView>,
     pub check: CheckView,
+    /// Show the handcalcs-style lines with values substituted (`--numbers`).
+    pub show_numbers: bool,
 }
 
 /// The `--of` text typeset as written: `L(y[2])` → `L\left(y^{(2)}\right)`.
@@ -197,6 +203,79 @@ fn lines(factors: Vec<String>, sep: &str, per_line: usize) -> String {
         .join(&format!("{sep}\\\\\n  &\\qquad "))
 }
 
+/// The expression at `root` with every leaf and named node replaced by its
+/// value, printed: the handcalcs-style "values substituted" line. Values
+/// show 6 significant digits (exact fractions in full when short).
+fn with_values(g: &mut Graph, model: &Model, root: NodeId, values: &BTreeMap<NodeId, Value>) -> String {
+    let base = Typesetter::new(model);
+    let mut bases: Vec<String> = model.ids().map(|id| base.base(id).to_string()).collect();
+    let mut map: BTreeMap<NodeId, NodeId> = BTreeMap::new();
+    let atoms = crate::calculus::derive::printed_atoms(g, root);
+    for a in atoms {
+        if map.contains_key(&a) {
+            continue;
+        }
+        let Some(v) = values.get(&a) else { continue };
+        let text = match v {
+            Value::Exact(q) if q.bits() <= 24 => super::latex::latex_rational(q),
+            _ => decimal(v, 6),
+        };
+        let text = if text.starts_with('-') {
+            format!("\\left({text}\\right)")
+        } else {
+            text
+        };
+        let id = SymId(bases.len() as u32);
+        bases.push(text);
+        if let Ok(leaf) = g.intern(Node::Leaf(Sym { id, step: None })) {
+            map.insert(a, leaf);
+        }
+    }
+    let ts = Typesetter::from_parts(bases, model.time_style);
+    match substitute(g, root, &map) {
+        Ok(n) => latex(g, n, &ts),
+        Err(_) => String::new(),
+    }
+}
+
+/// A copy of the tree at `root` with the nodes in `map` replaced; no
+/// folding (the values stay visible), one pass over the subtree's ids.
+fn substitute(g: &mut Graph, root: NodeId, map: &BTreeMap<NodeId, NodeId>) -> Result<NodeId, crate::graph::TooLarge> {
+    let mut order = Vec::new();
+    let mut stack = vec![root];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(n) = stack.pop() {
+        if !seen.insert(n) {
+            continue;
+        }
+        order.push(n);
+        if !map.contains_key(&n) {
+            stack.extend(g.node(n).children());
+        }
+    }
+    order.sort_unstable();
+    let mut out: BTreeMap<NodeId, NodeId> = map.clone();
+    for n in order {
+        if out.contains_key(&n) {
+            continue;
+        }
+        let m = |c: NodeId| *out.get(&c).unwrap_or(&c);
+        let node = match g.node(n).clone() {
+            Node::Add(a, b) => Node::Add(m(a), m(b)),
+            Node::Sub(a, b) => Node::Sub(m(a), m(b)),
+            Node::Mul(a, b) => Node::Mul(m(a), m(b)),
+            Node::Div(a, b) => Node::Div(m(a), m(b)),
+            Node::Pow(a, b) => Node::Pow(m(a), m(b)),
+            Node::Neg(a) => Node::Neg(m(a)),
+            Node::Call(f, a) => Node::Call(f, m(a)),
+            other => other,
+        };
+        let id = g.intern(node)?;
+        out.insert(n, id);
+    }
+    Ok(*out.get(&root).unwrap_or(&root))
+}
+
 /// Builds the view of a derivation.
 pub fn view(g: &mut Graph, model: &Model, d: &Derivation, of_text: &str, wrt_text: &str, digits: u32) -> View {
     let disp = Display::new(g, model, d, of_text);
@@ -260,6 +339,7 @@ pub fn view(g: &mut Graph, model: &Model, d: &Derivation, of_text: &str, wrt_tex
             chain,
             substituted,
             simplified: latex_symbol_or_expr(g, p.simplified, &disp.ts),
+            numbers: with_values(g, model, p.simplified, &d.atom_values),
             value: decimal(&p.value, digits),
             exact: exact(&p.value),
         });
@@ -281,6 +361,10 @@ pub fn view(g: &mut Graph, model: &Model, d: &Derivation, of_text: &str, wrt_tex
         simplified: d
             .total
             .map(|t| latex_symbol_or_expr(g, t, &disp.ts))
+            .unwrap_or_default(),
+        numbers: d
+            .total
+            .map(|t| with_values(g, model, t, &d.atom_values))
             .unwrap_or_default(),
         value: decimal(&d.total_value, digits),
         exact: exact(&d.total_value),
@@ -339,6 +423,7 @@ pub fn view(g: &mut Graph, model: &Model, d: &Derivation, of_text: &str, wrt_tex
         total,
         adjoints,
         check,
+        show_numbers: false,
     }
 }
 
