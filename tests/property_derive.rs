@@ -398,10 +398,10 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     // Counting and listing agree.
     let listed = BigUint::from(dv.paths.len());
     if dv.path_count <= BigUint::from(case.max_paths) {
-        prop_assert_eq!(&dv.path_count, &listed, "count vs listed\n{ctx}");
+        prop_assert_eq!(&dv.path_count, &listed, "count vs listed\n{}", ctx);
         prop_assert!(!dv.truncated, "{ctx}");
     } else {
-        prop_assert_eq!(dv.paths.len(), case.max_paths, "{ctx}");
+        prop_assert_eq!(dv.paths.len(), case.max_paths, "{}", ctx);
         prop_assert!(dv.truncated, "{ctx}");
     }
     if dv.truncated {
