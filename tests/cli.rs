@@ -63,6 +63,18 @@ fn json_has_the_contract_fields() {
             .count();
         assert!(sig >= 30, "{} has {sig} significant digits: {s}", r["name"]);
     }
+    // `exact` is always `p/q`: the boundary value h[0] = 1/5 here, and an
+    // integer is written over 1.
+    let o = chainrule(&[
+        "eval",
+        "examples/gated_memory.chain",
+        "--format",
+        "json",
+        "--of",
+        "h[0] * 2",
+    ]);
+    let g: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    assert_eq!(g["values"][0]["exact"], "2/1");
     // EXPECTED.md: y[2] = 0.99378774689153728960121369914890529
     assert!(y2["value"]
         .as_str()

@@ -404,7 +404,8 @@ fn json_exact_when_rational() {
     // inputs filled by seeded random values.
     let j = derive_json(&["examples/alternating.chain", "--of", "h[4]", "--wrt", "x[1]"]);
     assert_eq!(j["path_count"], "1");
-    assert_eq!(j["total"]["exact"], "-1");
+    // LANGUAGE.md: `exact` is `p/q` for a rational value, integers included.
+    assert_eq!(j["total"]["exact"], "-1/1");
     assert_value_fields(&j["total"], "total");
     assert_eq!(j["check"]["status"], "verified");
 }

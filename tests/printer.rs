@@ -176,6 +176,8 @@ name!(name_greek_subscripts, "beta2" => r"\beta_{2}", "w_alpha" => r"w_{\alpha}"
 name!(name_hat, "yhat" => r"\hat{y}", "yhat2" => r"\hat{y}_{2}");
 name!(name_accents, "xbar" => r"\bar{x}", "thetatilde" => r"\tilde{\theta}", "hdot" => r"\dot{h}");
 name!(name_words, "loss" => r"\mathrm{loss}", "crowbar" => r"\mathrm{crowbar}", "_tmp" => r"\mathrm{\_tmp}");
+// Two lower-case letters: a letter with a subscript, unless Greek.
+name!(name_two_letters, "uf" => "u_{f}", "bo" => "b_{o}", "hf" => "h_{f}", "mu" => r"\mu", "wf2" => "w_{f,2}");
 name!(name_letters, "x" => "x", "L" => "L", "J" => "J");
 
 step!(step_on_letter, ("h", 2) => ["h^{(2)}", "h_{2}"], ("h", 0) => ["h^{(0)}", "h_{0}"], ("h", -1) => ["h^{(-1)}", "h_{-1}"]);

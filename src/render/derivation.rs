@@ -39,7 +39,10 @@ pub struct PathView {
     pub chain: String,
     /// The same with each local derivative written out (factors equal to 1 left out).
     pub substituted: String,
+    /// Broken into lines when long (for `aligned`/`align*`).
     pub simplified: String,
+    /// On one line (for JSON).
+    pub simplified_flat: String,
     /// With `--numbers`: the simplified form with every name replaced by its value.
     pub numbers: String,
     pub value: String,
@@ -50,7 +53,10 @@ pub struct PathView {
 pub struct TotalView {
     /// The sum of the simplified path forms, or empty when paths were left out.
     pub sum: String,
+    /// Broken into lines when long.
     pub simplified: String,
+    /// On one line (for JSON).
+    pub simplified_flat: String,
     /// With `--numbers`: the simplified total with every name replaced by its value.
     pub numbers: String,
     pub value: String,
@@ -61,7 +67,10 @@ pub struct TotalView {
 #[derive(Serialize)]
 pub struct AdjointView {
     pub name: String,
+    /// The right side, broken into lines for `aligned`/`align*`.
     pub rhs: String,
+    /// The right side on one line (for JSON).
+    pub rhs_flat: String,
     pub value: String,
 }
 
@@ -276,17 +285,143 @@ fn substitute(g: &mut Graph, root: NodeId, map: &BTreeMap<NodeId, NodeId>) -> Re
     Ok(*out.get(&root).unwrap_or(&root))
 }
 
+/// Long results broken into lines for `aligned`/`align*`, between the
+/// terms of a sum or else between the factors of a product (a quotient by
+/// a number is written as that fraction times the factors, so it can break
+/// too), about a page's width apart. Short results print as they are.
+fn broken(g: &Graph, root: NodeId, ts: &Typesetter) -> String {
+    // LaTeX source characters per printed line: about a page's width.
+    const LINE: usize = 150;
+    const BREAK: &str = " \\\\\n  &\\qquad ";
+    let whole = latex_symbol_or_expr(g, root, ts);
+    if whole.len() < LINE {
+        return whole;
+    }
+    let bracket = |n: NodeId| {
+        let s = latex_symbol_or_expr(g, n, ts);
+        if matches!(g.node(n), Node::Add(..) | Node::Sub(..) | Node::Neg(_)) {
+            format!("\\left({s}\\right)")
+        } else {
+            s
+        }
+    };
+    // A sum: its terms along the left spine, with their signs.
+    let mut terms: Vec<(bool, NodeId)> = Vec::new();
+    let mut n = root;
+    loop {
+        match g.node(n) {
+            Node::Add(a, b) => {
+                terms.push((false, *b));
+                n = *a;
+            }
+            Node::Sub(a, b) => {
+                terms.push((true, *b));
+                n = *a;
+            }
+            _ => {
+                terms.push((false, n));
+                break;
+            }
+        }
+    }
+    terms.reverse();
+    if terms.len() > 1 {
+        let mut out = String::new();
+        let mut line = 0usize;
+        for (i, (neg, t)) in terms.iter().enumerate() {
+            let s = if *neg {
+                bracket(*t)
+            } else {
+                latex_symbol_or_expr(g, *t, ts)
+            };
+            let piece = if i == 0 {
+                s
+            } else {
+                match (*neg, s.strip_prefix('-')) {
+                    (false, Some(rest)) => format!(" - {rest}"),
+                    (false, None) => format!(" + {s}"),
+                    (true, _) => format!(" - {s}"),
+                }
+            };
+            if i > 0 && line + piece.len() > LINE {
+                out.push_str(BREAK);
+                line = 0;
+            }
+            line += piece.len();
+            out.push_str(&piece);
+        }
+        return out;
+    }
+    // A product: its factors along the left spine.
+    let mut factors: Vec<String> = Vec::new();
+    let mut n = root;
+    let mut sign = "";
+    if let Node::Neg(a) = g.node(n) {
+        sign = "-";
+        n = *a;
+    }
+    if let Node::Div(a, b) = g.node(n) {
+        if let Some(k) = g.literal(*b) {
+            factors.push(format!("\\frac{{1}}{{{k}}}"));
+            n = *a;
+        }
+    }
+    let mut rest: Vec<String> = Vec::new();
+    while let Node::Mul(a, b) = g.node(n) {
+        rest.push(bracket(*b));
+        n = *a;
+    }
+    rest.push(bracket(n));
+    rest.reverse();
+    factors.extend(rest);
+    if factors.len() <= 2 {
+        return whole;
+    }
+    let mut out = sign.to_string();
+    let mut line = 0usize;
+    for (i, f) in factors.iter().enumerate() {
+        if i > 0 && line + f.len() > LINE {
+            out.push_str(BREAK);
+            line = 0;
+        } else if i > 0 {
+            out.push(' ');
+        }
+        line += f.len();
+        out.push_str(f);
+    }
+    out
+}
+
 /// Builds the view of a derivation.
 pub fn view(g: &mut Graph, model: &Model, d: &Derivation, of_text: &str, wrt_text: &str, digits: u32) -> View {
     let disp = Display::new(g, model, d, of_text);
     let text_names = TextNames::new(model);
-    let intermediates = disp
-        .intermediates
-        .clone()
+    // Every operation on the paths gets its variable; named quantities on
+    // the paths are listed too, as what they are in those variables
+    // (`h^{(1)} = z_{5}`), and so is the output (`L(y^{(2)}) = -z_{15}`),
+    // so the routes below can be followed line by line.
+    let mut listed_nodes: Vec<NodeId> = disp.intermediates.clone();
+    let mut on_paths: Vec<NodeId> = d.paths.iter().flat_map(|p| p.nodes.iter().copied()).collect();
+    on_paths.sort_unstable();
+    on_paths.dedup();
+    listed_nodes.extend(
+        on_paths
+            .into_iter()
+            .filter(|&n| n != d.wrt && (matches!(g.node(n), Node::Named(..)) || n == d.of)),
+    );
+    listed_nodes.sort_unstable();
+    listed_nodes.dedup();
+    let intermediates = listed_nodes
         .into_iter()
-        .map(|n| IntermediateView {
-            name: disp.name(g, n),
-            def: disp.definition(g, n),
+        .map(|n| {
+            let def = match g.node(n).clone() {
+                Node::Named(_, inner) => disp.name(g, inner),
+                _ => disp.definition(g, n),
+            };
+            IntermediateView {
+                name: disp.name(g, n),
+                def,
+            }
         })
         .collect();
     let of = disp.name(g, d.of);
@@ -338,7 +473,8 @@ pub fn view(g: &mut Graph, model: &Model, d: &Derivation, of_text: &str, wrt_tex
             nodes,
             chain,
             substituted,
-            simplified: latex_symbol_or_expr(g, p.simplified, &disp.ts),
+            simplified: broken(g, p.simplified, &disp.ts),
+            simplified_flat: latex_symbol_or_expr(g, p.simplified, &disp.ts),
             numbers: with_values(g, model, p.simplified, &d.atom_values),
             value: decimal(&p.value, digits),
             exact: exact(&p.value),
@@ -349,16 +485,19 @@ pub fn view(g: &mut Graph, model: &Model, d: &Derivation, of_text: &str, wrt_tex
     let sum = if d.truncated || paths.len() < 2 || !d.total_factored {
         String::new()
     } else {
-        paths
-            .iter()
-            .map(|p| p.simplified.clone())
-            .collect::<Vec<_>>()
-            .join(" + ")
-            .replace("+ -", "- ")
+        // One path per line once the sum is long.
+        let flat: Vec<String> = paths.iter().map(|p| p.simplified_flat.clone()).collect();
+        let sep = if flat.iter().map(String::len).sum::<usize>() > 160 {
+            " \\\\\n  &\\qquad + "
+        } else {
+            " + "
+        };
+        flat.join(sep).replace("+ -", "- ")
     };
     let total = TotalView {
         sum,
-        simplified: d
+        simplified: d.total.map(|t| broken(g, t, &disp.ts)).unwrap_or_default(),
+        simplified_flat: d
             .total
             .map(|t| latex_symbol_or_expr(g, t, &disp.ts))
             .unwrap_or_default(),
@@ -370,7 +509,7 @@ pub fn view(g: &mut Graph, model: &Model, d: &Derivation, of_text: &str, wrt_tex
         exact: exact(&d.total_value),
     };
     let delta = |g: &Graph, n: NodeId| format!("\\delta_{{{}}}", disp.name(g, n));
-    let adjoints = d
+    let adjoints: Vec<AdjointView> = d
         .adjoints
         .iter()
         .map(|eq| {
@@ -396,6 +535,7 @@ pub fn view(g: &mut Graph, model: &Model, d: &Derivation, of_text: &str, wrt_tex
                 .collect();
             AdjointView {
                 name: delta(g, eq.node),
+                rhs_flat: terms.join(" + ").replace("+ -", "- "),
                 rhs: lines(terms, " + ", 3).replace("+ -", "- "),
                 value: decimal(&eq.value, digits),
             }
@@ -420,7 +560,14 @@ pub fn view(g: &mut Graph, model: &Model, d: &Derivation, of_text: &str, wrt_tex
         truncated: d.truncated,
         intermediates,
         paths,
-        total,
+        total: TotalView {
+            // With paths left out, the total is the last adjoint, `δ_{wrt}`.
+            simplified: match (d.truncated, adjoints.last()) {
+                (true, Some(a)) => a.name.clone(),
+                _ => total.simplified,
+            },
+            ..total
+        },
         adjoints,
         check,
         show_numbers: false,
@@ -432,14 +579,20 @@ struct JsonPath<'a> {
     nodes: &'a [String],
     latex: &'a str,
     value: &'a str,
-    exact: &'a Option<String>,
+    exact: Option<String>,
 }
 
 #[derive(Serialize)]
 struct JsonTotal<'a> {
     latex: &'a str,
     value: &'a str,
-    exact: &'a Option<String>,
+    exact: Option<String>,
+}
+
+/// The JSON `exact` field is always `p/q` (LANGUAGE.md): `-1` reads `-1/1`.
+fn as_pq(s: &Option<String>) -> Option<String> {
+    s.as_ref()
+        .map(|t| if t.contains('/') { t.clone() } else { format!("{t}/1") })
 }
 
 #[derive(Serialize)]
@@ -455,10 +608,12 @@ struct JsonDerivation<'a> {
 
 /// JSON with the fields of LANGUAGE.md §3 (`derive`).
 pub fn json(v: &View) -> String {
-    let total_latex = if v.total.simplified.is_empty() {
-        &v.total.sum
-    } else {
-        &v.total.simplified
+    // With paths left out, the total is the last adjoint, written in the
+    // adjoints of the quantities above it.
+    let total_latex = match v.adjoints.last() {
+        Some(a) if v.truncated => &a.rhs_flat,
+        _ if v.total.simplified_flat.is_empty() => &v.total.sum,
+        _ => &v.total.simplified_flat,
     };
     let doc = JsonDerivation {
         of: &v.of_text,
@@ -470,15 +625,15 @@ pub fn json(v: &View) -> String {
             .iter()
             .map(|p| JsonPath {
                 nodes: &p.nodes,
-                latex: &p.simplified,
+                latex: &p.simplified_flat,
                 value: &p.value,
-                exact: &p.exact,
+                exact: as_pq(&p.exact),
             })
             .collect(),
         total: JsonTotal {
             latex: total_latex,
             value: &v.total.value,
-            exact: &v.total.exact,
+            exact: as_pq(&v.total.exact),
         },
         check: &v.check,
     };

@@ -39,6 +39,8 @@ fn greek(name: &str) -> Option<String> {
 /// assert_eq!(default_latex("beta2"), "\\beta_{2}");
 /// assert_eq!(default_latex("yhat2"), "\\hat{y}_{2}");
 /// assert_eq!(default_latex("loss"), "\\mathrm{loss}");
+/// assert_eq!(default_latex("uf"), "u_{f}");
+/// assert_eq!(default_latex("mu"), "\\mu");
 /// assert_eq!(default_latex("L"), "L");
 /// ```
 pub fn default_latex(name: &str) -> String {
@@ -52,10 +54,18 @@ pub fn default_latex(name: &str) -> String {
     if stem.is_empty() || tail.iter().any(|p| p.is_empty()) {
         return format!("\\mathrm{{{}}}", name.replace('_', "\\_"));
     }
+    // Two lower-case letters that are not a Greek name read as a letter
+    // with a subscript, as weight and gate names are written in the
+    // literature: `uf` → `u_{f}`, `bo` → `b_{o}`, `hf` → `h_{f}`.
+    let two_letters = stem.len() == 2 && stem.bytes().all(|b| b.is_ascii_lowercase()) && greek(stem).is_none();
+    let (stem, lead_sub) = if two_letters { stem.split_at(1) } else { (stem, "") };
     let mut out = stem_latex(stem);
     // `w1_h` has both a digit and an underscore subscript; one merged
     // subscript avoids LaTeX's "double subscript" error.
     let mut subs: Vec<String> = Vec::new();
+    if !lead_sub.is_empty() {
+        subs.push(lead_sub.to_string());
+    }
     if !digits.is_empty() {
         subs.push(digits.to_string());
     }

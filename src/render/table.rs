@@ -54,6 +54,11 @@ fn exact(v: &Value) -> Option<String> {
     v.exact().map(|q| q.to_string())
 }
 
+/// The JSON `exact` field: always `p/q` (LANGUAGE.md), so integers read `-1/1`.
+pub fn json_exact(v: &Value) -> Option<String> {
+    v.exact().map(|q| format!("{}/{}", q.numer(), q.denom()))
+}
+
 /// A text table: quantity, exact value, decimal value.
 pub fn text(report: &EvalReport) -> String {
     let mut out = String::new();
@@ -197,7 +202,7 @@ pub fn json(report: &EvalReport) -> String {
             name: r.label.clone(),
             latex: r.latex.clone(),
             value: json_decimal(&r.value, report.digits),
-            exact: exact(&r.value),
+            exact: json_exact(&r.value),
         })
         .collect();
     let (seed, random_values) = match &report.random {
