@@ -419,6 +419,8 @@ pub fn derive(model: &Model, req: &DeriveRequest) -> Result<Derived, Error> {
         max_paths: req.max_paths,
         digits: req.digits,
         relu_active: model.relu_active,
+        random_points: 2,
+        seed: req.seed,
     };
     let derivation = derive_graph(&mut graph, q.of, q.wrt, &bindings, &opts).map_err(|e| match e {
         DeriveError::TooLarge => Error::Unroll(crate::graph::UnrollError::TooLarge {

@@ -21,6 +21,10 @@ pub struct DeriveOptions {
     /// Certified digits of every value.
     pub digits: u32,
     pub relu_active: bool,
+    /// Also check at this many seeded random points.
+    pub random_points: usize,
+    /// Seed of those points.
+    pub seed: u64,
 }
 
 /// One edge of a path: `parent` uses `child` as operand number `slot`.
@@ -93,6 +97,8 @@ pub struct Check {
     pub difference: Difference,
     /// The sum of the listed path values, when all paths are listed.
     pub path_sum: Option<Value>,
+    /// The same agreement at seeded random points.
+    pub points: Vec<super::check::PointCheck>,
 }
 
 /// Why a derivation could not be made.
@@ -279,6 +285,19 @@ pub fn derive(
     if let Some(s) = &path_sum {
         verified &= agree(s, &ad.interval(), &tolerance);
     }
+    let points = super::check::check_random_points(
+        g,
+        of,
+        wrt,
+        total,
+        &adjoints,
+        bindings,
+        opts.seed,
+        opts.random_points,
+        opts.relu_active,
+        opts.digits,
+    );
+    verified &= points.iter().all(|p| p.verified);
     Ok(Derivation {
         of,
         wrt,
@@ -295,6 +314,7 @@ pub fn derive(
             ad,
             difference,
             path_sum,
+            points,
         },
     })
 }

@@ -82,6 +82,10 @@ pub struct CheckView {
     pub difference_bound: String,
     pub epsilon: String,
     pub path_sum: Option<String>,
+    /// Random points where the symbolic result, AD and the central
+    /// difference were compared again, and how many agreed.
+    pub random_points: usize,
+    pub random_points_verified: usize,
 }
 
 /// Everything a template sees.
@@ -548,6 +552,8 @@ pub fn view(g: &mut Graph, model: &Model, d: &Derivation, of_text: &str, wrt_tex
         difference_bound: crate::number::decimal::q_to_decimal(&d.check.difference.error_bound, 3).0,
         epsilon: format!("2^{{-{}}}", d.check.difference.epsilon.denom().bits().saturating_sub(1)),
         path_sum: d.check.path_sum.as_ref().map(|v| decimal(v, digits)),
+        random_points: d.check.points.len(),
+        random_points_verified: d.check.points.iter().filter(|p| p.verified).count(),
     };
     View {
         derivative: format!("\\frac{{\\partial {of}}}{{\\partial {wrt}}}"),

@@ -1,0 +1,114 @@
+//! The check at seeded random points: the same derivation, with every leaf
+//! given a random rational, must still agree with AD and the central
+//! difference. Agreement at random points bounds the chance that two
+//! different expressions agree by accident (Schwartz–Zippel).
+
+use super::adjoint_form::{accumulate, AdjointEq};
+use super::numeric::{agree, central_difference, gradient_ad};
+use crate::eval::bindings::random_values;
+use crate::eval::{evaluate, Bindings, EvalOptions, Value};
+use crate::graph::{Graph, Node, NodeId, Sym};
+use crate::number::Q;
+
+/// One random point where the check was made.
+#[derive(Clone, Debug)]
+pub struct PointCheck {
+    pub seed: u64,
+    /// The symbolic result evaluated there.
+    pub symbolic: Value,
+    pub ad: Value,
+    pub verified: bool,
+}
+
+/// The symbolic result (`total`, or the adjoint equations when paths were
+/// left out) checked at `count` random points. Points where anything is
+/// undefined (a domain edge, a kink), or where `assume relu active` does
+/// not hold, are skipped and the next seed tried: up to 16 times as many
+/// seeds as points.
+#[allow(clippy::too_many_arguments)]
+pub fn check_random_points(
+    g: &Graph,
+    of: NodeId,
+    wrt: NodeId,
+    total: Option<NodeId>,
+    adjoints: &[AdjointEq],
+    base: &Bindings,
+    seed: u64,
+    count: usize,
+    relu_active: bool,
+    digits: u32,
+) -> Vec<PointCheck> {
+    let seen = g.reachable(&[of]);
+    let leaves: Vec<Sym> = g
+        .nodes()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| match n {
+            Node::Leaf(s) if seen[i] => Some(*s),
+            _ => None,
+        })
+        .collect();
+    // Under `assume relu active` a point is only fair if every relu argument
+    // is positive there: elsewhere the assumption, not the algebra, is false.
+    let relu_args: Vec<NodeId> = if relu_active {
+        g.nodes()
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| match n {
+                Node::Call(crate::graph::Builtin::Relu, z) if seen[i] => Some(*z),
+                _ => None,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let tolerance = Q::one()
+        / Q::int(10)
+            .pow(i64::from(digits.saturating_sub(5)))
+            .unwrap_or_else(Q::one);
+    let mut out = Vec::new();
+    for k in 0..(count as u64 * 16) {
+        if out.len() >= count {
+            break;
+        }
+        let s = seed.wrapping_mul(1_000_003).wrapping_add(k + 1);
+        let mut b = base.clone();
+        for (sym, q) in random_values(s, &leaves) {
+            b.set(sym, q);
+        }
+        if !relu_args.is_empty() {
+            let fair = evaluate(g, &relu_args, &b, EvalOptions { digits: 10 })
+                .is_ok_and(|vs| vs.iter().all(|v| v.interval().lo().is_positive()));
+            if !fair {
+                continue;
+            }
+        }
+        let symbolic = match (total, adjoints.is_empty()) {
+            (Some(t), _) => evaluate(g, &[t], &b, EvalOptions { digits })
+                .ok()
+                .and_then(|v| v.into_iter().next()),
+            (None, false) => {
+                let mut eqs = adjoints.to_vec();
+                let partials: Vec<NodeId> = eqs.iter().flat_map(|e| e.terms.iter().map(|t| t.partial)).collect();
+                evaluate(g, &partials, &b, EvalOptions { digits: digits + 10 })
+                    .ok()
+                    .map(|v| accumulate(&mut eqs, of, &v))
+            }
+            (None, true) => None,
+        };
+        let ad = gradient_ad(g, of, wrt, &b, relu_active, digits).ok();
+        let cd = central_difference(g, of, wrt, &b, digits).ok();
+        if let (Some(symbolic), Some(ad), Some(cd)) = (symbolic, ad, cd) {
+            let verified = agree(&symbolic, &ad.interval(), &tolerance)
+                && agree(&symbolic, &cd.estimate, &tolerance)
+                && agree(&ad, &cd.estimate, &tolerance);
+            out.push(PointCheck {
+                seed: s,
+                symbolic,
+                ad,
+                verified,
+            });
+        }
+    }
+    out
+}
