@@ -1,7 +1,7 @@
 //! The one place where errors become messages: file, line, column, a caret
 //! under the spot, and help.
 
-use crate::query::QUERY_BASE;
+use crate::query::{QUERY_BASE, WRT_BASE};
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
 use std::fmt;
 
@@ -12,6 +12,8 @@ pub struct Sources<'a> {
     pub model: &'a str,
     /// The `--of` text, if there was one.
     pub query: Option<&'a str>,
+    /// The `--wrt` text, if there was one.
+    pub wrt: Option<&'a str>,
 }
 
 /// Renders a diagnostic as plain text (no colour): the form used in tests
@@ -22,9 +24,16 @@ pub fn render_plain(err: &dyn Diagnostic, sources: &Sources) -> String {
 
 /// Renders a diagnostic with the given theme.
 pub fn render(err: &dyn Diagnostic, sources: &Sources, theme: GraphicalTheme) -> String {
-    let in_query = err.labels().into_iter().flatten().any(|l| l.offset() >= QUERY_BASE);
-    let (name, text, shift) = match (in_query, sources.query) {
-        (true, Some(q)) => ("--of", q, QUERY_BASE),
+    let first = err
+        .labels()
+        .into_iter()
+        .flatten()
+        .map(|l| l.offset())
+        .next()
+        .unwrap_or(0);
+    let (name, text, shift) = match (sources.query, sources.wrt) {
+        (_, Some(w)) if first >= WRT_BASE => ("--wrt", w, WRT_BASE),
+        (Some(q), _) if (QUERY_BASE..WRT_BASE).contains(&first) => ("--of", q, QUERY_BASE),
         _ => (sources.file_name, sources.model, 0),
     };
     let located = Located {

@@ -104,6 +104,10 @@ struct DeriveArgs {
     /// Seed for random values of leaves that have none (printed when used).
     #[arg(long, value_name = "SEED", default_value_t = 1)]
     random: u64,
+    /// Intermediate variables and chain-rule steps: one per operation, or one per equation
+    /// (the named quantities, with one factor per step between them).
+    #[arg(long, value_enum, default_value_t = GranularityArg::Operations)]
+    granularity: GranularityArg,
     /// Add handcalcs-style lines: each result again with the values substituted.
     #[arg(long)]
     numbers: bool,
@@ -136,6 +140,12 @@ enum PathsFormat {
     Markdown,
     Latex,
     Json,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum GranularityArg {
+    Operations,
+    Equations,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -212,7 +222,10 @@ fn settings(common: &Common) -> Result<Vec<Setting>, chainrule::Error> {
         .collect()
 }
 
-fn report_error(err: &chainrule::Error, file_name: &str, model: &str, query: Option<&str>) -> ExitCode {
+/// `--of` and `--wrt` texts, for errors located in them.
+type Queries<'a> = (Option<&'a str>, Option<&'a str>);
+
+fn report_error(err: &chainrule::Error, file_name: &str, model: &str, (query, wrt): Queries) -> ExitCode {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let theme = if color {
         miette::GraphicalTheme::unicode()
@@ -226,7 +239,8 @@ fn report_error(err: &chainrule::Error, file_name: &str, model: &str, query: Opt
             &Sources {
                 file_name,
                 model,
-                query
+                query,
+                wrt
             },
             theme
         )
@@ -272,7 +286,7 @@ fn run_eval(args: EvalArgs) -> ExitCode {
     });
     match result {
         Ok(out) => emit(&out, args.common.output.as_deref()),
-        Err(e) => report_error(&e, &path, &src, query),
+        Err(e) => report_error(&e, &path, &src, (query, None)),
     }
 }
 
@@ -301,7 +315,7 @@ fn run_paths(args: PathsArgs) -> ExitCode {
     });
     match result {
         Ok(text) => emit(&text, args.common.output.as_deref()),
-        Err(e) => report_error(&e, &path, &src, Some(args.of.as_str())),
+        Err(e) => report_error(&e, &path, &src, (Some(args.of.as_str()), Some(args.wrt.as_str()))),
     }
 }
 
@@ -335,20 +349,25 @@ fn run_derive(args: DeriveArgs) -> ExitCode {
             seed: args.random,
         };
         let mut derived = chainrule::query::derive(&model, &req)?;
-        let mut view = chainrule::render::derivation::view(
+        let gran = match args.granularity {
+            GranularityArg::Operations => chainrule::render::derivation::Granularity::Operations,
+            GranularityArg::Equations => chainrule::render::derivation::Granularity::Equations,
+        };
+        let mut view = chainrule::render::derivation::view_with(
             &mut derived.graph,
             &model,
             &derived.derivation,
             &args.of,
             &args.wrt,
             args.digits,
+            gran,
         );
         view.show_numbers = args.numbers;
         Ok((view, derived.derivation.check.verified, derived.random))
     });
     let (view, verified, random) = match result {
         Ok(x) => x,
-        Err(e) => return report_error(&e, &path, &src, Some(args.of.as_str())),
+        Err(e) => return report_error(&e, &path, &src, (Some(args.of.as_str()), Some(args.wrt.as_str()))),
     };
     let name = match args.format {
         DeriveFormat::Latex => "derivation.tex.jinja",

@@ -22,17 +22,26 @@ pub fn load(src: &str, settings: &[Setting]) -> Result<Model, Error> {
     Ok(resolve(&file, settings)?)
 }
 
+/// Spans at or above this offset point into the `--wrt` text.
+pub const WRT_BASE: usize = 2 << 40;
+
 /// Parses and resolves a `--of` expression in the model's global scope.
 pub fn parse_query(text: &str, model: &Model) -> Result<RExpr, Error> {
-    let mut e = parse_expr(text).map_err(|e| Error::Parse(shift_parse_error(e)))?;
-    shift(&mut e);
+    parse_query_at(text, model, QUERY_BASE)
+}
+
+/// Parses and resolves a command-line expression whose spans start at `base`
+/// ([`QUERY_BASE`] for `--of`, [`WRT_BASE`] for `--wrt`).
+pub fn parse_query_at(text: &str, model: &Model, base: usize) -> Result<RExpr, Error> {
+    let mut e = parse_expr(text).map_err(|e| Error::Parse(shift_parse_error(e, base)))?;
+    shift(&mut e, base);
     let (r, _) = crate::model::scope::resolve_expr(&e, model, Default::default())?;
     Ok(r)
 }
 
-fn shift_parse_error(e: crate::syntax::ParseError) -> crate::syntax::ParseError {
+fn shift_parse_error(e: crate::syntax::ParseError, base: usize) -> crate::syntax::ParseError {
     use crate::syntax::ParseError as P;
-    let mv = |s: Span| Span::new(s.start + QUERY_BASE, s.end + QUERY_BASE);
+    let mv = |s: Span| Span::new(s.start + base, s.end + base);
     match e {
         P::Syntax {
             message,
@@ -55,24 +64,24 @@ fn shift_parse_error(e: crate::syntax::ParseError) -> crate::syntax::ParseError 
 /// Moves every span of a query expression above [`QUERY_BASE`]. The tree's
 /// depth is bounded by the parser, so an explicit stack is not needed, but
 /// one is cheap and keeps the rule "no recursion over trees" simple.
-fn shift(e: &mut Expr) {
+fn shift(e: &mut Expr, base: usize) {
     use crate::syntax::ast::ExprKind as K;
     let mut stack = vec![e];
     while let Some(e) = stack.pop() {
-        e.span = Span::new(e.span.start + QUERY_BASE, e.span.end + QUERY_BASE);
+        e.span = Span::new(e.span.start + base, e.span.end + base);
         match &mut e.kind {
             K::Num(_) => {}
-            K::Name(id) => id.span = Span::new(id.span.start + QUERY_BASE, id.span.end + QUERY_BASE),
+            K::Name(id) => id.span = Span::new(id.span.start + base, id.span.end + base),
             K::Index(id, i) => {
-                id.span = Span::new(id.span.start + QUERY_BASE, id.span.end + QUERY_BASE);
+                id.span = Span::new(id.span.start + base, id.span.end + base);
                 stack.push(i);
             }
             K::Call(id, args) => {
-                id.span = Span::new(id.span.start + QUERY_BASE, id.span.end + QUERY_BASE);
+                id.span = Span::new(id.span.start + base, id.span.end + base);
                 stack.extend(args.iter_mut());
             }
             K::Sum { var, lo, hi, body } => {
-                var.span = Span::new(var.span.start + QUERY_BASE, var.span.end + QUERY_BASE);
+                var.span = Span::new(var.span.start + base, var.span.end + base);
                 stack.extend([&mut **lo, &mut **hi, &mut **body]);
             }
             K::Neg(a) => stack.push(a),
@@ -323,11 +332,11 @@ pub struct DiffQuery {
 /// input element (`x1[1]`), or a named quantity at a step (`h[1]`, `J`);
 /// a named quantity stays a node even when its definition is a literal.
 pub fn diff_query(model: &Model, of: &str, wrt: &str, steps: Option<i64>) -> Result<DiffQuery, Error> {
-    let wrt_expr = parse_query(wrt, model)?;
+    let wrt_expr = parse_query_at(wrt, model, WRT_BASE)?;
     let bad_wrt = |message: &str| {
         Error::Resolve(crate::model::ResolveError::Invalid {
             message: message.to_string(),
-            span: Span::new(QUERY_BASE, QUERY_BASE + wrt.len()),
+            span: Span::new(WRT_BASE, WRT_BASE + wrt.len()),
             help: Some(
                 "--wrt names a parameter (`w1`), an input element (`x1[1]`) or a quantity at a step (`h[1]`)".into(),
             ),
@@ -365,7 +374,7 @@ pub fn diff_query(model: &Model, of: &str, wrt: &str, steps: Option<i64>) -> Res
     let of_id = un.expr(&of_expr)?;
     let wrt_id = match target {
         Wrt::Leaf(sym) => un.leaf(sym)?,
-        Wrt::Named(key) => un.element(key, Span::new(QUERY_BASE, QUERY_BASE + wrt.len()))?,
+        Wrt::Named(key) => un.element(key, Span::new(WRT_BASE, WRT_BASE + wrt.len()))?,
     };
     let mut named: Vec<(Sym, NodeId)> = un.named().iter().map(|(k, &id)| (k.sym(), id)).collect();
     named.sort();

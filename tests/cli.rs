@@ -238,3 +238,40 @@ fn help_explains_eval() {
         assert!(out.contains(flag), "--help lacks {flag}");
     }
 }
+
+#[test]
+fn derive_options_change_the_output() {
+    let base = ["derive", "examples/elman.chain", "--of", "L(y[2])", "--wrt", "w1"];
+    // --numbers: the simplified path form again with its values, by hand:
+    // (y2 - 1) v x1[2] with v = 3/2 and x1[2] = 1.
+    let o = chainrule(&[&base[..], &["--numbers"]].concat());
+    assert!(o.status.success());
+    assert!(stdout(&o).contains(r"\frac{3}{2} \cdot 1"), "{}", stdout(&o));
+    // --granularity equations: one factor per equation.
+    let o = chainrule(&[&base[..], &["--granularity", "equations"]].concat());
+    assert!(
+        stdout(&o).contains(r"\frac{\partial h^{(2)}}{\partial h^{(1)}}"),
+        "{}",
+        stdout(&o)
+    );
+    // --template: a user's own template sees the same view.
+    let dir = tempfile::tempdir().unwrap();
+    let t = dir.path().join("mine.jinja");
+    std::fs::write(&t, "paths=<< path_count >> status=<< check.status >>\n").unwrap();
+    let o = chainrule(&[&base[..], &["--template", t.to_str().unwrap()]].concat());
+    assert_eq!(stdout(&o), "paths=2 status=verified\n");
+    // A broken template is bad input: exit 2, nothing on standard output.
+    std::fs::write(&t, "<% if %>").unwrap();
+    let o = chainrule(&[&base[..], &["--template", t.to_str().unwrap()]].concat());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn derive_errors_are_located() {
+    let o = chainrule(&["derive", "examples/elman.chain", "--of", "L(y[2])", "--wrt", "w9"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("--wrt:1:1"), "located in the --wrt text: {err}");
+    assert!(err.contains("did you mean"), "{err}");
+}

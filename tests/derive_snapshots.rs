@@ -41,5 +41,16 @@ fn every_example_derives() {
         let tex = render(&v, "derivation.tex.jinja", None).unwrap();
         insta::assert_snapshot!("markdown", md);
         insta::assert_snapshot!("latex", tex);
+        // The same derivation, one step per equation.
+        let v = chainrule::render::derivation::view_with(
+            &mut d.graph,
+            &model,
+            &d.derivation,
+            of,
+            wrt,
+            30,
+            chainrule::render::derivation::Granularity::Equations,
+        );
+        insta::assert_snapshot!("equations", render(&v, "derivation.md.jinja", None).unwrap());
     });
 }

@@ -32,6 +32,7 @@ fn first_error(path: &std::path::Path) -> String {
             file_name: &name,
             model: &src,
             query: None,
+            wrt: None,
         },
     )
 }

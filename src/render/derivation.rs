@@ -5,7 +5,7 @@ use super::latex::{latex, latex_symbol_or_expr};
 use super::names::Typesetter;
 use super::table::decimal;
 use super::text::{text_symbol_or_expr, TextNames};
-use crate::calculus::derive::{Derivation, Edge};
+use crate::calculus::derive::Derivation;
 use crate::eval::Value;
 use crate::graph::{Graph, Node, NodeId, Sym};
 use crate::model::{Model, SymId};
@@ -107,6 +107,8 @@ pub struct View {
     pub check: CheckView,
     /// Show the handcalcs-style lines with values substituted (`--numbers`).
     pub show_numbers: bool,
+    /// One intermediate per equation (named quantities) rather than per operation.
+    pub per_equation: bool,
 }
 
 /// The `--of` text typeset as written: `L(y[2])` → `L\left(y^{(2)}\right)`.
@@ -197,11 +199,11 @@ impl Display {
         }
     }
 
-    fn partial(&self, g: &Graph, e: &Edge) -> String {
+    fn partial(&self, g: &Graph, parent: NodeId, child: NodeId) -> String {
         format!(
             "\\frac{{\\partial {}}}{{\\partial {}}}",
-            self.name(g, e.parent),
-            self.name(g, e.child)
+            self.name(g, parent),
+            self.name(g, child)
         )
     }
 }
@@ -398,8 +400,74 @@ fn broken(g: &Graph, root: NodeId, ts: &Typesetter) -> String {
 
 /// Builds the view of a derivation.
 pub fn view(g: &mut Graph, model: &Model, d: &Derivation, of_text: &str, wrt_text: &str, digits: u32) -> View {
+    view_with(g, model, d, of_text, wrt_text, digits, Granularity::Operations)
+}
+
+/// What the intermediate variables and the steps of a path are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Granularity {
+    /// One variable per operation (`z_{k}`), one chain-rule factor per edge.
+    #[default]
+    Operations,
+    /// One per equation: the named quantities (`h^{(1)}`, `y^{(2)}`), and one
+    /// factor per step between them (`∂h^{(2)}/∂h^{(1)}`).
+    Equations,
+}
+
+/// One chain-rule factor: `∂parent/∂child`, written out.
+struct Step {
+    child: NodeId,
+    parent: NodeId,
+    partial: NodeId,
+}
+
+/// The steps of a path at the chosen granularity. For equations, the edges
+/// between two named quantities are multiplied into one factor.
+fn steps(g: &mut Graph, d: &Derivation, edges: &[crate::calculus::derive::Edge], gran: Granularity) -> Vec<Step> {
+    if gran == Granularity::Operations {
+        return edges
+            .iter()
+            .map(|e| Step {
+                child: e.child,
+                parent: e.parent,
+                partial: e.partial,
+            })
+            .collect();
+    }
+    use crate::simplify::{canonical, present::present, Depth, Factored};
+    let key = |g: &Graph, n: NodeId| n == d.of || n == d.wrt || matches!(g.node(n), Node::Named(..));
+    let mut out = Vec::new();
+    let mut start = None;
+    let mut product = Factored::constant(crate::number::Q::one());
+    for e in edges {
+        start.get_or_insert(e.child);
+        product = product.mul(&Factored::from_poly(&canonical(g, e.partial, Depth::StopAtNames)));
+        if key(g, e.parent) {
+            let partial = present(g, &product).unwrap_or(e.partial);
+            out.push(Step {
+                child: start.take().unwrap_or(e.child),
+                parent: e.parent,
+                partial,
+            });
+            product = Factored::constant(crate::number::Q::one());
+        }
+    }
+    out
+}
+
+/// Builds the view of a derivation at the given granularity.
+pub fn view_with(
+    g: &mut Graph,
+    model: &Model,
+    d: &Derivation,
+    of_text: &str,
+    wrt_text: &str,
+    digits: u32,
+    gran: Granularity,
+) -> View {
     let disp = Display::new(g, model, d, of_text);
     let text_names = TextNames::new(model);
+    let base_ts = Typesetter::new(model);
     // Every operation on the paths gets its variable; named quantities on
     // the paths are listed too, as what they are in those variables
     // (`h^{(1)} = z_{5}`), and so is the output (`L(y^{(2)}) = -z_{15}`),
@@ -415,11 +483,15 @@ pub fn view(g: &mut Graph, model: &Model, d: &Derivation, of_text: &str, wrt_tex
     );
     listed_nodes.sort_unstable();
     listed_nodes.dedup();
+    if gran == Granularity::Equations {
+        listed_nodes.retain(|&n| n == d.of || matches!(g.node(n), Node::Named(..)));
+    }
     let intermediates = listed_nodes
         .into_iter()
         .map(|n| {
-            let def = match g.node(n).clone() {
-                Node::Named(_, inner) => disp.name(g, inner),
+            let def = match (gran, g.node(n).clone()) {
+                (Granularity::Equations, _) => latex(g, n, &base_ts),
+                (_, Node::Named(_, inner)) => disp.name(g, inner),
                 _ => disp.definition(g, n),
             };
             IntermediateView {
@@ -432,10 +504,10 @@ pub fn view(g: &mut Graph, model: &Model, d: &Derivation, of_text: &str, wrt_tex
     let wrt = disp.name(g, d.wrt);
     let mut paths = Vec::new();
     for (i, p) in d.paths.iter().enumerate() {
-        let route = p
-            .nodes
-            .iter()
-            .map(|&n| disp.name(g, n))
+        let steps = steps(g, d, &p.edges, gran);
+        let route = std::iter::once(d.wrt)
+            .chain(steps.iter().map(|s| s.parent))
+            .map(|n| disp.name(g, n))
             .collect::<Vec<_>>()
             .join(" \\to ");
         let nodes = p
@@ -451,9 +523,12 @@ pub fn view(g: &mut Graph, model: &Model, d: &Derivation, of_text: &str, wrt_tex
                 }
             })
             .collect();
-        let chain = lines(p.edges.iter().rev().map(|e| disp.partial(g, e)).collect(), " \\, ", 6);
-        let factors: Vec<String> = p
-            .edges
+        let chain = lines(
+            steps.iter().rev().map(|e| disp.partial(g, e.parent, e.child)).collect(),
+            " \\, ",
+            6,
+        );
+        let factors: Vec<String> = steps
             .iter()
             .rev()
             .filter(|e| g.literal(e.partial).is_none_or(|q| !q.is_one()))
@@ -577,6 +652,7 @@ pub fn view(g: &mut Graph, model: &Model, d: &Derivation, of_text: &str, wrt_tex
         adjoints,
         check,
         show_numbers: false,
+        per_equation: gran == Granularity::Equations,
     }
 }
 
