@@ -44,8 +44,30 @@ fn rat(n: i64, d: i64) -> BigRational {
     BigRational::new(BigInt::from(n), BigInt::from(d))
 }
 
+/// Does the tree mention a variable?
+fn has_var(e: &E) -> bool {
+    match e {
+        E::Num(..) => false,
+        E::Var(_) => true,
+        E::Add(a, b) | E::Sub(a, b) | E::Mul(a, b) | E::Div(a, b) => has_var(a) || has_var(b),
+        E::Neg(a) | E::Pow(a, _) | E::Fun(_, a) => has_var(a),
+    }
+}
+
 /// Exact value, or `None` if some division by zero (or 0^negative) occurs.
+///
+/// Literal folding is part of the language (DESIGN.md: `0*x → 0`, and
+/// `x^0 → 1`): a factor that is a literal 0 (a subtree without variables
+/// whose value is 0) makes the product 0 whatever the other factor is, and
+/// a zero exponent makes the power 1. The reference applies the same two
+/// rules; everything else is plain exact arithmetic.
 fn exact(e: &E) -> Option<BigRational> {
+    let literal_zero = |x: &E| !has_var(x) && exact(x).is_some_and(|v| v.is_zero());
+    match e {
+        E::Mul(a, b) if literal_zero(a) || literal_zero(b) => return Some(BigRational::zero()),
+        E::Pow(_, 0) => return Some(rat(1, 1)),
+        _ => {}
+    }
     Some(match e {
         E::Num(n, d) => rat(*n, *d),
         E::Var(i) => rat(VARS[*i].1, VARS[*i].2),

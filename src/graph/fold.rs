@@ -46,7 +46,7 @@ pub fn fold(g: &mut Graph, node: Node) -> Folded {
         Node::Div(a, b) => match (lit(g, *a), lit(g, *b)) {
             (Some(x), Some(y)) if !y.is_zero() => Some(Node::Lit(x / y)),
             (None, Some(y)) if y.is_one() => return Folded::Existing(*a),
-            (Some(x), None) if x.is_zero() => Some(Node::Lit(Q::zero())),
+            // `0/x` is not folded: it is undefined where x is 0.
             _ => None,
         },
         Node::Pow(a, b) => match (lit(g, *a), lit(g, *b)) {
