@@ -87,6 +87,9 @@ fn of_evaluates_one_expression() {
     let o = chainrule(&["eval", "examples/elman.chain", "--of", "h[1] * 20"]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("33"), "{}", stdout(&o));
+    // A query may bring its own sum: 2·1 + 1·2 + 3·3 = 13 by hand.
+    let o = chainrule(&["eval", "examples/elman.chain", "--of", "sum(k = 1..3, x1[k] * k)"]);
+    assert!(stdout(&o).contains("13"), "{}{}", stdout(&o), stderr(&o));
 }
 
 #[test]

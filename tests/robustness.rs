@@ -85,6 +85,18 @@ proptest! {
     }
 
     #[test]
+    fn any_query_never_panics(of in soup()) {
+        let model = load(&std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/elman.chain"),
+        ).unwrap(), &[]).unwrap();
+        let of = of.replace('\n', " ");
+        let req = EvalRequest { of: Some(of.clone()), digits: 10, random: Some(1), ..Default::default() };
+        let _ = eval_model(&model, &req);
+        let _ = chainrule::query::diff_query(&model, &of, "w1", None);
+        let _ = chainrule::query::diff_query(&model, "L(y[2])", &of, None);
+    }
+
+    #[test]
     fn arbitrary_text_never_panics(src in "\\PC{0,200}") {
         exercise(&src);
     }

@@ -52,6 +52,33 @@ pub struct UnrollOptions {
     pub keep: Option<Key>,
 }
 
+/// The sum slots an expression uses (its deepest sum nesting).
+fn sum_slots(e: &RExpr) -> usize {
+    let mut most = 0;
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        match &e.kind {
+            RKind::Sum { slot, lo, hi, body } => {
+                most = most.max(slot + 1);
+                stack.extend([lo.as_ref(), hi.as_ref(), body.as_ref()]);
+            }
+            RKind::Elem(_, a) | RKind::Builtin(_, a) | RKind::Neg(a) => stack.push(a),
+            RKind::Apply(_, args) => stack.extend(args),
+            RKind::AddChain(a, rest) => {
+                stack.push(a);
+                stack.extend(rest.iter().map(|(_, x)| x));
+            }
+            RKind::MulChain(a, rest) => {
+                stack.push(a);
+                stack.extend(rest.iter().map(|(_, x)| x));
+            }
+            RKind::Pow(a, b) => stack.extend([a.as_ref(), b.as_ref()]),
+            RKind::Num(_) | RKind::Sym(_) | RKind::Step | RKind::Arg(_) | RKind::SumVar(_) => {}
+        }
+    }
+    most
+}
+
 /// Function calls may nest this deep (each call is inlined).
 pub const MAX_INLINE_DEPTH: usize = 200;
 
@@ -137,10 +164,11 @@ impl<'m> Unroller<'m> {
 
     /// The node of an expression in the global scope (a `--of` query).
     pub fn expr(&mut self, e: &RExpr) -> Result<NodeId, UnrollError> {
+        // A query may hold sums of its own: size the sum slots for both.
         let mut env = Env {
             step: None,
             args: Vec::new(),
-            sums: vec![0; self.model.sum_slots],
+            sums: vec![0; self.model.sum_slots.max(sum_slots(e))],
             depth: 0,
         };
         let missing = self.scan_expr(e, &mut env)?;
