@@ -1,10 +1,9 @@
 //! The check at seeded random points: the same derivation, with every leaf
-//! given a random rational, must still agree with AD and the central
-//! difference. Agreement at random points bounds the chance that two
+//! given a random rational, must still agree with reverse-mode AD. Agreement at random points bounds the chance that two
 //! different expressions agree by accident (Schwartz–Zippel).
 
 use super::adjoint_form::{accumulate, AdjointEq};
-use super::numeric::{agree, central_difference, gradient_ad};
+use super::numeric::{agree, gradient_ad};
 use crate::eval::bindings::random_values;
 use crate::eval::{evaluate, Bindings, EvalOptions, Value};
 use crate::graph::{Graph, Node, NodeId, Sym};
@@ -96,12 +95,13 @@ pub fn check_random_points(
             }
             (None, true) => None,
         };
+        // At random points the symbolic result is compared with AD only:
+        // the central difference (the costly route) has already confirmed AD
+        // at the model's values, and what random points add is that the
+        // symbolic expression is not right there by coincidence.
         let ad = gradient_ad(g, of, wrt, &b, relu_active, digits).ok();
-        let cd = central_difference(g, of, wrt, &b, digits).ok();
-        if let (Some(symbolic), Some(ad), Some(cd)) = (symbolic, ad, cd) {
-            let verified = agree(&symbolic, &ad.interval(), &tolerance)
-                && agree(&symbolic, &cd.estimate, &tolerance)
-                && agree(&ad, &cd.estimate, &tolerance);
+        if let (Some(symbolic), Some(ad)) = (symbolic, ad) {
+            let verified = agree(&symbolic, &ad.interval(), &tolerance);
             out.push(PointCheck {
                 seed: s,
                 symbolic,
