@@ -57,24 +57,10 @@ fn sum_slots(e: &RExpr) -> usize {
     let mut most = 0;
     let mut stack = vec![e];
     while let Some(e) = stack.pop() {
-        match &e.kind {
-            RKind::Sum { slot, lo, hi, body } => {
-                most = most.max(slot + 1);
-                stack.extend([lo.as_ref(), hi.as_ref(), body.as_ref()]);
-            }
-            RKind::Elem(_, a) | RKind::Builtin(_, a) | RKind::Neg(a) => stack.push(a),
-            RKind::Apply(_, args) => stack.extend(args),
-            RKind::AddChain(a, rest) => {
-                stack.push(a);
-                stack.extend(rest.iter().map(|(_, x)| x));
-            }
-            RKind::MulChain(a, rest) => {
-                stack.push(a);
-                stack.extend(rest.iter().map(|(_, x)| x));
-            }
-            RKind::Pow(a, b) => stack.extend([a.as_ref(), b.as_ref()]),
-            RKind::Num(_) | RKind::Sym(_) | RKind::Step | RKind::Arg(_) | RKind::SumVar(_) => {}
+        if let RKind::Sum { slot, .. } = &e.kind {
+            most = most.max(slot + 1);
         }
+        stack.extend(e.children());
     }
     most
 }

@@ -25,32 +25,16 @@ fn edges(model: &Model) -> Vec<Vec<(SymId, Span)>> {
                 RKind::Sym(id) if matches!(model.symbol(*id).kind, SymKind::Quantity { .. }) => {
                     out[i].push((*id, e.span))
                 }
-                RKind::Apply(id, args) => {
-                    out[i].push((*id, e.span));
-                    stack.extend(args);
-                }
+                RKind::Apply(id, _) => out[i].push((*id, e.span)),
                 RKind::Elem(id, idx) => {
-                    if is_general
-                        && step_offset(idx) == Some(0)
-                        && matches!(model.symbol(*id).kind, SymKind::Sequence(_))
-                    {
+                    let seq = matches!(model.symbol(*id).kind, SymKind::Sequence(_));
+                    if is_general && seq && step_offset(idx) == Some(0) {
                         out[i].push((*id, e.span));
                     }
-                    stack.push(idx);
                 }
-                RKind::Builtin(_, a) | RKind::Neg(a) => stack.push(a),
-                RKind::AddChain(a, rest) => {
-                    stack.push(a);
-                    stack.extend(rest.iter().map(|(_, x)| x));
-                }
-                RKind::MulChain(a, rest) => {
-                    stack.push(a);
-                    stack.extend(rest.iter().map(|(_, x)| x));
-                }
-                RKind::Pow(a, b) => stack.extend([a.as_ref(), b.as_ref()]),
-                RKind::Sum { lo, hi, body, .. } => stack.extend([lo.as_ref(), hi.as_ref(), body.as_ref()]),
                 _ => {}
             }
+            stack.extend(e.children());
         }
     }
     out

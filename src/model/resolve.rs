@@ -385,19 +385,7 @@ fn looks_ahead(e: &RExpr) -> bool {
                     return true;
                 }
             }
-            RKind::Builtin(_, a) | RKind::Neg(a) => stack.push(a),
-            RKind::Apply(_, args) => stack.extend(args),
-            RKind::AddChain(a, rest) => {
-                stack.push(a);
-                stack.extend(rest.iter().map(|(_, x)| x));
-            }
-            RKind::MulChain(a, rest) => {
-                stack.push(a);
-                stack.extend(rest.iter().map(|(_, x)| x));
-            }
-            RKind::Pow(a, b) => stack.extend([a.as_ref(), b.as_ref()]),
-            RKind::Sum { lo, hi, body, .. } => stack.extend([lo.as_ref(), hi.as_ref(), body.as_ref()]),
-            RKind::Num(_) | RKind::Sym(_) | RKind::Step | RKind::Arg(_) | RKind::SumVar(_) => {}
+            _ => stack.extend(e.children()),
         }
     }
     false

@@ -97,6 +97,22 @@ pub enum RKind {
     },
 }
 
+impl RExpr {
+    /// The direct sub-expressions (indices, arguments, operands, sum bounds
+    /// and body), for walks with an explicit stack.
+    pub fn children(&self) -> Vec<&RExpr> {
+        match &self.kind {
+            RKind::Num(_) | RKind::Sym(_) | RKind::Step | RKind::Arg(_) | RKind::SumVar(_) => Vec::new(),
+            RKind::Elem(_, a) | RKind::Builtin(_, a) | RKind::Neg(a) => vec![a],
+            RKind::Apply(_, args) => args.iter().collect(),
+            RKind::AddChain(a, rest) => std::iter::once(a.as_ref()).chain(rest.iter().map(|(_, x)| x)).collect(),
+            RKind::MulChain(a, rest) => std::iter::once(a.as_ref()).chain(rest.iter().map(|(_, x)| x)).collect(),
+            RKind::Pow(a, b) => vec![a, b],
+            RKind::Sum { lo, hi, body, .. } => vec![lo, hi, body],
+        }
+    }
+}
+
 /// A resolved model.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Model {
