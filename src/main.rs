@@ -197,7 +197,15 @@ fn run(cli: Cli) -> ExitCode {
     }
 }
 
-fn read_model(path: &str) -> Result<String, Failure> {
+/// The model text, or (after saying why on standard error) exit code 2.
+fn read_model(path: &str) -> Result<String, ExitCode> {
+    read_model_text(path).map_err(|Failure(msg)| {
+        eprintln!("error: {msg}");
+        ExitCode::from(2)
+    })
+}
+
+fn read_model_text(path: &str) -> Result<String, Failure> {
     let mut buf = String::new();
     let res = if path == "-" {
         std::io::stdin().take(MAX_MODEL_BYTES + 1).read_to_string(&mut buf)
@@ -252,10 +260,7 @@ fn run_eval(args: EvalArgs) -> ExitCode {
     let path = args.common.model.clone();
     let src = match read_model(&path) {
         Ok(s) => s,
-        Err(Failure(msg)) => {
-            eprintln!("error: {msg}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let query = args.of.as_deref();
     let result = settings(&args.common).and_then(|settings| {
@@ -296,10 +301,7 @@ fn run_paths(args: PathsArgs) -> ExitCode {
     let path = args.common.model.clone();
     let src = match read_model(&path) {
         Ok(s) => s,
-        Err(Failure(msg)) => {
-            eprintln!("error: {msg}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let result = settings(&args.common).and_then(|settings| {
         let model = load(&src, &settings)?;
@@ -323,10 +325,7 @@ fn run_derive(args: DeriveArgs) -> ExitCode {
     let path = args.common.model.clone();
     let src = match read_model(&path) {
         Ok(s) => s,
-        Err(Failure(msg)) => {
-            eprintln!("error: {msg}");
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let custom = match &args.template {
         Some(t) => match std::fs::read_to_string(t) {

@@ -129,19 +129,7 @@ pub struct SymbolicRow {
 pub fn eval_symbolic(model: &Model, req: &EvalRequest) -> Result<Vec<SymbolicRow>, Error> {
     use crate::render::text::{text_symbol_or_expr, TextNames};
     use crate::simplify::{canonical, inline::inline_names, present::present, Depth, Factored};
-    let horizon = req.steps.or_else(|| model.data_horizon());
-    let mut un = Unroller::new(model, UnrollOptions { horizon, keep: None });
-    let mut roots: Vec<(Option<Sym>, String, NodeId)> = Vec::new();
-    match &req.of {
-        Some(text) => {
-            let e = parse_query(text, model)?;
-            roots.push((None, text.clone(), un.expr(&e)?));
-        }
-        None => {
-            let report_roots = table_roots(model, &mut un, req.steps, horizon)?;
-            roots.extend(report_roots);
-        }
-    }
+    let (un, roots) = eval_roots(model, req)?;
     let mut g = un.into_graph();
     let ts = Typesetter::new(model);
     let names = TextNames::new(model);
@@ -169,15 +157,27 @@ pub fn eval_symbolic(model: &Model, req: &EvalRequest) -> Result<Vec<SymbolicRow
     Ok(rows)
 }
 
+/// What `eval` shows, unrolled: the `--of` expression, or the whole table.
+fn eval_roots<'m>(model: &'m Model, req: &EvalRequest) -> Result<(Unroller<'m>, EvalRoots), Error> {
+    let horizon = req.steps.or_else(|| model.data_horizon());
+    let mut un = Unroller::new(model, UnrollOptions { horizon, keep: None });
+    let roots = match &req.of {
+        Some(text) => {
+            let e = parse_query(text, model)?;
+            vec![(None, text.clone(), un.expr(&e)?)]
+        }
+        None => table_roots(model, &mut un, req.steps, horizon)?,
+    };
+    Ok((un, roots))
+}
+
+/// Each root: its named element (if any), its plain label, its node.
+type EvalRoots = Vec<(Option<Sym>, String, NodeId)>;
+
 /// The named elements a whole-model table shows: every plain quantity,
 /// and (with `--steps`, or when there is no plain quantity) every
 /// recurrence at steps `1..=horizon`; in (declaration, step) order.
-fn table_roots(
-    model: &Model,
-    un: &mut Unroller,
-    steps: Option<i64>,
-    horizon: Option<i64>,
-) -> Result<Vec<(Option<Sym>, String, NodeId)>, Error> {
+fn table_roots(model: &Model, un: &mut Unroller, steps: Option<i64>, horizon: Option<i64>) -> Result<EvalRoots, Error> {
     let quantities: Vec<_> = model
         .ids()
         .filter(|&id| matches!(model.symbol(id).kind, SymKind::Quantity { .. }))
@@ -246,17 +246,7 @@ pub fn plain_label(model: &Model, sym: Sym) -> String {
 /// Evaluates the whole model (every named quantity at every step it needs)
 /// or one expression.
 pub fn eval_model(model: &Model, req: &EvalRequest) -> Result<EvalReport, Error> {
-    let horizon = req.steps.or_else(|| model.data_horizon());
-    let mut un = Unroller::new(model, UnrollOptions { horizon, keep: None });
-    let mut roots: Vec<(Option<Sym>, String, NodeId)> = Vec::new();
-    match &req.of {
-        Some(text) => {
-            let e = parse_query(text, model)?;
-            let id = un.expr(&e)?;
-            roots.push((None, text.clone(), id));
-        }
-        None => roots.extend(table_roots(model, &mut un, req.steps, horizon)?),
-    }
+    let (un, roots) = eval_roots(model, req)?;
     let graph = un.graph();
     let ids: Vec<NodeId> = roots.iter().map(|r| r.2).collect();
     let mut bindings = Bindings::from_model(model);
