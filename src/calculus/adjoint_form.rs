@@ -8,7 +8,7 @@
 use super::local::{local_partial, Names};
 use crate::eval::Value;
 use crate::graph::{Graph, Node, NodeId, TooLarge};
-use crate::number::{Interval, Prec, Q};
+use crate::number::{Prec, Q};
 use crate::simplify::present::present;
 use crate::simplify::Factored;
 use std::collections::BTreeMap;
@@ -132,7 +132,7 @@ pub fn accumulate(eqs: &mut [AdjointEq], of: NodeId, partial_values: &[Value]) -
         let mut acc = Value::Exact(Q::zero());
         for t in &eq.terms {
             let d = delta.get(&t.parent).cloned().unwrap_or(Value::Exact(Q::zero()));
-            acc = add(&acc, &mul(&d, &partial_values[k]));
+            acc = acc.add(&d.mul(&partial_values[k], PREC), PREC);
             k += 1;
         }
         delta.insert(eq.node, acc.clone());
@@ -144,17 +144,3 @@ pub fn accumulate(eqs: &mut [AdjointEq], of: NodeId, partial_values: &[Value]) -
 /// Outward-rounded precision for combining enclosures that are already
 /// certified far below the printed digits.
 const PREC: Prec = Prec(512);
-
-fn mul(a: &Value, b: &Value) -> Value {
-    match (a, b) {
-        (Value::Exact(x), Value::Exact(y)) => Value::Exact(x * y),
-        _ => Value::Approx(a.interval().mul(&b.interval(), PREC)),
-    }
-}
-
-fn add(a: &Value, b: &Value) -> Value {
-    match (a, b) {
-        (Value::Exact(x), Value::Exact(y)) => Value::Exact(x + y),
-        _ => Value::Approx(Interval::add(&a.interval(), &b.interval(), PREC)),
-    }
-}

@@ -321,17 +321,5 @@ pub fn derive(
 
 /// The exact sum of exact values, or an interval sum otherwise.
 fn sum_values<'a>(vals: impl Iterator<Item = &'a Value>) -> Value {
-    let mut exact = Some(Q::zero());
-    let mut iv = crate::number::Interval::point(Q::zero());
-    for v in vals {
-        iv = iv.add(&v.interval(), crate::number::Prec(400));
-        exact = match (exact, v) {
-            (Some(a), Value::Exact(b)) => Some(a + b.clone()),
-            _ => None,
-        };
-    }
-    match exact {
-        Some(q) => Value::Exact(q),
-        None => Value::Approx(iv),
-    }
+    vals.fold(Value::Exact(Q::zero()), |acc, v| acc.add(v, crate::number::Prec(400)))
 }

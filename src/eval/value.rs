@@ -1,6 +1,6 @@
 //! The value of a node: exact, or a certified enclosure.
 
-use crate::number::{Interval, Q};
+use crate::number::{Interval, Prec, Q};
 
 /// A real number known exactly, or known to lie in an interval.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,6 +30,22 @@ impl Value {
         match self {
             Value::Exact(_) => Q::zero(),
             Value::Approx(iv) => iv.width(),
+        }
+    }
+
+    /// `self + o`: exact when both are, else an enclosure at `prec`.
+    pub fn add(&self, o: &Value, prec: Prec) -> Value {
+        match (self, o) {
+            (Value::Exact(x), Value::Exact(y)) => Value::Exact(x + y),
+            _ => Value::Approx(self.interval().add(&o.interval(), prec)),
+        }
+    }
+
+    /// `self · o`: exact when both are, else an enclosure at `prec`.
+    pub fn mul(&self, o: &Value, prec: Prec) -> Value {
+        match (self, o) {
+            (Value::Exact(x), Value::Exact(y)) => Value::Exact(x * y),
+            _ => Value::Approx(self.interval().mul(&o.interval(), prec)),
         }
     }
 }
