@@ -18,6 +18,7 @@ pub mod syntax;
 
 pub use error::Error;
 pub mod calculus;
+pub mod check;
 pub mod diagnostics;
 pub mod render;
 pub mod simplify;

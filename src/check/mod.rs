@@ -1,0 +1,4 @@
+//! Checking hand derivations (`chainrule check`): read a student's document,
+//! resolve its math through the model, and judge each claim.
+
+pub mod math;
