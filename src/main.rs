@@ -44,7 +44,52 @@ enum Command {
         after_help = "Examples:\n  chainrule paths examples/elman.chain --of 'L(y[2])' --wrt w1\n  chainrule paths examples/lstm.chain --of L --wrt uf --set T=50 --max-paths 0"
     )]
     Paths(PathsArgs),
+    /// Check a hand derivation against the model, claim by claim.
+    ///
+    /// DOC is Markdown with `$…$` / `$$…$$` math (also ```math blocks and `\[…\]`) or a .tex file
+    /// (`equation`, `align`, `aligned`, `\[…\]`). Each neighbouring pair in a relation chain
+    /// `a = b \approx c` is a claim, judged against the model: correct, approximate (a decimal
+    /// rounded to the places written), arithmetic (the step does not follow from its own left side),
+    /// wrong (it disagrees with the model; the hint names the slip when a single one explains it),
+    /// unparsed or unknown-symbol. Symbolic claims are also checked at seeded random points.
+    ///
+    /// Exits with 1 if any claim is wrong or arithmetic, 0 if all are correct or approximate.
+    #[command(
+        after_help = "Examples:\n  chainrule check examples/elman_student.md --model examples/elman.chain\n  chainrule check answer.tex --model q1.chain --format json"
+    )]
+    Check(CheckArgs),
 }
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    /// The derivation: Markdown (`.md`, anything but .tex) or LaTeX (`.tex`).
+    doc: PathBuf,
+    /// The model the derivation is about (`*.chain`).
+    #[arg(long, value_name = "MODEL")]
+    model: String,
+    /// Override a model value: `w1=2`, `'x1[2]=5'` (repeatable).
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    set: Vec<String>,
+    /// Seed of the random points symbolic claims are checked at (and of values for leaves without one).
+    #[arg(long, value_name = "SEED", default_value_t = 1)]
+    seed: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    format: CheckFormat,
+    /// Write the report to FILE (atomically) instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum CheckFormat {
+    /// Compiler-style: file:line:col, the claim, the verdict, expected against got, and a hint.
+    Text,
+    Json,
+}
+
+/// Student documents larger than this are refused: they are untrusted input.
+const MAX_DOC_BYTES: u64 = 4 << 20;
 
 #[derive(Args, Debug)]
 struct Common {
@@ -194,6 +239,7 @@ fn run(cli: Cli) -> ExitCode {
         Command::Eval(args) => run_eval(args),
         Command::Derive(args) => run_derive(args),
         Command::Paths(args) => run_paths(args),
+        Command::Check(args) => run_check(args),
     }
 }
 
@@ -399,6 +445,67 @@ fn run_derive(args: DeriveArgs) -> ExitCode {
         return ExitCode::from(1);
     }
     code
+}
+
+fn run_check(args: CheckArgs) -> ExitCode {
+    use chainrule::check::{check_document, report, CheckOptions, DocKind};
+    let model_src = match read_model(&args.model) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let doc_name = args.doc.display().to_string();
+    let doc = match read_limited(&args.doc, MAX_DOC_BYTES) {
+        Ok(s) => s,
+        Err(Failure(msg)) => {
+            eprintln!("error: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    let settings: Result<Vec<Setting>, chainrule::Error> = args
+        .set
+        .iter()
+        .map(|s| s.parse::<Setting>().map_err(chainrule::Error::from))
+        .collect();
+    let model = match settings.and_then(|s| load(&model_src, &s)) {
+        Ok(m) => m,
+        Err(e) => return report_error(&e, &args.model, &model_src, (None, None)),
+    };
+    let opts = CheckOptions {
+        seed: args.seed,
+        ..CheckOptions::default()
+    };
+    let r = check_document(&model, &doc, DocKind::from_path(&args.doc), &opts);
+    let out = match args.format {
+        CheckFormat::Text => report::text(&r, &doc_name),
+        CheckFormat::Json => report::json(&r),
+    };
+    let code = emit(&out, args.output.as_deref());
+    if code == ExitCode::SUCCESS && r.has_errors() {
+        return ExitCode::from(1);
+    }
+    code
+}
+
+/// A whole file as UTF-8, refused beyond `limit` bytes.
+fn read_limited(path: &Path, limit: u64) -> Result<String, Failure> {
+    let mut buf = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut buf))
+        .map_err(|e| Failure(format!("cannot read `{}`: {e}", path.display())))?;
+    if buf.len() as u64 > limit {
+        return Err(Failure(format!(
+            "`{}` is larger than {} MiB; a hand derivation is much smaller",
+            path.display(),
+            limit >> 20
+        )));
+    }
+    String::from_utf8(buf).map_err(|e| {
+        Failure(format!(
+            "`{}` is not UTF-8 text (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })
 }
 
 /// Writes to standard output, or atomically to a file: a temporary file in

@@ -1,4 +1,42 @@
-//! Checking hand derivations (`chainrule check`): read a student's document,
-//! resolve its math through the model, and judge each claim.
+//! Checking hand derivations (`chainrule check`): read a student's document
+//! (`document`, `latex`), resolve its math through the model (`resolve`),
+//! judge each claim (`judge`, `points`, `diagnose`) and report (`report`).
 
+pub mod diagnose;
+pub mod document;
+pub mod judge;
+pub mod latex;
 pub mod math;
+pub mod points;
+pub mod report;
+pub mod resolve;
+pub mod verdict;
+
+pub use judge::CheckOptions;
+pub use verdict::{Claim, Report, Verdict};
+
+/// What kind of document a file is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocKind {
+    Markdown,
+    Tex,
+}
+
+impl DocKind {
+    /// `.tex` files are LaTeX; everything else is read as Markdown.
+    pub fn from_path(path: &std::path::Path) -> DocKind {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("tex" | "latex" | "ltx") => DocKind::Tex,
+            _ => DocKind::Markdown,
+        }
+    }
+}
+
+/// Checks every claim in a document against a model.
+pub fn check_document(model: &crate::model::Model, src: &str, kind: DocKind, opts: &CheckOptions) -> Report {
+    let segments = match kind {
+        DocKind::Markdown => document::markdown_math(src),
+        DocKind::Tex => document::tex_math(src),
+    };
+    judge::check_segments(model, src, &segments, opts)
+}

@@ -148,6 +148,35 @@ impl<'m> Unroller<'m> {
         Ok(self.built[&key])
     }
 
+    /// Adds an operation over nodes already built (folded and hash-consed,
+    /// as every node the unroller makes): how a checked formula is built.
+    pub fn node(&mut self, node: Node) -> Result<NodeId, UnrollError> {
+        self.mk(node)
+    }
+
+    /// The graph, for passes that add nodes of their own (derivative forms)
+    /// while the unroller may still be asked for more elements.
+    pub fn graph_mut(&mut self) -> &mut Graph {
+        &mut self.graph
+    }
+
+    /// A call of the model function `f` on nodes already built, inlined.
+    pub fn apply(&mut self, f: crate::model::SymId, args: Vec<NodeId>, span: Span) -> Result<NodeId, UnrollError> {
+        let e = RExpr {
+            kind: RKind::Apply(f, (0..args.len()).map(|i| RExpr { kind: RKind::Arg(i), span }).collect()),
+            span,
+        };
+        let mut env = Env {
+            step: None,
+            args,
+            sums: vec![0; self.model.sum_slots],
+            depth: 0,
+        };
+        let missing = self.scan_expr(&e, &mut env)?;
+        self.demand(missing)?;
+        self.lower(&e, &mut env)
+    }
+
     /// The node of an expression in the global scope (a `--of` query).
     pub fn expr(&mut self, e: &RExpr) -> Result<NodeId, UnrollError> {
         // A query may hold sums of its own: size the sum slots for both.

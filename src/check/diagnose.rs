@@ -1,0 +1,309 @@
+//! The single slip that explains a wrong step, when there is one: a path
+//! given for the total, a missing or extra local-derivative factor, a
+//! dropped path, swapped time steps, steps off by one, or one symbol
+//! written for another. Each candidate is rebuilt and compared at the same
+//! points as the claim, so a diagnosis is a checked fact, not a guess.
+
+use super::judge::{Built, Checker};
+use super::resolve::{Atom, Subst};
+use crate::calculus::derive::Derivation;
+use crate::eval::{Bindings, Value};
+use crate::graph::{Node, NodeId};
+use crate::model::SymKind;
+use crate::number::{Prec, Q};
+use crate::render::latex::latex_symbol_or_expr;
+use std::time::Instant;
+
+/// At most this many rewritten right sides are tried per claim.
+const MAX_VARIANTS: usize = 200;
+
+#[derive(Clone, Debug)]
+pub enum Slip {
+    /// The right side is one path's contribution, not the total; `form` is
+    /// the path's simplified form.
+    OnePath { note: String, form: Option<String> },
+    /// Any other single slip, explained.
+    Explained(String),
+}
+
+impl Slip {
+    pub fn note(&self) -> String {
+        match self {
+            Slip::OnePath { note, .. } | Slip::Explained(note) => note.clone(),
+        }
+    }
+}
+
+/// All `xs` agree with `ys`, point by point.
+fn all_same(xs: &[Value], ys: &[Value]) -> bool {
+    xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| super::points::same(x, y) == Some(true))
+}
+
+fn prec() -> Prec {
+    Prec(256)
+}
+
+/// Finds the slip, if a single one explains `b` against `a`.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn diagnose(
+    c: &mut Checker,
+    a: &super::judge::MemberRef,
+    b: &super::judge::MemberRef,
+    na: &Built,
+    nb: &Built,
+    deriv: Option<usize>,
+    pts: &[Bindings],
+    started: Instant,
+) -> Option<Slip> {
+    let mut uses = na.uses.clone();
+    uses.extend(&nb.uses);
+    // Values of both sides at every point.
+    let mut va = Vec::new();
+    let mut vb = Vec::new();
+    for p in pts {
+        let v = c.eval(&[na.node, nb.node], &uses, p, &[]).ok()?;
+        va.push(v[0].clone());
+        vb.push(v[1].clone());
+    }
+    let d = deriv.and_then(|k| c.derivation(k).cloned());
+    if let Some(d) = &d {
+        if let Some(s) = path_slips(c, d, &va, &vb, pts) {
+            return Some(s);
+        }
+    }
+    variants(c, a, b, &va, d.as_ref(), pts, started)
+}
+
+/// A short description of a path: the operation it enters by and the named
+/// quantities it passes through.
+fn describe(c: &Checker, nodes: &[NodeId]) -> String {
+    let g = c.un.graph();
+    let mut parts = Vec::new();
+    for (i, &n) in nodes.iter().enumerate().skip(1) {
+        let last = i + 1 == nodes.len();
+        if last {
+            break;
+        }
+        if i == 1 || matches!(g.node(n), Node::Named(..)) {
+            parts.push(latex_symbol_or_expr(g, n, &c.ts));
+        }
+    }
+    if parts.is_empty() {
+        "the direct path".to_string()
+    } else {
+        format!("the path through {}", parts.join(", "))
+    }
+}
+
+/// Slips measured against the engine's paths.
+fn path_slips(c: &mut Checker, d: &Derivation, va: &[Value], vb: &[Value], pts: &[Bindings]) -> Option<Slip> {
+    let n = d.paths.len();
+    if n == 0 {
+        return None;
+    }
+    // Each path's value, and each of its local partials, at every point.
+    let mut pv: Vec<Vec<Value>> = Vec::new();
+    let mut ev: Vec<Vec<Vec<Value>>> = Vec::new();
+    for p in &d.paths {
+        let mut roots = vec![p.simplified];
+        roots.extend(p.edges.iter().map(|e| e.partial));
+        let mut per_point = Vec::new();
+        for pt in pts {
+            per_point.push(c.eval(&roots, &[], pt, &[]).ok()?);
+        }
+        pv.push(per_point.iter().map(|v| v[0].clone()).collect());
+        ev.push(
+            (0..p.edges.len())
+                .map(|j| per_point.iter().map(|v| v[j + 1].clone()).collect())
+                .collect(),
+        );
+    }
+    let total_paths = if d.truncated {
+        format!("more than {n}")
+    } else {
+        d.path_count.to_string()
+    };
+    let g = c.un.graph();
+    let form = |id: NodeId| latex_symbol_or_expr(g, id, &c.ts);
+    if n > 1 || d.truncated {
+        for (i, p) in d.paths.iter().enumerate() {
+            if all_same(vb, &pv[i]) {
+                return Some(Slip::OnePath {
+                    note: format!(
+                        "this is the contribution of one path, {}, not the total over all {total_paths} paths",
+                        describe(c, &p.nodes)
+                    ),
+                    form: Some(form(p.simplified)),
+                });
+            }
+        }
+    }
+    // A missing (or extra) local derivative on one path.
+    for (i, p) in d.paths.iter().enumerate() {
+        for (j, e) in p.edges.iter().enumerate() {
+            let f = &ev[i][j];
+            if f.iter().all(|v| v.exact().is_some_and(|q| q.is_one())) {
+                continue;
+            }
+            let times: Vec<Value> = vb.iter().zip(f).map(|(x, y)| x.mul(y, prec())).collect();
+            let what = format!(
+                "{} = \\partial ({}) / \\partial {}",
+                form(e.partial),
+                form(e.parent),
+                form(e.child)
+            );
+            let whose = if n > 1 {
+                format!("{} is {}", describe(c, &p.nodes), form(p.simplified))
+            } else {
+                format!("the derivative is {}", form(p.simplified))
+            };
+            if all_same(&times, &pv[i]) {
+                return Some(Slip::Explained(format!(
+                    "it matches no path and not the total; {whose}, so a factor {what} is missing"
+                )));
+            }
+            let with: Vec<Value> = pv[i].iter().zip(f).map(|(x, y)| x.mul(y, prec())).collect();
+            if all_same(vb, &with) {
+                return Some(Slip::Explained(format!(
+                    "{whose}; the right side has an extra factor {what}"
+                )));
+            }
+        }
+    }
+    // A dropped path.
+    if n > 1 && !d.truncated {
+        let minus_one = Value::Exact(-Q::one());
+        for (i, p) in d.paths.iter().enumerate() {
+            let rest: Vec<Value> = va
+                .iter()
+                .zip(&pv[i])
+                .map(|(t, x)| t.add(&x.mul(&minus_one, prec()), prec()))
+                .collect();
+            if all_same(vb, &rest) {
+                return Some(Slip::Explained(format!(
+                    "the sum leaves out {}, whose contribution is {}",
+                    describe(c, &p.nodes),
+                    form(p.simplified)
+                )));
+            }
+        }
+    }
+    None
+}
+
+/// Rewrites of the right side that make it right: swapped steps, steps off
+/// by one, one symbol for another.
+fn variants(
+    c: &mut Checker,
+    _a: &super::judge::MemberRef,
+    b: &super::judge::MemberRef,
+    va: &[Value],
+    d: Option<&Derivation>,
+    pts: &[Bindings],
+    started: Instant,
+) -> Option<Slip> {
+    let atoms = c.atoms(b.math, b.seg_start);
+    let name = |c: &Checker, a: Atom| c.ts.symbol(crate::graph::Sym { id: a.id, step: a.step });
+    let mut cands: Vec<(Subst, String)> = Vec::new();
+    // Swapped steps of one symbol.
+    for (i, x) in atoms.iter().enumerate() {
+        for y in &atoms[i + 1..] {
+            if x.id == y.id && x.step.is_some() && x.step != y.step {
+                let s: Subst = [(*x, *y), (*y, *x)].into_iter().collect();
+                let base = c.ts.base(x.id).to_string();
+                cands.push((
+                    s,
+                    format!(
+                        "swapping the steps of {base} ({} ↔ {}) makes it right",
+                        name(c, *x),
+                        name(c, *y)
+                    ),
+                ));
+            }
+        }
+    }
+    // Every step of one symbol off by one.
+    let mut ids: Vec<_> = atoms.iter().filter(|a| a.step.is_some()).map(|a| a.id).collect();
+    ids.sort();
+    ids.dedup();
+    for id in ids {
+        for delta in [-1i64, 1] {
+            let s: Subst = atoms
+                .iter()
+                .filter(|a| a.id == id)
+                .map(|a| (*a, Atom { id, step: a.step.map(|k| k + delta) }))
+                .collect();
+            let base = c.ts.base(id).to_string();
+            let dir = if delta > 0 { "one later" } else { "one earlier" };
+            cands.push((s, format!("the steps of {base} are off by one: each should be {dir}")));
+        }
+    }
+    // One symbol written for another of the same kind.
+    let model = c.model;
+    for x in &atoms {
+        for other in model.ids() {
+            if other == x.id || !same_kind(&model.symbol(other).kind, &model.symbol(x.id).kind) {
+                continue;
+            }
+            let y = Atom { id: other, step: x.step };
+            let s: Subst = [(*x, y)].into_iter().collect();
+            cands.push((s, format!("{} is written where {} belongs", name(c, *x), name(c, y))));
+        }
+    }
+    cands.truncate(MAX_VARIANTS);
+    let path_forms: Vec<(NodeId, String)> = d
+        .map(|d| {
+            d.paths
+                .iter()
+                .filter(|_| d.paths.len() > 1)
+                .map(|p| (p.simplified, describe(c, &p.nodes)))
+                .collect()
+        })
+        .unwrap_or_default();
+    for (s, why) in cands {
+        if started.elapsed() > c.opts.claim_time {
+            return None;
+        }
+        let Ok(built) = c.build(b.math, b.seg_start, Some(&s)) else {
+            continue;
+        };
+        let mut vals = Vec::new();
+        for p in pts {
+            match c.eval(&[built.node], &built.uses, p, &[]) {
+                Ok(v) => vals.push(v[0].clone()),
+                Err(_) => break,
+            }
+        }
+        if vals.len() != pts.len() {
+            continue;
+        }
+        if all_same(&vals, va) {
+            return Some(Slip::Explained(why));
+        }
+        for (node, desc) in &path_forms {
+            let mut pv = Vec::new();
+            for p in pts {
+                if let Ok(v) = c.eval(&[*node], &[], p, &[]) {
+                    pv.push(v[0].clone());
+                }
+            }
+            if all_same(&vals, &pv) {
+                return Some(Slip::Explained(format!("{why} for {desc}")));
+            }
+        }
+    }
+    None
+}
+
+/// Symbols one could be mistaken for the other: both parameters, or both
+/// indexed the same way.
+fn same_kind(x: &SymKind, y: &SymKind) -> bool {
+    use SymKind as K;
+    matches!(
+        (x, y),
+        (K::Param { .. }, K::Param { .. })
+            | (K::Input { .. } | K::Target { .. }, K::Input { .. } | K::Target { .. })
+            | (K::Sequence(_), K::Sequence(_))
+            | (K::Quantity { .. }, K::Quantity { .. })
+    )
+}

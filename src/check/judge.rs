@@ -1,0 +1,669 @@
+//! Judging a document: every neighbouring pair `a R b` of a relation chain
+//! is a claim, built into the model's graph and evaluated at the model's
+//! values (and at seeded random points when both sides are symbolic).
+//!
+//! A claim is, in this order: `correct` (the two sides agree), `approximate`
+//! (a decimal that is the true value rounded to the places written), correct
+//! by an error carried forward (right given a wrong value the author wrote
+//! earlier), correct as one path's contribution (a derivative equated with a
+//! single path), `arithmetic` (an author's computation whose result does not
+//! follow), or `wrong` (a model quantity or derivative given a value the
+//! model does not have), with the single slip that explains it if one does.
+
+use super::diagnose::{diagnose, Slip};
+use super::document::{line_col, Segment};
+use super::math::{Line, Math, MathKind, Relation};
+use super::points::{fill_free, random_points, same, symbolic, values_at};
+use super::resolve::{Definition, Definitions, DerivTerm, Problem, Resolver, SymbolIndex};
+use super::verdict::{Claim, Report, Verdict};
+use crate::calculus::derive::{derive, DeriveOptions, Derivation};
+use crate::eval::{Bindings, Value};
+use crate::graph::{Graph, Node, NodeId, UnrollOptions, Unroller};
+use crate::model::{Model, SymId};
+use crate::number::decimal::{interval_to_decimal, parse_decimal, q_to_decimal};
+use crate::number::Q;
+use crate::render::latex::latex_symbol_or_expr;
+use crate::render::names::Typesetter;
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+/// How claims are checked.
+#[derive(Clone, Debug)]
+pub struct CheckOptions {
+    /// Seed of the random points (printed in the report).
+    pub seed: u64,
+    /// Random points per symbolic claim.
+    pub points: usize,
+    /// Certified digits of every value compared.
+    pub digits: u32,
+    /// Time allowed for judging one claim, diagnosis included.
+    pub claim_time: Duration,
+    /// At most this many claims are judged; the rest are reported as a limit.
+    pub max_claims: usize,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            seed: 1,
+            points: 3,
+            digits: 30,
+            claim_time: Duration::from_secs(10),
+            max_claims: 5_000,
+        }
+    }
+}
+
+/// A formula built into the graph.
+#[derive(Clone, Debug)]
+pub(super) struct Built {
+    pub node: NodeId,
+    /// Derivative placeholders it uses.
+    pub uses: Vec<usize>,
+    pub saw_log: bool,
+}
+
+/// One member of a chain: what was written and what it built.
+pub(super) struct MemberRef<'a> {
+    pub math: &'a Math,
+    pub seg_start: usize,
+    pub built: Result<Built, Problem>,
+}
+
+/// A value the author gave a model quantity that the model does not give it:
+/// later steps that use it are "error carried forward".
+#[derive(Clone, Debug)]
+struct Belief {
+    node: NodeId,
+    value: Value,
+    /// The quantity and the line, for the note.
+    label: String,
+    line: usize,
+}
+
+pub(super) struct Checker<'m> {
+    pub model: &'m Model,
+    src: &'m str,
+    pub opts: CheckOptions,
+    pub un: Unroller<'m>,
+    pub index: SymbolIndex,
+    pub defs: Definitions,
+    pub derivs: Vec<DerivTerm>,
+    last_applied: BTreeMap<SymId, NodeId>,
+    pub ts: Typesetter,
+    /// The model's values, plus seeded values for leaves without one.
+    pub p0: Bindings,
+    beliefs: Vec<Belief>,
+    derivations: BTreeMap<usize, Option<Derivation>>,
+    claims: Vec<Claim>,
+    warnings: Vec<String>,
+}
+
+/// Checks every claim of a document whose math has been cut into segments.
+pub fn check_segments(model: &Model, src: &str, segments: &[Segment], opts: &CheckOptions) -> Report {
+    let mut c = Checker {
+        model,
+        src,
+        opts: opts.clone(),
+        un: Unroller::new(
+            model,
+            UnrollOptions {
+                horizon: model.data_horizon(),
+                keep: None,
+            },
+        ),
+        index: SymbolIndex::new(model),
+        defs: Definitions::new(),
+        derivs: Vec::new(),
+        last_applied: BTreeMap::new(),
+        ts: Typesetter::new(model),
+        p0: Bindings::from_model(model),
+        beliefs: Vec::new(),
+        derivations: BTreeMap::new(),
+        claims: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let mut saw_log = false;
+    'segments: for seg in segments {
+        for line in super::latex::read_math(&seg.text) {
+            if c.claims.len() >= opts.max_claims {
+                c.warnings.push(format!(
+                    "stopped after {} claims; the rest of the document was not checked",
+                    opts.max_claims
+                ));
+                break 'segments;
+            }
+            match line {
+                Line::Unparsed { span, message } => {
+                    let at = seg.start + span.start;
+                    c.push(at, span.end - span.start, at, Verdict::Unparsed, "", "", &message);
+                }
+                Line::Chain(chain) => {
+                    if chain.members.len() < 2 {
+                        continue;
+                    }
+                    if c.definition(&chain.members, &chain.relations, seg.start) {
+                        continue;
+                    }
+                    let members: Vec<MemberRef> = chain
+                        .members
+                        .iter()
+                        .map(|m| {
+                            let built = c.build(m, seg.start, None);
+                            saw_log |= built.as_ref().is_ok_and(|b| b.saw_log);
+                            MemberRef {
+                                math: m,
+                                seg_start: seg.start,
+                                built,
+                            }
+                        })
+                        .collect();
+                    let rels: Vec<Relation> = chain.relations.iter().map(|r| r.0).collect();
+                    c.chain(&members, &rels);
+                }
+            }
+        }
+    }
+    if saw_log {
+        c.warnings
+            .push("`\\log` was read as the natural logarithm `\\ln`, as in the course".to_string());
+    }
+    Report {
+        claims: c.claims,
+        seed: opts.seed,
+        warnings: c.warnings,
+    }
+}
+
+/// `a` is a bare reference to something the model defines: a quantity, a
+/// parameter, a call such as `L(y^{(2)})`, or a derivative. A claim about
+/// it is a claim about the model; anything else is the author's own
+/// computation, whose result must follow from it.
+fn is_reference(m: &Math) -> bool {
+    match &m.kind {
+        MathKind::Symbol(_) | MathKind::Apply(..) | MathKind::Derivative { .. } => true,
+        MathKind::Group(a) => is_reference(a),
+        _ => false,
+    }
+}
+
+fn is_derivative(m: &Math) -> bool {
+    match &m.kind {
+        MathKind::Derivative { .. } => true,
+        MathKind::Group(a) => is_derivative(a),
+        _ => false,
+    }
+}
+
+/// The decimal written, with its sign: `-0.0466`.
+fn written_decimal(m: &Math) -> Option<String> {
+    match &m.kind {
+        MathKind::Number(t) => Some(t.clone()),
+        MathKind::Neg(a) => written_decimal(a).map(|t| format!("-{t}")),
+        MathKind::Group(a) => written_decimal(a),
+        _ => None,
+    }
+}
+
+/// A value for people: exact decimals in full, other rationals as `p/q`
+/// with their decimal, enclosures to the certain digits.
+pub(super) fn show(v: &Value) -> String {
+    match v {
+        Value::Exact(q) => match q_to_decimal(q, 30) {
+            (s, true) => s,
+            (s, false) => format!("{q} = {s}…"),
+        },
+        Value::Approx(iv) => match interval_to_decimal(iv, 30) {
+            Some(s) => format!("{s}…"),
+            None => "(not certain to any digit)".to_string(),
+        },
+    }
+}
+
+impl<'m> Checker<'m> {
+    #[allow(clippy::too_many_arguments)]
+    fn push(&mut self, at: usize, len: usize, from: usize, verdict: Verdict, expected: &str, got: &str, note: &str) {
+        let (line, column) = line_col(self.src, at);
+        let end = (at + len).min(self.src.len());
+        let source = self.src.get(from.min(end)..end).unwrap_or("").trim().to_string();
+        self.claims.push(Claim {
+            offset: at,
+            len,
+            line,
+            column,
+            source,
+            verdict,
+            expected: expected.to_string(),
+            got: got.to_string(),
+            note: note.to_string(),
+        });
+    }
+
+    /// Builds one formula; `subst` swaps model atoms (for diagnoses).
+    pub(super) fn build(
+        &mut self,
+        m: &Math,
+        seg_start: usize,
+        subst: Option<&super::resolve::Subst>,
+    ) -> Result<Built, Problem> {
+        let mut r = Resolver::new(
+            self.model,
+            &mut self.un,
+            &self.index,
+            &self.defs,
+            &mut self.derivs,
+            &mut self.last_applied,
+            subst,
+            seg_start,
+        );
+        let node = r.build(m)?;
+        Ok(Built {
+            node,
+            uses: r.uses.clone(),
+            saw_log: r.saw_log,
+        })
+    }
+
+    /// The atoms a formula uses (for diagnoses that swap them).
+    pub(super) fn atoms(&mut self, m: &Math, seg_start: usize) -> Vec<super::resolve::Atom> {
+        let mut r = Resolver::new(
+            self.model,
+            &mut self.un,
+            &self.index,
+            &self.defs,
+            &mut self.derivs,
+            &mut self.last_applied,
+            None,
+            seg_start,
+        );
+        match r.build(m) {
+            Ok(_) => r.atoms.clone(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// `d^{(t)} = …` or `n = …` with a name the model does not have: the
+    /// author's own notation, remembered for later formulas.
+    fn definition(&mut self, members: &[Math], rels: &[(Relation, crate::syntax::Span)], seg_start: usize) -> bool {
+        let ([lhs, body], [(Relation::Eq, _)]) = (members, rels) else {
+            return false;
+        };
+        let MathKind::Symbol(s) = &lhs.kind else {
+            return false;
+        };
+        let r = Resolver::new(
+            self.model,
+            &mut self.un,
+            &self.index,
+            &self.defs,
+            &mut self.derivs,
+            &mut self.last_applied,
+            None,
+            seg_start,
+        );
+        if r.model_symbol(s) || (s.base == "e" && s.sub.is_none()) {
+            return false;
+        }
+        // An index variable: `d^{(t)}`, `d_t`, `d_{t}`.
+        let var_of = |text: &str| {
+            let t = text.trim_start_matches('(').trim_end_matches(')');
+            (t.len() == 1 && t.chars().all(|c| c.is_ascii_alphabetic())).then(|| t.to_string())
+        };
+        let sup_var = s.sup.as_ref().and_then(|x| var_of(&x.text));
+        let sub_var = s.sub.as_ref().and_then(|x| var_of(&x.text)).filter(|_| s.sup.is_none());
+        let (key, var) = match (sup_var, sub_var) {
+            (Some(v), _) => ((s.base.clone(), s.sub.as_ref().map(|x| x.text.clone()).unwrap_or_default()), Some(v)),
+            (None, Some(v)) => ((s.base.clone(), String::new()), Some(v)),
+            (None, None) => {
+                if s.sup.is_some() {
+                    return false;
+                }
+                ((s.base.clone(), s.sub.as_ref().map(|x| x.text.clone()).unwrap_or_default()), None)
+            }
+        };
+        // An indexed definition is looked up by its base alone.
+        let key = if var.is_some() { (key.0, String::new()) } else { key };
+        self.defs.insert(
+            key,
+            Definition {
+                var,
+                body: body.clone(),
+                seg_start,
+            },
+        );
+        true
+    }
+
+    fn graph(&self) -> &Graph {
+        self.un.graph()
+    }
+
+    /// Judges each neighbouring pair of one chain.
+    fn chain(&mut self, members: &[MemberRef], rels: &[Relation]) {
+        // A member that is the model's own definition of its left neighbour,
+        // written out (`y^{(2)} = \sigma(v h^{(2)} + b_y) \approx …`), is a
+        // restatement: the claim is between the neighbour and what follows.
+        let mut kept: Vec<usize> = vec![0];
+        for i in 1..members.len() {
+            let prev = *kept.last().unwrap_or(&0);
+            let restates = match (&members[prev].built, &members[i].built) {
+                (Ok(a), Ok(b)) => matches!(self.graph().node(a.node), Node::Named(_, def) if *def == b.node),
+                _ => false,
+            };
+            if restates && i + 1 < members.len() {
+                continue;
+            }
+            kept.push(i);
+        }
+        let head = &members[0];
+        for w in kept.windows(2) {
+            let (a, b) = (&members[w[0]], &members[w[1]]);
+            let rel = rels[w[1] - 1];
+            self.claim(head, a, b, rel);
+        }
+        self.remember(head, &members[members.len() - 1]);
+    }
+
+    /// After a chain from a model quantity to a number: if the number is not
+    /// the model's, later steps may carry it forward.
+    fn remember(&mut self, head: &MemberRef, last: &MemberRef) {
+        let (Ok(h), Ok(l)) = (&head.built, &last.built) else {
+            return;
+        };
+        if !is_reference(head.math) || is_derivative(head.math) || h.node == l.node || symbolic(self.graph(), l.node) {
+            return;
+        }
+        let p0 = self.p0.clone();
+        let Ok(vals) = values_at(
+            self.graph(),
+            &[h.node, l.node],
+            &[],
+            &p0,
+            &[],
+            self.model.relu_active,
+            self.opts.digits,
+        ) else {
+            return;
+        };
+        self.beliefs.retain(|b| b.node != h.node);
+        if same(&vals[0], &vals[1]) != Some(true) {
+            let (line, _) = line_col(self.src, last.seg_start + last.math.span.start);
+            self.beliefs.push(Belief {
+                node: h.node,
+                value: vals[1].clone(),
+                label: latex_symbol_or_expr(self.graph(), h.node, &self.ts),
+                line,
+            });
+        }
+    }
+
+    fn claim(&mut self, head: &MemberRef, a: &MemberRef, b: &MemberRef, rel: Relation) {
+        let at = b.seg_start + b.math.span.start;
+        let len = b.math.span.end - b.math.span.start;
+        let from = a.seg_start + a.math.span.start;
+        let (na, nb) = match (&a.built, &b.built) {
+            (Ok(x), Ok(y)) => (x.clone(), y.clone()),
+            (Err(p), _) | (_, Err(p)) => {
+                let (verdict, note) = problem_note(p);
+                return self.push(at, len, from, verdict, "", "", &note);
+            }
+        };
+        let started = Instant::now();
+        let judged = self.judge(head, a, b, &na, &nb, rel, started);
+        match judged {
+            Ok((verdict, expected, got, note)) => self.push(at, len, from, verdict, &expected, &got, &note),
+            Err(why) => self.push(
+                at,
+                len,
+                from,
+                Verdict::Unparsed,
+                "",
+                "",
+                &format!("could not be evaluated: {why}"),
+            ),
+        }
+    }
+
+    /// The values of nodes at a point, with the derivatives they use.
+    pub(super) fn eval(&self, nodes: &[NodeId], uses: &[usize], b: &Bindings, ov: &[(NodeId, Value)]) -> Result<Vec<Value>, String> {
+        let derivs: Vec<&DerivTerm> = uses.iter().map(|&k| &self.derivs[k]).collect();
+        values_at(self.graph(), nodes, &derivs, b, ov, self.model.relu_active, self.opts.digits).map_err(|u| match u {
+            crate::eval::Unevaluable::Domain { what, .. } => what,
+            crate::eval::Unevaluable::Precision { .. } => "not certain at the precision allowed".to_string(),
+        })
+    }
+
+    /// The roots whose leaves a claim's random points vary.
+    fn roots(&self, nodes: &[&Built]) -> Vec<NodeId> {
+        let mut roots = Vec::new();
+        for b in nodes {
+            roots.push(b.node);
+            for &k in &b.uses {
+                roots.push(self.derivs[k].of);
+                roots.push(self.derivs[k].wrt);
+            }
+        }
+        roots
+    }
+
+    /// The points a claim is checked at: the model's values, and random
+    /// points when both sides are symbolic.
+    pub(super) fn points(&mut self, na: &Built, nb: &Built) -> Vec<Bindings> {
+        let roots = self.roots(&[na, nb]);
+        fill_free(&mut self.p0, self.un.graph(), &roots, self.opts.seed);
+        let mut pts = vec![self.p0.clone()];
+        let sym_a = symbolic(self.graph(), na.node) || !na.uses.is_empty();
+        let sym_b = symbolic(self.graph(), nb.node) || !nb.uses.is_empty();
+        if sym_a && sym_b {
+            pts.extend(random_points(
+                self.graph(),
+                &roots,
+                &self.p0,
+                self.opts.seed,
+                self.opts.points,
+                self.model.relu_active,
+            ));
+        }
+        pts
+    }
+
+    /// Does `b` equal `a` at every point? `Ok(None)` when undecided.
+    fn agree_everywhere(&self, na: &Built, nb: &Built, pts: &[Bindings]) -> Result<bool, String> {
+        let mut uses = na.uses.clone();
+        uses.extend(&nb.uses);
+        for p in pts {
+            let v = self.eval(&[na.node, nb.node], &uses, p, &[])?;
+            if same(&v[0], &v[1]) != Some(true) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// The derivation behind a derivative placeholder (paths and total), made once.
+    pub(super) fn derivation(&mut self, k: usize) -> Option<&Derivation> {
+        if !self.derivations.contains_key(&k) {
+            let d = &self.derivs[k];
+            let (of, wrt) = (d.of, d.wrt);
+            let roots = [of, wrt];
+            fill_free(&mut self.p0, self.un.graph(), &roots, self.opts.seed);
+            let opts = DeriveOptions {
+                max_paths: 32,
+                digits: self.opts.digits,
+                relu_active: self.model.relu_active,
+                random_points: 0,
+                seed: self.opts.seed,
+            };
+            let p0 = self.p0.clone();
+            let made = derive(self.un.graph_mut(), of, wrt, &p0, &opts).ok();
+            self.derivations.insert(k, made);
+        }
+        self.derivations.get(&k).and_then(|d| d.as_ref())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn judge(
+        &mut self,
+        head: &MemberRef,
+        a: &MemberRef,
+        b: &MemberRef,
+        na: &Built,
+        nb: &Built,
+        rel: Relation,
+        started: Instant,
+    ) -> Result<(Verdict, String, String, String), String> {
+        let pts = self.points(na, nb);
+        let mut uses = na.uses.clone();
+        uses.extend(&nb.uses);
+        let v0 = self.eval(&[na.node, nb.node], &uses, &pts[0], &[])?;
+        let (va, vb) = (&v0[0], &v0[1]);
+        let expected = self.expected(a, na, va);
+        let got = match written_decimal(b.math) {
+            Some(t) if !symbolic(self.graph(), nb.node) => t,
+            _ => show(vb),
+        };
+        // 1. Correct.
+        if self.agree_everywhere(na, nb, &pts)? {
+            let note = if pts.len() > 1 {
+                format!("an identity: checked exactly at the model's values and at {} random points", pts.len() - 1)
+            } else {
+                String::new()
+            };
+            return Ok((Verdict::Correct, expected, got, note));
+        }
+        // 2. Approximate: a decimal that is the true value rounded.
+        if let Some(text) = written_decimal(b.math) {
+            if let Some(places) = rounds_to(va, &text) {
+                let note = format!("{} rounds to {text} at the {places} written", show(va));
+                return Ok((Verdict::Approximate, expected, got, note));
+            }
+        }
+        // 3. Right given an earlier wrong value: error carried forward.
+        if let Some(note) = self.carried(na, nb, &uses, b.math)? {
+            return Ok((Verdict::Correct, expected, got, note));
+        }
+        let deriv = match &a.math.kind {
+            _ if is_derivative(a.math) => na.uses.first().copied(),
+            _ => None,
+        };
+        // 4. One path of a derivative, not the total.
+        let slip = if started.elapsed() < self.opts.claim_time {
+            diagnose(self, a, b, na, nb, deriv, &pts, started)
+        } else {
+            None
+        };
+        if let Some(Slip::OnePath { note, form }) = &slip {
+            let expected = match form {
+                Some(f) => format!("{f} (this path); the total is {expected}"),
+                None => expected,
+            };
+            return Ok((Verdict::Correct, expected, got, note.clone()));
+        }
+        let slip_note = slip.map(|s| s.note()).unwrap_or_default();
+        // 5. The author's own computation does not give what they wrote.
+        if !is_reference(a.math) {
+            let mut note = String::new();
+            if let Ok(h) = &head.built {
+                if is_reference(head.math) && h.node != na.node {
+                    let p0 = pts[0].clone();
+                    if let Ok(v) = self.eval(&[h.node], &h.uses, &p0, &[]) {
+                        if same(&v[0], va) == Some(true) {
+                            note = format!("the model agrees with the left side, not with {got}");
+                        }
+                    }
+                }
+            }
+            let note = join(&["the right side does not follow from the left", &note, &slip_note]);
+            return Ok((Verdict::Arithmetic, expected, got, note));
+        }
+        // 6. A model quantity given a value the model does not have.
+        let mut note = slip_note;
+        if note.is_empty() && rel == Relation::Approx {
+            note = format!("{got} is not {} rounded to the places written", show(va));
+        }
+        Ok((Verdict::Wrong, expected, got, note))
+    }
+
+    /// What the model gives for the left side: for a derivative, its
+    /// simplified total; else the value.
+    fn expected(&mut self, a: &MemberRef, na: &Built, va: &Value) -> String {
+        if is_derivative(a.math) {
+            if let Some(&k) = na.uses.first() {
+                let ts = self.ts.clone();
+                if let Some(total) = self.derivation(k).and_then(|d| d.total) {
+                    let form = latex_symbol_or_expr(self.graph(), total, &ts);
+                    return format!("{form} = {}", show(va));
+                }
+            }
+        }
+        if symbolic(self.graph(), na.node) && !is_reference(a.math) {
+            return show(va);
+        }
+        show(va)
+    }
+
+    /// The note for a step that is right given the author's earlier values.
+    fn carried(&self, na: &Built, nb: &Built, uses: &[usize], bm: &Math) -> Result<Option<String>, String> {
+        if self.beliefs.is_empty() {
+            return Ok(None);
+        }
+        let ov: Vec<(NodeId, Value)> = self.beliefs.iter().map(|b| (b.node, b.value.clone())).collect();
+        let v = self.eval(&[na.node, nb.node], uses, &self.p0, &ov)?;
+        let close = same(&v[0], &v[1]) == Some(true)
+            || written_decimal(bm).is_some_and(|t| rounds_to(&v[0], &t).is_some());
+        if !close {
+            return Ok(None);
+        }
+        let which: Vec<String> = self
+            .beliefs
+            .iter()
+            .map(|b| format!("{} = {} (line {})", b.label, show(&b.value), b.line))
+            .collect();
+        Ok(Some(format!(
+            "error carried forward: right given the earlier {}, which the model does not give",
+            which.join(", ")
+        )))
+    }
+}
+
+/// `Some(places)` when the decimal `text` is `v` rounded to the places
+/// written: every point of `v`'s enclosure lies within half a unit of the
+/// last place of `text`.
+pub(super) fn rounds_to(v: &Value, text: &str) -> Option<String> {
+    let (q, _, ulp) = parse_decimal(text)?;
+    let half = ulp.clone() * Q::ratio(1, 2);
+    let iv = v.interval();
+    let lo = q.clone() - half.clone();
+    let hi = q + half;
+    if &lo <= iv.lo() && iv.hi() <= &hi {
+        let places = text.split_once('.').map(|(_, f)| f.len()).unwrap_or(0);
+        Some(match places {
+            0 => "units".to_string(),
+            1 => "1 decimal place".to_string(),
+            n => format!("{n} decimal places"),
+        })
+    } else {
+        None
+    }
+}
+
+fn join(parts: &[&str]) -> String {
+    parts.iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join("; ")
+}
+
+/// The verdict and note for a formula that could not be built.
+fn problem_note(p: &Problem) -> (Verdict, String) {
+    match p {
+        Problem::Unknown {
+            written, suggestions, ..
+        } => {
+            let mut note = format!("`{written}` is not a name of the model and was not defined earlier");
+            if !suggestions.is_empty() {
+                note.push_str(&format!("; did you mean {}?", suggestions.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" or ")));
+            }
+            (Verdict::UnknownSymbol, note)
+        }
+        Problem::Unsupported { message, .. } => (Verdict::Unparsed, message.clone()),
+        Problem::Model { message, .. } => (Verdict::Unparsed, message.clone()),
+    }
+}
