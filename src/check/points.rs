@@ -3,7 +3,7 @@
 //! rational point only by accident: Schwartz–Zippel).
 
 use super::resolve::{is_placeholder, DerivTerm};
-use crate::calculus::numeric::gradient_ad;
+use crate::calculus::numeric::{gradient_ad, gradient_direct};
 use crate::eval::bindings::random_values;
 use crate::eval::forward::forward_values;
 use crate::eval::{Bindings, Unevaluable, Value};
@@ -111,7 +111,11 @@ pub fn values_at(
 ) -> Result<Vec<Value>, Unevaluable> {
     let mut ov: Vec<(NodeId, Value)> = overrides.to_vec();
     for d in derivs {
-        let v = gradient_ad(g, d.of, d.wrt, b, relu_active, digits)?;
+        let v = if d.direct {
+            gradient_direct(g, d.of, d.wrt, b, relu_active, digits)?
+        } else {
+            gradient_ad(g, d.of, d.wrt, b, relu_active, digits)?
+        };
         ov.push((d.placeholder, v));
     }
     // Enough bits for `digits` digits after cancellation; doubled when a

@@ -127,6 +127,11 @@ pub struct DerivTerm {
     pub of: NodeId,
     pub wrt: NodeId,
     pub placeholder: NodeId,
+    /// The direct partial (other named quantities held fixed): a factor of
+    /// a chain-rule product whose denominator appears in the numerator's
+    /// own equation, as in `∂h^{(2)}/∂h^{(1)} ∂h^{(1)}/∂w_1`. Otherwise the
+    /// total derivative.
+    pub direct: bool,
 }
 
 /// Why a formula could not be built.
@@ -176,6 +181,8 @@ pub struct Resolver<'u, 'm> {
     pub last_applied: &'u mut BTreeMap<SymId, NodeId>,
     seg_start: usize,
     def_depth: usize,
+    /// Resolving a factor of a product of two or more derivatives.
+    in_chain: bool,
 }
 
 /// Index variables in scope (`t` in a definition, `i` in a sum).
@@ -206,6 +213,7 @@ impl<'u, 'm> Resolver<'u, 'm> {
             last_applied,
             seg_start,
             def_depth: 0,
+            in_chain: false,
         }
     }
 
@@ -289,9 +297,13 @@ impl<'u, 'm> Resolver<'u, 'm> {
                 acc.ok_or_else(|| self.unsupported(m.span, "an empty sum"))
             }
             MathKind::Product(factors) => {
+                let chain = factors.iter().filter(|(_, f)| is_derivative(f)).count() >= 2;
                 let mut acc: Option<NodeId> = None;
                 for (div, f) in factors {
-                    let x = self.resolve(f, env)?;
+                    let saved = std::mem::replace(&mut self.in_chain, chain);
+                    let x = self.resolve(f, env);
+                    self.in_chain = saved;
+                    let x = x?;
                     acc = Some(match (acc, div) {
                         (None, false) => x,
                         (None, true) => {
@@ -617,7 +629,12 @@ impl<'u, 'm> Resolver<'u, 'm> {
                 "differentiate with respect to a parameter, an input or a quantity at a step",
             ));
         }
-        if let Some(k) = self.derivs.iter().position(|d| d.of == of_node && d.wrt == wrt_node) {
+        let direct = self.in_chain && direct_argument(self.graph(), of_node, wrt_node);
+        if let Some(k) = self
+            .derivs
+            .iter()
+            .position(|d| d.of == of_node && d.wrt == wrt_node && d.direct == direct)
+        {
             self.uses.push(k);
             return Ok(self.derivs[k].placeholder);
         }
@@ -633,10 +650,37 @@ impl<'u, 'm> Resolver<'u, 'm> {
             of: of_node,
             wrt: wrt_node,
             placeholder,
+            direct,
         });
         self.uses.push(k);
         Ok(placeholder)
     }
+}
+
+/// A derivative, possibly in brackets.
+fn is_derivative(m: &Math) -> bool {
+    match &m.kind {
+        MathKind::Derivative { .. } => true,
+        MathKind::Group(a) => is_derivative(a),
+        _ => false,
+    }
+}
+
+/// `wrt` appears in the equation of `of` itself: reachable from it without
+/// passing through another named quantity.
+fn direct_argument(g: &Graph, of: NodeId, wrt: NodeId) -> bool {
+    let mut stack = vec![of];
+    let mut seen = std::collections::HashSet::new();
+    while let Some(n) = stack.pop() {
+        if n == wrt {
+            return true;
+        }
+        if !seen.insert(n) || (n != of && matches!(g.node(n), Node::Named(..))) {
+            continue;
+        }
+        stack.extend(g.node(n).children());
+    }
+    false
 }
 
 /// Something a derivative can be taken with respect to: a leaf, a named

@@ -42,10 +42,50 @@ pub fn gradient_ad(
     relu_active: bool,
     digits: u32,
 ) -> Result<Value, Unevaluable> {
+    gradient_over(graph, of, wrt, active_nodes(graph, of, wrt), bindings, relu_active, digits)
+}
+
+/// The direct partial `∂of/∂wrt`: every named quantity other than `of` and
+/// `wrt` is held fixed, as in one factor of a chain-rule product written
+/// per equation (`∂h^{(2)}/∂w_1` is `x_1^{(2)}`, not the total through
+/// `h^{(1)}`). Otherwise as [`gradient_ad`].
+pub fn gradient_direct(
+    graph: &Graph,
+    of: NodeId,
+    wrt: NodeId,
+    bindings: &Bindings,
+    relu_active: bool,
+    digits: u32,
+) -> Result<Value, Unevaluable> {
+    let mut active = active_nodes(graph, of, wrt);
+    // A named node between the two blocks the adjoint: nothing above it
+    // reaches `wrt` except through it, so clearing it and recomputing the
+    // nodes above in id order leaves only the direct routes.
+    for i in wrt.index() + 1..of.index() {
+        if matches!(graph.nodes()[i], Node::Named(..)) {
+            active[i] = false;
+        } else if active[i] {
+            active[i] = graph.nodes()[i].children().any(|c| active[c.index()]);
+        }
+    }
+    if of.index() < active.len() && of != wrt {
+        active[of.index()] = graph.nodes()[of.index()].children().any(|c| active[c.index()]);
+    }
+    gradient_over(graph, of, wrt, active, bindings, relu_active, digits)
+}
+
+fn gradient_over(
+    graph: &Graph,
+    of: NodeId,
+    wrt: NodeId,
+    active: Vec<bool>,
+    bindings: &Bindings,
+    relu_active: bool,
+    digits: u32,
+) -> Result<Value, Unevaluable> {
     if of == wrt {
         return Ok(exact(Q::one()));
     }
-    let active = active_nodes(graph, of, wrt);
     if !active.get(of.index()).copied().unwrap_or(false) {
         return Ok(exact(Q::zero()));
     }
@@ -81,7 +121,11 @@ fn backward(
         let on = |c: NodeId| active[c.index()];
         match graph.node(id) {
             Node::Lit(_) | Node::Leaf(_) => {}
-            Node::Named(_, d) => push(&mut adj, *d, g),
+            Node::Named(_, d) => {
+                if on(*d) {
+                    push(&mut adj, *d, g);
+                }
+            }
             Node::Neg(a) => push(&mut adj, *a, neg(&g)),
             Node::Add(a, b) => {
                 if on(*a) {
