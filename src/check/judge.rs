@@ -54,6 +54,9 @@ impl Default for CheckOptions {
     }
 }
 
+/// Letters that index steps in a definition such as `d^{(t)} = …`.
+const INDEX_VARS: [&str; 7] = ["t", "k", "i", "j", "n", "s", "\\tau"];
+
 /// A formula built into the graph.
 #[derive(Clone, Debug)]
 pub(super) struct Built {
@@ -305,9 +308,12 @@ impl<'m> Checker<'m> {
             return false;
         }
         // An index variable: `d^{(t)}`, `d_t`, `d_{t}`.
+        // Only the letters people index steps with, and never a name of the
+        // model: `\delta_{u}` is the adjoint of `u`, `\delta_{n}` generic.
+        let model = self.model;
         let var_of = |text: &str| {
             let t = text.trim_start_matches('(').trim_end_matches(')');
-            (t.len() == 1 && t.chars().all(|c| c.is_ascii_alphabetic())).then(|| t.to_string())
+            (INDEX_VARS.contains(&t) && model.lookup(t).is_none()).then(|| t.to_string())
         };
         let sup_var = s.sup.as_ref().and_then(|x| var_of(&x.text));
         let sub_var = s.sub.as_ref().and_then(|x| var_of(&x.text)).filter(|_| s.sup.is_none());

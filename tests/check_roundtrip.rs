@@ -1,0 +1,81 @@
+//! Round trip: every derivation chainrule emits, for every example, in
+//! Markdown and LaTeX and at both granularities, is read back by its own
+//! checker. Every claim in it must hold: `correct`, or `approximate` for the
+//! decimals it prints after `\approx` (rounded, by definition not exact).
+//! Anything else means the printer and the reader disagree about what a
+//! formula says, or the derivation is wrong.
+
+use chainrule::check::{check_document, CheckOptions, DocKind, Verdict};
+use chainrule::query::{derive, load, DeriveRequest};
+use chainrule::render::derivation::{view_with, Granularity};
+use chainrule::render::template::render;
+
+/// The questions tests/derive_snapshots.rs asks of each example.
+fn query(model: &str) -> (&'static str, &'static str) {
+    match model {
+        "elman.chain" => ("L(y[2])", "w1"),
+        "tanh_bptt.chain" => ("J", "u"),
+        "lstm.chain" => ("L", "bo"),
+        "deep_residual.chain" => ("L", "w2"),
+        "bidirectional.chain" => ("L", "w"),
+        "gated_memory.chain" => ("y[3]", "w2"),
+        "alternating.chain" => ("y[3]", "x[1]"),
+        other => panic!("add a query for {other} in tests/check_roundtrip.rs"),
+    }
+}
+
+#[test]
+fn every_emitted_derivation_checks_correct() {
+    let mut failures = Vec::new();
+    let mut examples = 0;
+    for entry in std::fs::read_dir("examples").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().and_then(|e| e.to_str()) != Some("chain") {
+            continue;
+        }
+        examples += 1;
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        let (of, wrt) = query(&name);
+        let src = std::fs::read_to_string(&path).unwrap();
+        let model = load(&src, &[]).unwrap();
+        let req = DeriveRequest {
+            of: of.into(),
+            wrt: wrt.into(),
+            steps: None,
+            max_paths: 8,
+            digits: 30,
+            seed: 1,
+        };
+        let mut d = derive(&model, &req).unwrap();
+        for gran in [Granularity::Operations, Granularity::Equations] {
+            let v = view_with(&mut d.graph, &model, &d.derivation, of, wrt, 30, gran);
+            for (template, kind) in [
+                ("derivation.md.jinja", DocKind::Markdown),
+                ("derivation.tex.jinja", DocKind::Tex),
+            ] {
+                let doc = render(&v, template, None).unwrap();
+                let report = check_document(&model, &doc, kind, &CheckOptions::default());
+                let claims = report.claims.len();
+                if claims == 0 {
+                    failures.push(format!("{name} {gran:?} {template}: no claims read"));
+                }
+                for c in &report.claims {
+                    if !matches!(c.verdict, Verdict::Correct | Verdict::Approximate) {
+                        failures.push(format!(
+                            "{name} {gran:?} {template}:{}:{}: {} `{}` expected {} got {} ({})",
+                            c.line,
+                            c.column,
+                            c.verdict.name(),
+                            c.source,
+                            c.expected,
+                            c.got,
+                            c.note
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(examples >= 7, "examples/ should hold the course models");
+    assert!(failures.is_empty(), "{} claims did not hold:\n{}", failures.len(), failures.join("\n"));
+}
