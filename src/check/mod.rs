@@ -1,4 +1,5 @@
 //! Checking hand derivations (`chainrule check`): read a student's document,
 //! resolve its math through the model, and judge each claim.
 
+pub mod latex;
 pub mod math;
