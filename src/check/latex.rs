@@ -1,5 +1,937 @@
-//! Placeholder until the reader lands (branch `latex`).
-use super::math::Line;
-pub fn read_math(_text: &str) -> Vec<Line> {
-    Vec::new()
+//! Math text (the inside of `$…$`, `$$…$$`, an `align`) to [`Line`]s of
+//! [`check::math`](super::math) trees.
+//!
+//! Two passes. [`prepare`] is a byte scanner, no recursion: it splits the
+//! text at `\\` (and at `\Rightarrow`, `, \quad` between two claims), joins a
+//! line that continues the one before it (`&= …`, `&\qquad …`, a line after
+//! a trailing `\cdot`), and replaces decorations by spaces so that every byte
+//! offset stays exact. Then each logical line is checked against the limits
+//! and read by `grammar/latex.pest`; the pairs become a [`Math`] tree.
+//!
+//! The input is untrusted: over-long text, deep nesting and long numbers give
+//! an [`Line::Unparsed`] with a message, never a panic or a stack overflow.
+
+use super::math::*;
+use crate::syntax::Span;
+use pest::iterators::Pair;
+use pest::Parser;
+use std::collections::HashMap;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "grammar/latex.pest"]
+struct LatexParser;
+
+/// Longer math texts are not read at all (one `Unparsed` line).
+pub const MAX_TEXT: usize = 100_000;
+/// Brackets and braces may nest this deep; pest recurses once per level.
+pub const MAX_DEPTH: usize = 64;
+/// Digits in one number.
+pub const MAX_NUMBER: usize = 300;
+/// `\sum`/`\prod` in one line: a big operator's body is read recursively
+/// without a bracket, so their count bounds the recursion.
+pub const MAX_BIG_OPS: usize = 16;
+
+/// Reads every line of a math text. Never panics; what can't be read is an
+/// `Unparsed` line covering the whole logical line.
+///
+/// ```
+/// use chainrule::check::{latex::read_math, math::Line};
+/// let lines = read_math(r"h &= 1 \\ &= 1.0");
+/// assert_eq!(lines.len(), 1);
+/// let Line::Chain(c) = &lines[0] else { panic!() };
+/// assert_eq!(c.members.len(), 3);
+/// ```
+pub fn read_math(text: &str) -> Vec<Line> {
+    if text.len() > MAX_TEXT {
+        return vec![Line::Unparsed {
+            span: Span::new(0, text.len()),
+            message: format!("this formula is longer than {MAX_TEXT} bytes; split it"),
+        }];
+    }
+    let prep = prepare(text);
+    prep.lines
+        .iter()
+        .map(|&(s, e)| read_line(&prep.blanked, s, e))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// Pass 1: split, join and blank.
+
+struct Prepared {
+    /// `text` with decorations replaced by spaces: the same length, and
+    /// valid UTF-8 because only whole characters are replaced.
+    blanked: String,
+    /// Logical lines as byte ranges, in order.
+    lines: Vec<(usize, usize)>,
+}
+
+/// Words that `\text{…}` may hold between formulas; any other single word
+/// (`\text{loss}`) is a name.
+const TEXT_WORDS: &[&str] = &[
+    "and",
+    "or",
+    "so",
+    "where",
+    "with",
+    "for",
+    "thus",
+    "hence",
+    "then",
+    "since",
+    "because",
+    "is",
+    "are",
+    "the",
+    "at",
+    "we",
+    "get",
+    "gives",
+    "by",
+    "from",
+    "of",
+    "in",
+    "on",
+    "if",
+    "let",
+    "given",
+    "using",
+    "therefore",
+    "which",
+    "when",
+    "as",
+    "to",
+    "giving",
+    "yields",
+];
+
+/// Commands that are only spacing or layout.
+const BLANK_COMMANDS: &[&str] = &[
+    "quad",
+    "qquad",
+    "displaystyle",
+    "textstyle",
+    "scriptstyle",
+    "nonumber",
+    "notag",
+    "limits",
+    "nolimits",
+    "hfill",
+    "enspace",
+    "thinspace",
+    "medspace",
+    "thickspace",
+    "negthinspace",
+    "middle",
+];
+
+/// Commands whose braced argument is layout, not math.
+const BLANK_WITH_ARG: &[&str] = &[
+    "tag",
+    "label",
+    "hspace",
+    "vspace",
+    "begin",
+    "end",
+    "phantom",
+    "intertext",
+];
+
+const TEXT_COMMANDS: &[&str] = &["text", "textrm", "textit", "textbf", "textsf", "mbox"];
+
+/// Connectives that end one claim and start another.
+const ARROWS: &[&str] = &["therefore", "Rightarrow", "implies", "Longrightarrow", "iff", "because"];
+
+fn is_word(s: &str) -> bool {
+    let mut b = s.bytes();
+    matches!(b.next(), Some(c) if c.is_ascii_alphabetic()) && b.all(|c| c.is_ascii_alphanumeric())
+}
+
+fn blank(buf: &mut [u8], from: usize, to: usize) {
+    let to = to.min(buf.len());
+    for b in &mut buf[from..to] {
+        *b = b' ';
+    }
+}
+
+/// `{` positions (not `\{`) to their matching `}`: one pass with a stack.
+fn match_braces(bytes: &[u8]) -> HashMap<usize, usize> {
+    let mut stack = Vec::new();
+    let mut map = HashMap::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 1,
+            b'{' => stack.push(i),
+            b'}' => {
+                if let Some(o) = stack.pop() {
+                    map.insert(o, i);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    map
+}
+
+/// The index just after a command name that starts at `i` (the byte after `\`).
+fn name_end(bytes: &[u8], i: usize) -> usize {
+    let mut j = i;
+    while j < bytes.len() && bytes[j].is_ascii_alphabetic() {
+        j += 1;
+    }
+    j
+}
+
+fn skip_spaces(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    i
+}
+
+fn all_blank(bytes: &[u8]) -> bool {
+    bytes.iter().all(|b| b.is_ascii_whitespace())
+}
+
+fn prepare(text: &str) -> Prepared {
+    let src = text.as_bytes();
+    let mut buf = src.to_vec();
+    let braces = match_braces(src);
+    // Ranges (already blanked) where one raw line ends and the next starts.
+    let mut breaks: Vec<usize> = Vec::new();
+    let mut line_start = 0;
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < src.len() {
+        match src[i] {
+            b'\\' if i + 1 < src.len() && src[i + 1].is_ascii_alphabetic() => {
+                let j = name_end(src, i + 1);
+                let name = &text[i + 1..j];
+                let at_line_start = all_blank(&buf[line_start..i]);
+                if BLANK_COMMANDS.contains(&name) {
+                    blank(&mut buf, i, j);
+                } else if (name == "left" || name == "right") && src.get(j) == Some(&b'.') {
+                    blank(&mut buf, i, j + 1);
+                } else if BLANK_WITH_ARG.contains(&name) || TEXT_COMMANDS.contains(&name) || name == "boxed" {
+                    let mut k = j;
+                    if src.get(k) == Some(&b'*') {
+                        k += 1;
+                    }
+                    k = skip_spaces(src, k);
+                    match braces.get(&k) {
+                        Some(&close) => {
+                            let inner = text[k + 1..close].trim();
+                            let keep_text = TEXT_COMMANDS.contains(&name)
+                                && name != "intertext"
+                                && is_word(inner)
+                                && !TEXT_WORDS.contains(&inner.to_ascii_lowercase().as_str());
+                            if keep_text {
+                                // A name such as `\text{loss}`: the grammar reads it.
+                            } else if name == "boxed" && !(at_line_start && is_label(inner)) {
+                                // A boxed answer: the box goes, the math stays.
+                                blank(&mut buf, i, k + 1);
+                                blank(&mut buf, close, close + 1);
+                            } else {
+                                blank(&mut buf, i, close + 1);
+                                // `\begin{array}{cc}`: column specs are layout too.
+                                if name == "begin" {
+                                    let n = skip_spaces(src, close + 1);
+                                    if let Some(&c2) = braces.get(&n) {
+                                        if text[k + 1..close].starts_with("array") {
+                                            blank(&mut buf, n, c2 + 1);
+                                        }
+                                    }
+                                }
+                                i = close + 1;
+                                continue;
+                            }
+                        }
+                        None => blank(&mut buf, i, j),
+                    }
+                } else if ARROWS.contains(&name) {
+                    blank(&mut buf, i, j);
+                    if !at_line_start && depth == 0 {
+                        breaks.push(i);
+                        line_start = j;
+                    }
+                }
+                i = j;
+                continue;
+            }
+            b'\\' if i + 1 < src.len() => {
+                match src[i + 1] {
+                    b'\\' => {
+                        // `\\`, `\\*`, `\\[4pt]`
+                        let mut k = i + 2;
+                        if src.get(k) == Some(&b'*') {
+                            k += 1;
+                        }
+                        if src.get(k) == Some(&b'[') {
+                            if let Some(off) = src[k..].iter().position(|&b| b == b']') {
+                                if src[k..k + off].iter().all(|b| b.is_ascii_alphanumeric() || *b == b'.') {
+                                    k += off + 1;
+                                }
+                            }
+                        }
+                        blank(&mut buf, i, k);
+                        breaks.push(i);
+                        line_start = k;
+                        depth = 0;
+                        i = k;
+                        continue;
+                    }
+                    b',' | b';' | b':' | b'!' | b' ' | b'>' => blank(&mut buf, i, i + 2),
+                    _ => {}
+                }
+                i += 2;
+                continue;
+            }
+            b'&' | b'~' => blank(&mut buf, i, i + 1),
+            b'%' => {
+                let end = src[i..].iter().position(|&b| b == b'\n').map_or(src.len(), |p| i + p);
+                blank(&mut buf, i, end);
+                i = end;
+                continue;
+            }
+            b'{' | b'(' | b'[' => depth += 1,
+            b'}' | b')' | b']' => depth = depth.saturating_sub(1),
+            b',' | b';' if depth == 0 => {
+                // `h = 2, \quad y = 3`: two claims on one line.
+                let k = skip_spaces(src, i + 1);
+                let rest = &text[k..];
+                if rest.starts_with("\\quad") || rest.starts_with("\\qquad") {
+                    blank(&mut buf, i, i + 1);
+                    breaks.push(i);
+                    line_start = i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    breaks.push(src.len());
+
+    // Raw lines, their labels, and whether each continues the one before.
+    let mut lines: Vec<(usize, usize)> = Vec::new();
+    let mut prev_ends_with_op = false;
+    let mut start = 0;
+    for &b in &breaks {
+        let (s, e) = (start, b);
+        start = b;
+        strip_label(&mut buf, s, e);
+        let Some((fs, fe)) = trimmed(&buf, s, e) else { continue };
+        let head = &buf[fs..fe];
+        let starts_rel = head.starts_with(b"=")
+            || [&b"\\approx"[..], b"\\simeq", b"\\doteq"]
+                .iter()
+                .any(|c| head.starts_with(c) && !head.get(c.len()).is_some_and(|x| x.is_ascii_alphabetic()));
+        let starts_op = head.starts_with(b"+") || head.starts_with(b"\\cdot") || head.starts_with(b"\\times");
+        // `&\qquad …` is how a long expression is wrapped in an align.
+        let k = skip_spaces(src, s);
+        let indented = src.get(k) == Some(&b'&') && {
+            let m = skip_spaces(src, k + 1);
+            text[m..].starts_with("\\quad") || text[m..].starts_with("\\qquad")
+        };
+        let continues = starts_rel || starts_op || indented || prev_ends_with_op;
+        match lines.last_mut() {
+            Some(last) if continues => last.1 = fe,
+            _ => lines.push((fs, fe)),
+        }
+        prev_ends_with_op = [&b"+"[..], b"-", b"*", b"/", b"=", b"\\cdot", b"\\times"]
+            .iter()
+            .any(|op| head.ends_with(op));
+    }
+    // Trailing `.`, `,` and `;` close a sentence, not a formula.
+    for l in &mut lines {
+        if matches!(buf[l.1 - 1], b'.' | b',' | b';') {
+            buf[l.1 - 1] = b' ';
+            if let Some((s, e)) = trimmed(&buf, l.0, l.1) {
+                *l = (s, e);
+            }
+        }
+    }
+    lines.retain(|&(s, e)| trimmed(&buf, s, e).is_some());
+    // Only ASCII bytes inside whole ASCII-delimited ranges were replaced, so
+    // this cannot fail; if it ever did, reading nothing beats panicking.
+    let blanked = String::from_utf8(buf).unwrap_or_else(|_| " ".repeat(text.len()));
+    Prepared { blanked, lines }
+}
+
+/// The non-blank part of `buf[s..e]`.
+fn trimmed(buf: &[u8], s: usize, e: usize) -> Option<(usize, usize)> {
+    let fs = (s..e).find(|&i| !buf[i].is_ascii_whitespace())?;
+    let fe = (s..e).rev().find(|&i| !buf[i].is_ascii_whitespace())? + 1;
+    Some((fs, fe))
+}
+
+/// What a label in `\boxed{…}` looks like: `1)`, `(a)`, `b.`, `iii`.
+fn is_label(s: &str) -> bool {
+    let s = s.trim();
+    let core = s.trim_start_matches('(').trim_end_matches([')', '.', ':']);
+    !core.is_empty() && core.len() <= 4 && core.bytes().all(|b| b.is_ascii_alphanumeric()) && core != s
+        || s.len() <= 3 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Blanks leading labels and bullets of a raw line: `*`, `(a) `, `1) `, `b. `.
+fn strip_label(buf: &mut [u8], s: usize, e: usize) {
+    let Some((fs, _)) = trimmed(buf, s, e) else { return };
+    if buf[fs] == b'*' {
+        blank(buf, fs, fs + 1);
+        return;
+    }
+    let line = &buf[fs..e];
+    let (open, from) = if line.first() == Some(&b'(') {
+        (true, 1)
+    } else {
+        (false, 0)
+    };
+    let n = line[from..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+    if n == 0 || n > 4 {
+        return;
+    }
+    let word = &line[from..from + n];
+    let after = line.get(from + n);
+    let closes = if open {
+        after == Some(&b')')
+    } else {
+        matches!(after, Some(b')') | Some(b'.'))
+    };
+    let label_like = word.iter().all(|b| b.is_ascii_digit())
+        || word.len() == 1
+        || word.iter().all(|b| matches!(b, b'i' | b'v' | b'x'));
+    let followed_by_space = line.get(from + n + 1).is_some_and(|b| b.is_ascii_whitespace());
+    // `(2)` alone could be math; a label needs text after it.
+    let rest_nonblank = !all_blank(&line[(from + n + 1).min(line.len())..]);
+    if closes && label_like && followed_by_space && rest_nonblank {
+        blank(buf, fs, fs + from + n + 1);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Pass 2: limits, pest, and the tree.
+
+type Fail = (Span, String);
+
+fn read_line(blanked: &str, s: usize, e: usize) -> Line {
+    let span = Span::new(s, e);
+    let unparsed = |message: String| Line::Unparsed { span, message };
+    let text = &blanked[s..e];
+    let mut depth = 0usize;
+    for b in text.bytes() {
+        match b {
+            b'{' | b'(' | b'[' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return unparsed(format!("brackets and braces nest more than {MAX_DEPTH} deep"));
+                }
+            }
+            b'}' | b')' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    let bigs = text.matches("\\sum").count() + text.matches("\\prod").count();
+    if bigs > MAX_BIG_OPS {
+        return unparsed(format!("more than {MAX_BIG_OPS} sums or products in one line"));
+    }
+    let pairs = match LatexParser::parse(Rule::line, text) {
+        Ok(p) => p,
+        Err(err) => {
+            let pos = match err.location {
+                pest::error::InputLocation::Pos(p) => p,
+                pest::error::InputLocation::Span((p, _)) => p,
+            };
+            let near: String = text[pos..].chars().take(24).collect();
+            let message = if near.trim().is_empty() {
+                "cannot read this as math: it ends too early".to_string()
+            } else {
+                format!("cannot read this as math from `{}`", near.trim())
+            };
+            return unparsed(message);
+        }
+    };
+    let b = Builder { off: s };
+    let Some(line) = pairs.into_iter().next() else {
+        return unparsed("empty".into());
+    };
+    let Some(chain) = line.into_inner().find(|p| p.as_rule() == Rule::chain) else {
+        return unparsed("empty".into());
+    };
+    match b.chain(chain) {
+        Ok(c) => Line::Chain(c),
+        Err((_, m)) => unparsed(m),
+    }
+}
+
+struct Builder {
+    off: usize,
+}
+
+fn boxed(m: Math) -> Box<Math> {
+    Box::new(m)
+}
+
+impl Builder {
+    fn span(&self, p: &Pair<Rule>) -> Span {
+        let s = p.as_span();
+        Span::new(s.start() + self.off, s.end() + self.off)
+    }
+
+    fn fail<T>(&self, p: &Pair<Rule>, msg: impl Into<String>) -> Result<T, Fail> {
+        Err((self.span(p), msg.into()))
+    }
+
+    fn chain(&self, p: Pair<Rule>) -> Result<Chain, Fail> {
+        let span = self.span(&p);
+        let mut members = Vec::new();
+        let mut relations = Vec::new();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::expr => members.push(self.expr(c)?),
+                Rule::rel_eq => relations.push((Relation::Eq, self.span(&c))),
+                Rule::rel_approx => relations.push((Relation::Approx, self.span(&c))),
+                _ => {}
+            }
+        }
+        Ok(Chain {
+            members,
+            relations,
+            span,
+        })
+    }
+
+    fn expr(&self, p: Pair<Rule>) -> Result<Math, Fail> {
+        let span = self.span(&p);
+        let mut terms: Vec<(bool, Math)> = Vec::new();
+        let mut neg_next = false;
+        let mut lead: Option<Span> = None;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::lead_neg => lead = Some(self.span(&c)),
+                Rule::add_op => neg_next = c.as_str() == "-",
+                Rule::term => {
+                    let mut t = self.term(c)?;
+                    if let Some(l) = lead.take() {
+                        let s = l.to(t.span);
+                        t = Math {
+                            kind: MathKind::Neg(boxed(t)),
+                            span: s,
+                        };
+                    }
+                    terms.push((neg_next, t));
+                    neg_next = false;
+                }
+                _ => {}
+            }
+        }
+        if terms.len() == 1 {
+            return Ok(terms.pop().expect("one term").1);
+        }
+        Ok(Math {
+            kind: MathKind::Sum(terms),
+            span,
+        })
+    }
+
+    fn term(&self, p: Pair<Rule>) -> Result<Math, Fail> {
+        let span = self.span(&p);
+        let mut factors: Vec<(bool, Math)> = Vec::new();
+        let mut div = false;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::mul_times => div = false,
+                Rule::mul_div => div = true,
+                Rule::factor => {
+                    factors.push((div, self.factor(c)?));
+                    div = false;
+                }
+                Rule::signed => {
+                    factors.push((div, self.signed(c)?));
+                    div = false;
+                }
+                _ => {}
+            }
+        }
+        if factors.len() == 1 {
+            return Ok(factors.pop().expect("one factor").1);
+        }
+        Ok(Math {
+            kind: MathKind::Product(factors),
+            span,
+        })
+    }
+
+    fn signed(&self, p: Pair<Rule>) -> Result<Math, Fail> {
+        let span = self.span(&p);
+        let mut neg = false;
+        let mut inner = None;
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::neg => neg = true,
+                _ => inner = Some(self.factor(c)?),
+            }
+        }
+        let inner = inner.expect("signed has a factor");
+        Ok(if neg {
+            Math {
+                kind: MathKind::Neg(boxed(inner)),
+                span,
+            }
+        } else {
+            inner
+        })
+    }
+
+    /// `factor` and `operand`: an atom and the scripts written after it.
+    fn factor(&self, p: Pair<Rule>) -> Result<Math, Fail> {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let atom = it.next().expect("factor has an atom");
+        let from_curly = atom.as_rule() == Rule::group
+            && atom
+                .clone()
+                .into_inner()
+                .next()
+                .is_some_and(|g| g.as_rule() == Rule::curly_group);
+        let base = self.atom(atom)?;
+        let Some(scripts) = it.next() else { return Ok(base) };
+        let (sub, sup) = self.scripts(scripts)?;
+        if sub.is_none() && sup.is_none() {
+            return Ok(base);
+        }
+        // `{x}^{(2)}` is the symbol x⁽²⁾.
+        let base = match base.kind {
+            MathKind::Group(inner) if from_curly && matches!(inner.kind, MathKind::Symbol(_)) => *inner,
+            kind => Math { kind, span: base.span },
+        };
+        match base.kind {
+            MathKind::Symbol(mut sym)
+                if !(sub.is_some() && sym.sub.is_some() || sup.is_some() && sym.sup.is_some()) =>
+            {
+                if sub.is_some() {
+                    sym.sub = sub;
+                }
+                if sup.is_some() {
+                    sym.sup = sup;
+                }
+                Ok(Math {
+                    kind: MathKind::Symbol(sym),
+                    span,
+                })
+            }
+            kind => {
+                let base = Math { kind, span: base.span };
+                if let Some(s) = sub {
+                    return Err((s.span, format!("cannot read the subscript `{}` here", s.text)));
+                }
+                let sup = sup.expect("a superscript");
+                let Some(exp) = sup.math else {
+                    return Err((sup.span, format!("cannot read the exponent `{}` as math", sup.text)));
+                };
+                Ok(Math {
+                    kind: MathKind::Pow(boxed(base), exp),
+                    span,
+                })
+            }
+        }
+    }
+
+    fn scripts(&self, p: Pair<Rule>) -> Result<(Option<Script>, Option<Script>), Fail> {
+        let (mut sub, mut sup) = (None, None);
+        for c in p.into_inner() {
+            let is_sub = c.as_rule() == Rule::sub;
+            let arg = c.into_inner().next().expect("a script has an argument");
+            let s = self.script(arg)?;
+            if is_sub {
+                sub = Some(s);
+            } else {
+                sup = Some(s);
+            }
+        }
+        Ok((sub, sup))
+    }
+
+    /// `script_braced` or `script_tok`.
+    fn script(&self, p: Pair<Rule>) -> Result<Script, Fail> {
+        let span = self.span(&p);
+        let raw = p.as_str();
+        let raw = if p.as_rule() == Rule::script_braced {
+            &raw[1..raw.len() - 1]
+        } else {
+            raw
+        };
+        let text: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+        let inner = p.into_inner().next().expect("a script has content");
+        let math = match inner.as_rule() {
+            Rule::script_expr => Some(boxed(self.expr(inner.into_inner().next().expect("an expr"))?)),
+            Rule::script_raw => None,
+            Rule::script_tok => Some(boxed(self.token(inner.into_inner().next().expect("a token"))?)),
+            _ => Some(boxed(self.token(inner)?)),
+        };
+        Ok(Script { text, math, span })
+    }
+
+    /// A single-character argument: a digit, a letter or a Greek name.
+    fn token(&self, p: Pair<Rule>) -> Result<Math, Fail> {
+        let span = self.span(&p);
+        let kind = match p.as_rule() {
+            Rule::digit1 | Rule::number => MathKind::Number(p.as_str().to_string()),
+            _ => MathKind::Symbol(Symbol {
+                base: p.as_str().to_string(),
+                sub: None,
+                sup: None,
+            }),
+        };
+        Ok(Math { kind, span })
+    }
+
+    fn atom(&self, p: Pair<Rule>) -> Result<Math, Fail> {
+        let span = self.span(&p);
+        let m = |kind| Ok(Math { kind, span });
+        match p.as_rule() {
+            Rule::number => {
+                if p.as_str().len() > MAX_NUMBER {
+                    return self.fail(&p, format!("a number longer than {MAX_NUMBER} characters"));
+                }
+                m(MathKind::Number(p.as_str().to_string()))
+            }
+            Rule::frac => {
+                let mut it = p.into_inner().skip(1);
+                let first = it.next().expect("frac body");
+                match first.as_rule() {
+                    Rule::deriv_frac => {
+                        let mut ex = first.into_inner().filter(|c| c.as_rule() == Rule::expr);
+                        let of = self.expr(ex.next().expect("numerator"))?;
+                        let wrt = self.expr(ex.next().expect("denominator"))?;
+                        m(MathKind::Derivative {
+                            of: boxed(of),
+                            wrt: boxed(wrt),
+                        })
+                    }
+                    Rule::deriv_op => {
+                        let mut wrt = None;
+                        let mut of = None;
+                        for c in first.into_inner() {
+                            match c.as_rule() {
+                                Rule::expr => wrt = Some(self.expr(c)?),
+                                Rule::operand => of = Some(self.factor(c)?),
+                                _ => {}
+                            }
+                        }
+                        let (of, wrt) = (of.expect("operand"), wrt.expect("denominator"));
+                        m(MathKind::Derivative {
+                            of: boxed(of),
+                            wrt: boxed(wrt),
+                        })
+                    }
+                    _ => {
+                        let second = it.next().expect("denominator");
+                        let a = self.frac_arg(first)?;
+                        let b = self.frac_arg(second)?;
+                        m(MathKind::Frac(boxed(a), boxed(b)))
+                    }
+                }
+            }
+            Rule::big => {
+                let mut op = BigOp::Sum;
+                let (mut var, mut lo, mut hi, mut body) = (String::new(), None, None, None);
+                for c in p.into_inner() {
+                    match c.as_rule() {
+                        Rule::big_op => {
+                            op = if c.as_str() == "\\prod" {
+                                BigOp::Prod
+                            } else {
+                                BigOp::Sum
+                            }
+                        }
+                        Rule::big_lo => {
+                            for d in c.into_inner() {
+                                match d.as_rule() {
+                                    Rule::big_var => var = d.as_str().trim().to_string(),
+                                    _ => lo = Some(self.expr(d)?),
+                                }
+                            }
+                        }
+                        Rule::big_hi => {
+                            let s = self.script(c.into_inner().next().expect("upper limit"))?;
+                            match s.math {
+                                Some(x) => hi = Some(*x),
+                                None => return Err((s.span, format!("cannot read the upper limit `{}`", s.text))),
+                            }
+                        }
+                        _ => body = Some(self.term(c)?),
+                    }
+                }
+                m(MathKind::Big {
+                    op,
+                    var,
+                    lo: boxed(lo.expect("lower limit")),
+                    hi: boxed(hi.expect("upper limit")),
+                    body: boxed(body.expect("body")),
+                })
+            }
+            Rule::sqrt => {
+                let arg = p.into_inner().nth(1).expect("sqrt argument");
+                let a = self.arg_or_token(arg)?;
+                m(MathKind::Func(Func::Sqrt, boxed(a)))
+            }
+            Rule::partial_ratio => {
+                let mut ops = p.into_inner().filter(|c| c.as_rule() == Rule::operand);
+                let of = self.factor(ops.next().expect("of"))?;
+                let wrt = self.factor(ops.next().expect("wrt"))?;
+                m(MathKind::Derivative {
+                    of: boxed(of),
+                    wrt: boxed(wrt),
+                })
+            }
+            Rule::sigma_call | Rule::func_call | Rule::func_paren => {
+                let mut f = Func::Sigma;
+                let mut pow = None;
+                let mut arg = None;
+                for c in p.into_inner() {
+                    match c.as_rule() {
+                        Rule::fn_sigma => f = Func::Sigma,
+                        Rule::func_name => f = func_of(&c),
+                        Rule::func_pow => {
+                            let s = self.script(c.into_inner().next().expect("exponent"))?;
+                            match s.math {
+                                Some(x) => pow = Some(x),
+                                None => return Err((s.span, format!("cannot read the exponent `{}`", s.text))),
+                            }
+                        }
+                        Rule::paren_list => arg = Some(self.single_paren(c)?),
+                        _ => arg = Some(self.factor(c)?),
+                    }
+                }
+                let call = Math {
+                    kind: MathKind::Func(f, boxed(arg.expect("argument"))),
+                    span,
+                };
+                match pow {
+                    Some(e) => m(MathKind::Pow(boxed(call), e)),
+                    None => Ok(call),
+                }
+            }
+            Rule::symbol_app => {
+                let mut it = p.into_inner();
+                let sym = self.symbol(it.next().expect("symbol"))?;
+                match it.next() {
+                    None => m(MathKind::Symbol(sym)),
+                    Some(list) => {
+                        let args = list.into_inner().map(|e| self.expr(e)).collect::<Result<Vec<_>, _>>()?;
+                        m(MathKind::Apply(sym, args))
+                    }
+                }
+            }
+            Rule::group => {
+                let g = p.into_inner().next().expect("group kind");
+                let inner = if g.as_rule() == Rule::paren_list {
+                    self.single_paren(g)?
+                } else {
+                    let e = g
+                        .into_inner()
+                        .find(|c| c.as_rule() == Rule::expr)
+                        .expect("group content");
+                    self.expr(e)?
+                };
+                m(MathKind::Group(boxed(inner)))
+            }
+            _ => self.fail(&p, "unexpected construct"),
+        }
+    }
+
+    /// The one expression in `( … )`; a comma list is only an argument list.
+    fn single_paren(&self, p: Pair<Rule>) -> Result<Math, Fail> {
+        let span = self.span(&p);
+        let mut ex: Vec<Pair<Rule>> = p.into_inner().collect();
+        if ex.len() != 1 {
+            return Err((
+                span,
+                "a list in brackets is only read as the arguments of a name".into(),
+            ));
+        }
+        self.expr(ex.pop().expect("one"))
+    }
+
+    fn frac_arg(&self, p: Pair<Rule>) -> Result<Math, Fail> {
+        let inner = p.into_inner().next().expect("frac argument");
+        self.arg_or_token(inner)
+    }
+
+    fn arg_or_token(&self, p: Pair<Rule>) -> Result<Math, Fail> {
+        match p.as_rule() {
+            Rule::expr => self.expr(p),
+            _ => self.token(p),
+        }
+    }
+
+    fn symbol(&self, p: Pair<Rule>) -> Result<Symbol, Fail> {
+        let mut it = p.into_inner();
+        let base_pair = it.next().expect("symbol base").into_inner().next().expect("base kind");
+        let mut sym = Symbol {
+            base: String::new(),
+            sub: None,
+            sup: None,
+        };
+        match base_pair.as_rule() {
+            Rule::letter => sym.base = base_pair.as_str().to_string(),
+            Rule::greek_sym => sym.base = base_pair.as_str().trim().to_string(),
+            Rule::upright_sym => {
+                let word = base_pair
+                    .into_inner()
+                    .find(|c| c.as_rule() == Rule::upright_word)
+                    .expect("word");
+                sym.base = format!("\\mathrm{{{}}}", word.as_str());
+            }
+            Rule::accent => {
+                let mut a = base_pair.into_inner();
+                let cmd = a.next().expect("accent command").as_str();
+                let cmd = match cmd {
+                    "\\widehat" => "\\hat",
+                    "\\widetilde" => "\\tilde",
+                    "\\overline" => "\\bar",
+                    c => c,
+                };
+                let mut inner = a.next().expect("accent inner").into_inner();
+                let letter = inner.next().expect("accented letter").as_str();
+                sym.base = format!("{cmd}{{{letter}}}");
+                if let Some(sc) = inner.next() {
+                    (sym.sub, sym.sup) = self.scripts(sc)?;
+                }
+            }
+            _ => return self.fail(&base_pair, "unexpected name"),
+        }
+        if let Some(sc) = it.next() {
+            let span = self.span(&sc);
+            let (sub, sup) = self.scripts(sc)?;
+            if sub.is_some() && sym.sub.is_some() || sup.is_some() && sym.sup.is_some() {
+                return Err((span, "a second subscript or superscript on one name".into()));
+            }
+            sym.sub = sym.sub.or(sub);
+            sym.sup = sym.sup.or(sup);
+        }
+        Ok(sym)
+    }
+}
+
+fn func_of(p: &Pair<Rule>) -> Func {
+    let s = p.as_str();
+    let word = match p.clone().into_inner().next().map(|c| c.as_rule()) {
+        Some(Rule::upright_func) => p
+            .clone()
+            .into_inner()
+            .next()
+            .and_then(|u| u.into_inner().find(|c| c.as_rule() == Rule::func_word))
+            .map_or(String::new(), |w| w.as_str().to_ascii_lowercase()),
+        _ => s.trim_start_matches('\\').to_string(),
+    };
+    match word.as_str() {
+        "tanh" => Func::Tanh,
+        "ln" => Func::Ln,
+        "log" => Func::Log,
+        "exp" => Func::Exp,
+        "sigmoid" => Func::Sigma,
+        _ => Func::Relu,
+    }
 }
