@@ -86,11 +86,427 @@ fn unparsed(text: &str) -> String {
     }
 }
 
-#[test]
-fn debug_print() {
-    for t in [
-        r"h^{(1)} = w_1 x_1^{(1)} + w_2 x_2^{(1)} + u h^{(0)} + b_h = \frac{1}{2} \cdot 2 + 0 + 2 \cdot \frac{1}{5} + \frac{1}{4} = 1.65",
-    ] {
-        println!("{}", one(t));
+fn check(cases: &[(&str, &str)]) {
+    let mut bad = Vec::new();
+    for (text, want) in cases {
+        let got = std::panic::catch_unwind(|| one(text)).unwrap_or_else(|_| "PANIC/UNPARSED".into());
+        if got != *want {
+            bad.push(format!("{text}\n   got  {got}\n   want {want}"));
+        }
     }
+    assert!(bad.is_empty(), "\n{}", bad.join("\n"));
+}
+
+#[test]
+fn numbers_and_signs() {
+    check(&[
+        ("0.1", "0.1"),
+        ("1.65", "1.65"),
+        ("12", "12"),
+        (".5", ".5"),
+        ("-3", "(- 3)"),
+        ("-a + b", "(+ (- a) b)"),
+        ("a - b - c", "(+ a -b -c)"),
+        (r"2 \cdot -3", "(* 2 (- 3))"),
+        ("2^{-1}", "(^ 2 (- 1))"),
+    ]);
+}
+
+#[test]
+fn products_and_fractions() {
+    check(&[
+        (r"2 \cdot \frac{1}{5}", "(* 2 (frac 1 5))"),
+        (r"v\, x_1^{(2)}", "(* v x_{1}^{(2)})"),
+        (r"a \times b * c / d", "(* a b c /d)"),
+        (r"\frac12", "(frac 1 2)"),
+        (r"\dfrac{a}{b} \tfrac 1 2", "(* (frac a b) (frac 1 2))"),
+        (r"\frac{1}{y^{(2)}}", "(frac 1 y^{(2)})"),
+        (r"(1 - y)^2", "(^ [(+ 1 -y)] 2)"),
+        (r"\left(1 - y\right)^{2}", "(^ [(+ 1 -y)] 2)"),
+        (
+            r"[a + b] \{c\} \left[ d \right] \big( e \big) \Bigl( f \Bigr) {g}",
+            "(* [(+ a b)] [c] [d] [e] [f] [g])",
+        ),
+        (r"y^{(2)}\left(1 - y^{(2)}\right)", "(apply y^{(2)} (+ 1 -y^{(2)}))"),
+    ]);
+}
+
+#[test]
+fn symbols() {
+    check(&[
+        ("h_1", "h_{1}"),
+        ("h_{t-1}", "h_{t-1}"),
+        ("h^{(2)}", "h^{(2)}"),
+        ("x_1^{(2)}", "x_{1}^{(2)}"),
+        ("x^{(2)}_1", "x_{1}^{(2)}"),
+        ("w_{hh}", "w_{hh}"),
+        ("x_{1,2}", "x_{1,2}"),
+        (r"\hat{y}_2", r"\hat{y}_{2}"),
+        (r"\hat y_2", r"\hat{y}_{2}"),
+        (r"\hat{y_2}", r"\hat{y}_{2}"),
+        (r"\widehat{y}", r"\hat{y}"),
+        (r"\alpha \delta_t", r"(* \alpha \delta_{t})"),
+        (r"\mathrm{loss}", r"\mathrm{loss}"),
+        (r"\text{loss}", r"\mathrm{loss}"),
+        (r"\operatorname{loss}", r"\mathrm{loss}"),
+        ("{x}^{(2)}", "x^{(2)}"),
+        ("{x_1}^{(2)}", "x_{1}^{(2)}"),
+        ("e^{-x}", "e^{-x}"),
+        (r"\delta_{h^{(3)}}", r"\delta_{h^{(3)}}"),
+        (r"h_{ t - 1 }", "h_{t-1}"),
+        (r"\sigma", r"\sigma"),
+    ]);
+}
+
+#[test]
+fn script_trees() {
+    let c = &chains("h_{t-1}^{(2)}")[0];
+    let MathKind::Symbol(s) = &c.members[0].kind else {
+        panic!()
+    };
+    assert_eq!(sx(s.sub.as_ref().unwrap().math.as_ref().unwrap()), "(+ t -1)");
+    assert_eq!(sx(s.sup.as_ref().unwrap().math.as_ref().unwrap()), "[2]");
+    let c = &chains("x_{1,2}")[0];
+    let MathKind::Symbol(s) = &c.members[0].kind else {
+        panic!()
+    };
+    assert!(s.sub.as_ref().unwrap().math.is_none());
+}
+
+#[test]
+fn functions() {
+    check(&[
+        (r"\sigma(v h + b)", "(Sigma (+ (* v h) b))"),
+        (r"\sigma\left(z\right)", "(Sigma z)"),
+        (r"\tanh x", "(Tanh x)"),
+        (r"\tanh(x) y", "(* (Tanh x) y)"),
+        (r"\ln y^{(2)}", "(Ln y^{(2)})"),
+        (r"\log(y)", "(Log y)"),
+        (r"\exp(-z)", "(Exp (- z))"),
+        (r"\operatorname{ReLU}(z)", "(Relu z)"),
+        (r"\mathrm{ReLU}\left(z_{4}\right)", "(Relu z_{4})"),
+        (r"\text{ReLU}(z)", "(Relu z)"),
+        (r"\sqrt{x + 1}", "(Sqrt (+ x 1))"),
+        (r"\tanh^2(x)", "(^ (Tanh x) 2)"),
+        (r"\ln \sigma(z)", "(Ln (Sigma z))"),
+        (
+            r"1 - \left(\tanh\left(c^{(3)}\right)\right)^{2}",
+            "(+ 1 -(^ [(Tanh c^{(3)})] 2))",
+        ),
+        (r"e^{x}", "e^{x}"),
+        (r"L(y^{(2)})", "(apply L y^{(2)})"),
+        (r"L\left(y^{(2)}\right)", "(apply L y^{(2)})"),
+        (r"f(a, b)", "(apply f a b)"),
+    ]);
+}
+
+#[test]
+fn derivatives() {
+    check(&[
+        (r"\frac{\partial L}{\partial w_1}", "(d L w_{1})"),
+        (
+            r"\frac{\partial L(y^{(2)})}{\partial w_1}",
+            "(d (apply L y^{(2)}) w_{1})",
+        ),
+        (r"\frac{\partial}{\partial w} L", "(d L w)"),
+        (r"\partial L / \partial n", "(d L n)"),
+        (r"\frac{dL}{dw}", "(d L w)"),
+        (r"\frac{d h_t}{d h_{t-1}}", "(d h_{t} h_{t-1})"),
+        (r"\frac{\mathrm{d} A}{\mathrm{d} B}", "(d A B)"),
+        (r"\frac{d_1}{d_2}", "(frac d_{1} d_{2})"),
+        (r"\frac{d^{(1)}}{2}", "(frac d^{(1)} 2)"),
+        (
+            r"\frac{\partial L}{\partial z} \, \frac{\partial z}{\partial w}",
+            "(* (d L z) (d z w))",
+        ),
+    ]);
+}
+
+#[test]
+fn big_operators() {
+    check(&[
+        (r"\sum_{i=1}^{n} a_i b_i", "(Sum i 1 n (* a_{i} b_{i}))"),
+        (r"\sum_{t=1}^{3} h_t + 1", "(+ (Sum t 1 3 h_{t}) 1)"),
+        (r"\prod^{3}_{k=1} x_k", "(Prod k 1 3 x_{k})"),
+        (r"\sum\limits_{t=1}^{T} \sum_{s=1}^{t} a", "(Sum t 1 T (Sum s 1 t a))"),
+    ]);
+}
+
+#[test]
+fn relations_and_continuations() {
+    check(&[
+        ("a = b = c", "a = b = c"),
+        (r"a \approx b \simeq c \doteq d", "a ~ b ~ c ~ d"),
+        (r"h &= a \\ &= 1.65", "h = a = 1.65"),
+        (r"h &= a \\[2pt] &\approx 1.65", "h = a ~ 1.65"),
+        (
+            r"\frac{\partial L}{\partial z} \, \\ &\qquad \frac{\partial z}{\partial w} \\ &= 2",
+            "(* (d L z) (d z w)) = 2",
+        ),
+        (r"&= 2 \cdot a \cdot \\ &\qquad b", "PANIC/UNPARSED"),
+        (r"a &= 2 \cdot \\ b", "a = (* 2 b)"),
+        (r"a &= 2 \\ + b", "a = (+ 2 b)"),
+    ]);
+    let cs = chains(r"h^{(1)} &= 1 \\ h^{(2)} &= 2 \\");
+    assert_eq!(cs.len(), 2);
+    assert_eq!(line_str(&cs[1]), "h^{(2)} = 2");
+    let cs = chains(r"h = 2, \quad y = 3");
+    assert_eq!(cs.len(), 2);
+    let cs = chains(r"a = b \Rightarrow c = d");
+    assert_eq!(cs.len(), 2);
+    assert_eq!(line_str(&cs[1]), "c = d");
+}
+
+#[test]
+fn decorations_and_labels() {
+    check(&[
+        (r"\boxed{1)} h = 2", "h = 2"),
+        (r"\boxed{h = 2}", "h = 2"),
+        (r"\quad h = 2", "h = 2"),
+        (r"\therefore h = 2", "h = 2"),
+        (r"\Rightarrow h = 2", "h = 2"),
+        (r"\implies h = 2", "h = 2"),
+        (r"* h = 2", "h = 2"),
+        (r"(a) h = 2", "h = 2"),
+        (r"1) h = 2", "h = 2"),
+        (r"h = 2 \text{ (given)}", "h = 2"),
+        (r"h \text{ and so } = 2", "h = 2"),
+        (r"h = 2 \tag{3}\label{eq:h}", "h = 2"),
+        (r"h = 2 \nonumber", "h = 2"),
+        (r"h = 2 \notag", "h = 2"),
+        (r"h = 2.", "h = 2"),
+        (r"h = 2,", "h = 2"),
+        (r"h = 2;", "h = 2"),
+        (r"h\;=\:2\!~", "h = 2"),
+        (r"\begin{aligned} h &= 2 \end{aligned}", "h = 2"),
+        (r"\displaystyle h = 2 % a comment", "h = 2"),
+        (r"\left. h \right. = 2", "h = 2"),
+    ]);
+}
+
+#[test]
+fn student_sample_lines() {
+    assert_eq!(
+        one(
+            r"h^{(1)} = w_1 x_1^{(1)} + w_2 x_2^{(1)} + u h^{(0)} + b_h = \frac{1}{2} \cdot 2 + 0 + 2 \cdot \frac{1}{5} + \frac{1}{4} = 1.65"
+        ),
+        "h^{(1)} = (+ (* w_{1} x_{1}^{(1)}) (* w_{2} x_{2}^{(1)}) (* u h^{(0)}) b_{h}) = \
+         (+ (* (frac 1 2) 2) 0 (* 2 (frac 1 5)) (frac 1 4)) = 1.65"
+    );
+    assert_eq!(
+        one(
+            r"\frac{\partial L(y^{(2)})}{\partial w_1} = -\frac{1}{y^{(2)}} \cdot y^{(2)}\left(1 - y^{(2)}\right) \cdot v \cdot x_1^{(2)} = \left(y^{(2)} - 1\right) v\, x_1^{(2)}"
+        ),
+        "(d (apply L y^{(2)}) w_{1}) = (- (* (frac 1 y^{(2)}) (apply y^{(2)} (+ 1 -y^{(2)})) v x_{1}^{(2)})) = \
+         (* [(+ y^{(2)} -1)] v x_{1}^{(2)})"
+    );
+    assert_eq!(
+        one(r"y^{(2)} = \sigma(v h^{(2)} + b_y) \approx 0.9938"),
+        "y^{(2)} = (Sigma (+ (* v h^{(2)}) b_{y})) ~ 0.9938"
+    );
+    assert_eq!(
+        one(
+            r"\frac{\partial L(y^{(2)})}{\partial w_1} = \left(y^{(2)} - 1\right) v \left(x_1^{(1)} + u\, x_1^{(2)}\right)"
+        ),
+        "(d (apply L y^{(2)}) w_{1}) = (* [(+ y^{(2)} -1)] (apply v (+ x_{1}^{(1)} (* u x_{1}^{(2)}))))"
+    );
+}
+
+#[test]
+fn spans_are_byte_offsets() {
+    let text = r"h &= a \\ &= 1.65";
+    let c = &chains(text)[0];
+    assert_eq!((c.span.start, c.span.end), (0, text.len()));
+    assert_eq!(&text[c.relations[0].1.start..c.relations[0].1.end], "=");
+    assert_eq!(c.relations[0].1.start, 3);
+    assert_eq!(c.relations[1].1.start, 11);
+    assert_eq!(&text[c.members[2].span.start..c.members[2].span.end], "1.65");
+    let text = r"\quad \alpha_1 = \frac{1}{2}";
+    let c = &chains(text)[0];
+    assert_eq!((c.span.start, c.span.end), (6, text.len()));
+    let MathKind::Symbol(s) = &c.members[0].kind else {
+        panic!()
+    };
+    assert_eq!(s.sub.as_ref().unwrap().span.start, 13);
+    assert_eq!(&text[c.members[1].span.start..c.members[1].span.end], r"\frac{1}{2}");
+    // Non-ASCII text before: offsets stay in bytes.
+    let text = "\\text{für} x = 1";
+    let c = &chains(text)[0];
+    assert_eq!(&text[c.members[0].span.start..c.members[0].span.end], "x");
+    // An unparsed line covers the line, not the text before it.
+    let text = r"a = 1 \\ b = ) \\ c = 2";
+    let lines = read_math(text);
+    assert_eq!(lines.len(), 3);
+    let Line::Unparsed { span, .. } = &lines[1] else {
+        panic!("{lines:?}")
+    };
+    assert_eq!(&text[span.start..span.end], "b = )");
+}
+
+#[test]
+fn unreadable_lines_are_unparsed_whole() {
+    assert!(unparsed("a = b )").contains("cannot read"));
+    assert!(unparsed("a = ").contains("ends too early"));
+    assert!(unparsed(r"\frac{\partial^2 L}{\partial w^2}").contains("cannot read"));
+    assert!(unparsed("(a, b)").contains("list"));
+    assert!(unparsed(r"x_1_2").contains("cannot read"));
+    assert!(unparsed(r"&= 2").contains("cannot read"));
+    unparsed(r"\mathbb{1}[z>0]");
+    unparsed("σ(x)");
+}
+
+#[test]
+fn limits() {
+    let long = "1".repeat(301);
+    assert!(unparsed(&long).contains("300"));
+    assert_eq!(one(&"1".repeat(300)), "1".repeat(300));
+    let deep = format!("{}x{}", "(".repeat(65), ")".repeat(65));
+    assert!(unparsed(&deep).contains("64"));
+    let ok = format!("{}x{}", "(".repeat(64), ")".repeat(64));
+    one(&ok);
+    let big = "x + ".repeat(30_000);
+    assert!(unparsed(&big).contains("100000"));
+    let sums = r"\sum_{i=1}^{2} ".repeat(17) + "x";
+    assert!(unparsed(&sums).contains("sums"));
+}
+
+/// Pest recurses per bracket: 100k unclosed brackets must be refused
+/// before it runs, even on a small stack.
+#[test]
+fn deep_input_on_a_small_stack() {
+    let handle = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(|| {
+            for open in [
+                "(",
+                "{",
+                "[",
+                r"\left(",
+                r"x^{",
+                r"\frac{",
+                r"\sqrt{",
+                r"\tanh ",
+                r"\ln \sigma(",
+            ] {
+                let text = open.repeat(20_000);
+                let text = &text[..text.len().min(99_000)];
+                for l in read_math(text) {
+                    assert!(matches!(l, Line::Unparsed { .. }), "{open}");
+                }
+            }
+            // The deepest nesting allowed: read, or refused with a message.
+            for (open, close) in [
+                ("(", ")"),
+                ("{", "}"),
+                (r"\left(", r"\right)"),
+                (r"\sigma(", ")"),
+                (r"x^{", "}"),
+            ] {
+                let text = format!("{}x{}", open.repeat(64), close.repeat(64));
+                let _ = read_math(&text);
+            }
+        })
+        .unwrap();
+    handle.join().unwrap();
+}
+
+/// The deepest nesting allowed reads on the stack a test thread has (2 MiB).
+#[test]
+fn deepest_allowed_nesting_reads() {
+    let handle = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            for (open, close) in [
+                ("(", ")"),
+                ("{", "}"),
+                (r"\left(", r"\right)"),
+                (r"\sigma(", ")"),
+                (r"x^{", "}"),
+            ] {
+                let text = format!("{}x{}", open.repeat(64), close.repeat(64));
+                let lines = read_math(&text);
+                assert!(matches!(lines[..], [Line::Chain(_)]), "{open}: {lines:?}");
+            }
+        })
+        .unwrap();
+    handle.join().unwrap();
+}
+
+#[test]
+fn no_exponential_backtracking() {
+    // Each of these fails deep inside; a parser that re-reads the inside per
+    // alternative would take 2^64 steps.
+    let start = std::time::Instant::now();
+    for (open, close) in [
+        (r"L(", ")"),
+        (r"\sigma(", ")"),
+        (r"\tanh(", ")"),
+        (r"\operatorname{ReLU}(", ")"),
+        (r"\frac{d", "}{d}"),
+        (r"\frac{\partial", r"}{\partial x}"),
+        (r"x_{", "}"),
+        (r"\hat{y_{", "}}"),
+        (r"\sum_{i=1}^{", "} x"),
+    ] {
+        let text = format!("{}a,,{}", open.repeat(30), close.repeat(30));
+        let _ = read_math(&text);
+    }
+    assert!(start.elapsed().as_secs() < 20, "took {:?}", start.elapsed());
+}
+
+/// Every formula `chainrule derive` writes (the snapshots of
+/// tests/derive_snapshots.rs, Markdown and LaTeX) reads back, except path
+/// listings `w \to z \to L`, which are not claims (math.rs has no `\to`).
+#[test]
+fn derive_output_reads_back() {
+    use chainrule::check::document::{markdown_math, tex_math};
+    let (mut lines, mut bad) = (0, Vec::new());
+    for entry in std::fs::read_dir("tests/snapshots").unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_string();
+        if !name.starts_with("derive_snapshots") {
+            continue;
+        }
+        let src = std::fs::read_to_string(&path).unwrap();
+        let segs = if name.contains("latex") {
+            tex_math(&src)
+        } else {
+            markdown_math(&src)
+        };
+        for seg in segs {
+            for l in read_math(&seg.text) {
+                lines += 1;
+                if let Line::Unparsed { span, message } = l {
+                    let t = &seg.text[span.start..span.end];
+                    if !t.contains(r"\to") {
+                        bad.push(format!("{name}: {message}: {t}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(lines > 500, "{lines}");
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// A path's product wrapped over `&\qquad` lines and its `&=` steps are one
+/// chain: product = value = simplified ≈ number.
+#[test]
+fn derive_path_block_is_one_chain() {
+    let text = r"
+  &\frac{\partial L}{\partial z_{38}} \, \frac{\partial z_{38}}{\partial z_{37}} \, \\
+  &\qquad \frac{\partial z_{37}}{\partial h^{(3)}} \\
+  &= 2 \left(h^{(3)} - 1\right) \cdot \tanh\left(c^{(3)}\right) \cdot \\
+  &\qquad \left(1 - o^{(1)}\right) o^{(1)} \\
+  &= 2 \left(1 - o^{(1)}\right) \\
+  &\qquad u_{o}^{2} \approx 0.00000993723714448549966641278518445
+";
+    let cs = chains(text);
+    assert_eq!(cs.len(), 1, "{cs:?}");
+    assert_eq!(
+        line_str(&cs[0]),
+        "(* (d L z_{38}) (d z_{38} z_{37}) (d z_{37} h^{(3)})) = \
+         (* 2 [(+ h^{(3)} -1)] (Tanh c^{(3)}) [(+ 1 -o^{(1)})] o^{(1)}) = \
+         (* 2 [(+ 1 -o^{(1)})] u_{o}^{2}) ~ 0.00000993723714448549966641278518445"
+    );
 }

@@ -30,6 +30,8 @@ pub const MAX_NUMBER: usize = 300;
 /// `\sum`/`\prod` in one line: a big operator's body is read recursively
 /// without a bracket, so their count bounds the recursion.
 pub const MAX_BIG_OPS: usize = 16;
+/// The tree builder stops with a message when less stack than this is left.
+const MIN_STACK: usize = 32 * 1024;
 
 /// Reads every line of a math text. Never panics; what can't be read is an
 /// `Unparsed` line covering the whole logical line.
@@ -200,7 +202,7 @@ fn prepare(text: &str) -> Prepared {
     let mut buf = src.to_vec();
     let braces = match_braces(src);
     // Ranges (already blanked) where one raw line ends and the next starts.
-    let mut breaks: Vec<usize> = Vec::new();
+    let mut breaks: Vec<(usize, usize)> = Vec::new();
     let mut line_start = 0;
     let mut depth = 0usize;
     let mut i = 0;
@@ -253,7 +255,7 @@ fn prepare(text: &str) -> Prepared {
                 } else if ARROWS.contains(&name) {
                     blank(&mut buf, i, j);
                     if !at_line_start && depth == 0 {
-                        breaks.push(i);
+                        breaks.push((i, j));
                         line_start = j;
                     }
                 }
@@ -270,13 +272,16 @@ fn prepare(text: &str) -> Prepared {
                         }
                         if src.get(k) == Some(&b'[') {
                             if let Some(off) = src[k..].iter().position(|&b| b == b']') {
-                                if src[k..k + off].iter().all(|b| b.is_ascii_alphanumeric() || *b == b'.') {
+                                if src[k + 1..k + off]
+                                    .iter()
+                                    .all(|b| b.is_ascii_alphanumeric() || *b == b'.' || *b == b' ')
+                                {
                                     k += off + 1;
                                 }
                             }
                         }
                         blank(&mut buf, i, k);
-                        breaks.push(i);
+                        breaks.push((i, k));
                         line_start = k;
                         depth = 0;
                         i = k;
@@ -303,7 +308,7 @@ fn prepare(text: &str) -> Prepared {
                 let rest = &text[k..];
                 if rest.starts_with("\\quad") || rest.starts_with("\\qquad") {
                     blank(&mut buf, i, i + 1);
-                    breaks.push(i);
+                    breaks.push((i, i + 1));
                     line_start = i + 1;
                 }
             }
@@ -311,15 +316,15 @@ fn prepare(text: &str) -> Prepared {
         }
         i += 1;
     }
-    breaks.push(src.len());
+    breaks.push((src.len(), src.len()));
 
     // Raw lines, their labels, and whether each continues the one before.
     let mut lines: Vec<(usize, usize)> = Vec::new();
     let mut prev_ends_with_op = false;
     let mut start = 0;
-    for &b in &breaks {
+    for &(b, after) in &breaks {
         let (s, e) = (start, b);
-        start = b;
+        start = after;
         strip_label(&mut buf, s, e);
         let Some((fs, fe)) = trimmed(&buf, s, e) else { continue };
         let head = &buf[fs..fe];
@@ -443,7 +448,10 @@ fn read_line(blanked: &str, s: usize, e: usize) -> Line {
                 pest::error::InputLocation::Span((p, _)) => p,
             };
             let near: String = text[pos..].chars().take(24).collect();
-            let message = if near.trim().is_empty() {
+            let stack = matches!(&err.variant, pest::error::ErrorVariant::CustomError { message } if message.contains("limit reached"));
+            let message = if stack {
+                "nested too deeply for this thread's stack".to_string()
+            } else if near.trim().is_empty() {
                 "cannot read this as math: it ends too early".to_string()
             } else {
                 format!("cannot read this as math from `{}`", near.trim())
@@ -451,7 +459,7 @@ fn read_line(blanked: &str, s: usize, e: usize) -> Line {
             return unparsed(message);
         }
     };
-    let b = Builder { off: s };
+    let b = Builder { off: s, text };
     let Some(line) = pairs.into_iter().next() else {
         return unparsed("empty".into());
     };
@@ -464,18 +472,23 @@ fn read_line(blanked: &str, s: usize, e: usize) -> Line {
     }
 }
 
-struct Builder {
+struct Builder<'a> {
     off: usize,
+    /// The line as pest read it, to trim spans.
+    text: &'a str,
 }
 
 fn boxed(m: Math) -> Box<Math> {
     Box::new(m)
 }
 
-impl Builder {
+impl Builder<'_> {
+    /// A pair's span without the whitespace pest consumed at its end (a
+    /// non-atomic rule ends after the spaces before a token it didn't take).
     fn span(&self, p: &Pair<Rule>) -> Span {
         let s = p.as_span();
-        Span::new(s.start() + self.off, s.end() + self.off)
+        let trimmed = self.text[s.start()..s.end()].trim_end().len();
+        Span::new(s.start() + self.off, s.start() + trimmed + self.off)
     }
 
     fn fail<T>(&self, p: &Pair<Rule>, msg: impl Into<String>) -> Result<T, Fail> {
@@ -503,6 +516,11 @@ impl Builder {
 
     fn expr(&self, p: Pair<Rule>) -> Result<Math, Fail> {
         let span = self.span(&p);
+        // Every nesting level passes through here. Pest stops with 64 KiB
+        // left; the builder's frames are larger than pest's, so it checks too.
+        if stacker::remaining_stack().is_some_and(|r| r < MIN_STACK) {
+            return Err((span, "nested too deeply for this thread's stack".into()));
+        }
         let mut terms: Vec<(bool, Math)> = Vec::new();
         let mut neg_next = false;
         let mut lead: Option<Span> = None;
@@ -819,7 +837,11 @@ impl Builder {
                 match it.next() {
                     None => m(MathKind::Symbol(sym)),
                     Some(list) => {
-                        let args = list.into_inner().map(|e| self.expr(e)).collect::<Result<Vec<_>, _>>()?;
+                        let args = list
+                            .into_inner()
+                            .filter(|e| e.as_rule() == Rule::expr)
+                            .map(|e| self.expr(e))
+                            .collect::<Result<Vec<_>, _>>()?;
                         m(MathKind::Apply(sym, args))
                     }
                 }
@@ -844,7 +866,7 @@ impl Builder {
     /// The one expression in `( … )`; a comma list is only an argument list.
     fn single_paren(&self, p: Pair<Rule>) -> Result<Math, Fail> {
         let span = self.span(&p);
-        let mut ex: Vec<Pair<Rule>> = p.into_inner().collect();
+        let mut ex: Vec<Pair<Rule>> = p.into_inner().filter(|c| c.as_rule() == Rule::expr).collect();
         if ex.len() != 1 {
             return Err((
                 span,
