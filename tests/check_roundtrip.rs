@@ -47,6 +47,29 @@ fn every_emitted_derivation_checks_correct() {
             seed: 1,
         };
         let mut d = derive(&model, &req).unwrap();
+        // Leaves without values were filled with seeded random values, which
+        // the emitted document states; the checker is given the same ones,
+        // as a reader would pass them with `--set`.
+        let mut plain = Vec::new();
+        let mut seqs: std::collections::BTreeMap<String, Vec<(i64, String)>> = Default::default();
+        for (_, label, q) in d.random.iter().flat_map(|r| &r.values) {
+            match label.split_once('[') {
+                Some((name, k)) => seqs
+                    .entry(name.to_string())
+                    .or_default()
+                    .push((k.trim_end_matches(']').parse().unwrap(), q.to_string())),
+                None => plain.push(format!("{label}={q}")),
+            }
+        }
+        // A sequence is set whole: its random steps are 1..=n.
+        for (name, mut vals) in seqs {
+            vals.sort();
+            assert!(vals.iter().enumerate().all(|(i, (k, _))| *k == i as i64 + 1), "{name}: gaps");
+            let list: Vec<String> = vals.into_iter().map(|(_, q)| q).collect();
+            plain.push(format!("{name}=[{}]", list.join(",")));
+        }
+        let settings: Vec<chainrule::model::Setting> = plain.iter().map(|s| s.parse().unwrap()).collect();
+        let checked_model = load(&src, &settings).unwrap();
         for gran in [Granularity::Operations, Granularity::Equations] {
             let v = view_with(&mut d.graph, &model, &d.derivation, of, wrt, 30, gran);
             for (template, kind) in [
@@ -54,7 +77,7 @@ fn every_emitted_derivation_checks_correct() {
                 ("derivation.tex.jinja", DocKind::Tex),
             ] {
                 let doc = render(&v, template, None).unwrap();
-                let report = check_document(&model, &doc, kind, &CheckOptions::default());
+                let report = check_document(&checked_model, &doc, kind, &CheckOptions::default());
                 let claims = report.claims.len();
                 if claims == 0 {
                     failures.push(format!("{name} {gran:?} {template}: no claims read"));

@@ -322,6 +322,17 @@ impl<'u, 'm> Resolver<'u, 'm> {
                 self.mk(Node::Div(a, b), m.span)
             }
             MathKind::Pow(a, b) => {
+                // `h^{(2)} \left(h^{(1)}\right)^{2}` reads as an application
+                // raised to a power; when the name is not a function it is a
+                // product, and the power belongs to the bracket alone.
+                if let MathKind::Apply(s, args) = &a.kind {
+                    if let ([arg], false) = (args.as_slice(), self.is_function(s)) {
+                        let head = self.symbol(s, a.span, env)?;
+                        let x = self.resolve(arg, env)?;
+                        let p = self.power(x, b, m.span, env)?;
+                        return self.mk(Node::Mul(head, p), m.span);
+                    }
+                }
                 let a = self.resolve(a, env)?;
                 self.power(a, b, m.span, env)
             }
@@ -560,6 +571,16 @@ impl<'u, 'm> Resolver<'u, 'm> {
             _ => self.un.leaf(Sym { id: a.id, step: a.step }),
         };
         r.map_err(|e| self.model_error(span, e))
+    }
+
+    /// The name is a function of the model (`L`, `f`).
+    fn is_function(&self, s: &Symbol) -> bool {
+        let sub = s.sub.as_ref().map(|x| x.text.as_str()).unwrap_or("");
+        s.sup.is_none()
+            && self
+                .index
+                .lookup(&s.base, sub, false)
+                .is_some_and(|id| matches!(self.model.symbol(id).kind, SymKind::Function { .. }))
     }
 
     fn apply(&mut self, s: &Symbol, args: &[Math], span: Span, env: &Env) -> Result<NodeId, Problem> {
