@@ -95,6 +95,25 @@ fn describe(c: &Checker, nodes: &[NodeId]) -> String {
     }
 }
 
+/// A node as the operand of `\\partial`: the name of the quantity it
+/// defines if there is one (`h^{(2)}` for its tanh), else its formula,
+/// bracketed unless it is a single symbol.
+fn operand(c: &Checker, n: NodeId) -> String {
+    let g = c.un.graph();
+    let named = g
+        .nodes()
+        .iter()
+        .enumerate()
+        .skip(n.index() + 1)
+        .find(|(_, x)| matches!(x, Node::Named(_, d) if *d == n))
+        .map(|(i, _)| NodeId(i as u32));
+    let text = latex_symbol_or_expr(g, named.unwrap_or(n), &c.ts);
+    match g.node(named.unwrap_or(n)) {
+        Node::Leaf(_) | Node::Named(..) => text,
+        _ => format!("\\left({text}\\right)"),
+    }
+}
+
 /// Slips measured against the engine's paths.
 fn path_slips(c: &mut Checker, d: &Derivation, va: &[Value], vb: &[Value], pts: &[Bindings]) -> Option<Slip> {
     let n = d.paths.len();
@@ -147,10 +166,10 @@ fn path_slips(c: &mut Checker, d: &Derivation, va: &[Value], vb: &[Value], pts: 
             }
             let times: Vec<Value> = vb.iter().zip(f).map(|(x, y)| x.mul(y, prec())).collect();
             let what = format!(
-                "{} = \\partial ({}) / \\partial {}",
+                "{} = \\partial {} / \\partial {}",
                 form(e.partial),
-                form(e.parent),
-                form(e.child)
+                operand(c, e.parent),
+                operand(c, e.child)
             );
             let whose = if n > 1 {
                 format!("{} is {}", describe(c, &p.nodes), form(p.simplified))
