@@ -352,47 +352,35 @@ fn run_derive(args: DeriveArgs) -> ExitCode {
             GranularityArg::Operations => chainrule::render::derivation::Granularity::Operations,
             GranularityArg::Equations => chainrule::render::derivation::Granularity::Equations,
         };
-        let mut view = chainrule::render::derivation::view_with(
-            &mut derived.graph,
-            &model,
-            &derived.derivation,
-            &args.of,
-            &args.wrt,
-            args.digits,
-            gran,
-        );
-        view.show_numbers = args.numbers;
+        let view = chainrule::render::derivation::derived_view(&mut derived, &model, &req, gran, args.numbers);
         Ok((view, derived.derivation.check.verified, derived.random))
     });
     let (view, verified, random) = match result {
         Ok(x) => x,
         Err(e) => return report_error(&e, &path, &src, (Some(args.of.as_str()), Some(args.wrt.as_str()))),
     };
-    let name = match args.format {
-        DeriveFormat::Latex => "derivation.tex.jinja",
-        DeriveFormat::Document => "document.tex.jinja",
-        DeriveFormat::Markdown => "derivation.md.jinja",
-        DeriveFormat::Json => "",
+    use chainrule::render::template::{derivation as templated, Layout};
+    let layout = match args.format {
+        DeriveFormat::Json if custom.is_none() => None,
+        DeriveFormat::Latex => Some(Layout::Latex),
+        DeriveFormat::Document => Some(Layout::Document),
+        // A custom template with `--format json` lays out Markdown-style: no `%` note.
+        DeriveFormat::Markdown | DeriveFormat::Json => Some(Layout::Markdown),
     };
-    let mut out = match args.format {
-        DeriveFormat::Json if custom.is_none() => chainrule::render::derivation::json(&view),
-        _ => match chainrule::render::template::render(&view, name, custom.as_deref()) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("error: template: {e:#}");
-                return ExitCode::from(2);
+    let out = match layout {
+        None => chainrule::render::derivation::json(&view),
+        Some(layout) => {
+            // JSON carries no random-values note, as before.
+            let random = random.as_ref().filter(|_| !matches!(args.format, DeriveFormat::Json));
+            match templated(&view, layout, custom.as_deref(), random) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("error: template: {e:#}");
+                    return ExitCode::from(2);
+                }
             }
-        },
-    };
-    if let Some(r) = random {
-        let list: Vec<String> = r.values.iter().map(|(_, l, q)| format!("{l} = {q}")).collect();
-        let note = format!("random values (seed {}): {}", r.seed, list.join(", "));
-        match args.format {
-            DeriveFormat::Json => {}
-            DeriveFormat::Markdown => out = format!("{out}\n_{note}_\n"),
-            _ => out = format!("{out}% {note}\n"),
         }
-    }
+    };
     let code = emit(&out, args.common.output.as_deref());
     if code == ExitCode::SUCCESS && !verified {
         eprintln!("error: the derivation failed its check");
