@@ -144,10 +144,10 @@ pub fn render_doc(err: &crate::doc::DocError, doc_name: &str, doc: &str, theme: 
             let note = format!("  note: asked by the ```chainrule block at {doc_name}:{line}\n");
             match &model.name {
                 Some(name) if first.is_none_or(|f| f < QUERY_BASE) => {
-                    render_in(error, name, &model.text, &|at| at, theme) + &note
+                    render_in(&**error, name, &model.text, &|at| at, theme) + &note
                 }
-                _ if first.is_none() => render_in(error, doc_name, doc, &|at| at, theme) + &note,
-                _ => render_in(error, doc_name, doc, &in_doc, theme),
+                _ if first.is_none() => render_in(&**error, doc_name, doc, &|at| at, theme) + &note,
+                _ => render_in(&**error, doc_name, doc, &in_doc, theme),
             }
         }
     }

@@ -130,13 +130,11 @@ pub fn read(found: &Found) -> Result<Block, BlockError> {
             };
             return Err(e);
         }
-        if key != "set" {
-            if pairs.iter().any(|p| p.0 == key) {
-                return Err(
-                    BlockError::new(format!("`{key}` is given twice"), key_span, "again here")
-                        .help("remove one of the two (only `set` may be repeated)"),
-                );
-            }
+        if key != "set" && pairs.iter().any(|p| p.0 == key) {
+            return Err(
+                BlockError::new(format!("`{key}` is given twice"), key_span, "again here")
+                    .help("remove one of the two (only `set` may be repeated)"),
+            );
         }
         if val.text.is_empty() {
             return Err(BlockError::new(format!("`{key}` has no value"), key_span, "empty"));

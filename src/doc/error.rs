@@ -69,7 +69,7 @@ pub enum DocError {
     /// which start at `of_at` / `wrt_at` in the document.
     #[error("{error}")]
     Model {
-        error: crate::Error,
+        error: Box<crate::Error>,
         model: Box<ModelSource>,
         of_at: usize,
         wrt_at: usize,

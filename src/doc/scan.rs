@@ -143,7 +143,7 @@ fn block(doc: &str, range: Range<usize>, depth: usize) -> Result<Found, BlockErr
     if !closed {
         return Err(
             BlockError::new("this ```chainrule block is never closed", fence, "opened here")
-                .help(format!("end the block with a line `{}`", body[..fence_len].to_string())),
+                .help(format!("end the block with a line `{}`", &body[..fence_len])),
         );
     }
     let (close_at, close) = lines[lines.len() - 1];
