@@ -36,9 +36,20 @@ pub fn render(err: &dyn Diagnostic, sources: &Sources, theme: GraphicalTheme) ->
         (Some(q), _) if (QUERY_BASE..WRT_BASE).contains(&first) => ("--of", q, QUERY_BASE),
         _ => (sources.file_name, sources.model, 0),
     };
+    render_in(err, name, text, &|at| at.saturating_sub(shift), theme)
+}
+
+/// Renders a diagnostic whose label offsets `map` moves into `text`.
+fn render_in(
+    err: &dyn Diagnostic,
+    name: &str,
+    text: &str,
+    map: &dyn Fn(usize) -> usize,
+    theme: GraphicalTheme,
+) -> String {
     let located = Located {
         inner: err,
-        shift,
+        map,
         source: NamedSource::new(name, text.to_string()),
     };
     let mut out = String::new();
@@ -54,7 +65,7 @@ pub fn render(err: &dyn Diagnostic, sources: &Sources, theme: GraphicalTheme) ->
 /// A diagnostic with its labels moved into the source they point at.
 struct Located<'a> {
     inner: &'a dyn Diagnostic,
-    shift: usize,
+    map: &'a dyn Fn(usize) -> usize,
     source: NamedSource<String>,
 }
 
@@ -90,15 +101,54 @@ impl Diagnostic for Located<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let shift = self.shift;
+        let map = self.map;
         let len = self.source.inner().len();
         self.inner.labels().map(|it| {
             let moved = it.map(move |l| {
-                let start = l.offset().saturating_sub(shift).min(len);
-                let width = l.len().min(len - start);
+                let start = map(l.offset()).min(len);
+                let width = map(l.offset() + l.len()).clamp(start, len) - start;
                 LabeledSpan::new(l.label().map(str::to_string), start, width)
             });
             Box::new(moved) as Box<dyn Iterator<Item = LabeledSpan>>
         })
+    }
+}
+
+/// Renders a `chainrule doc` error: problems in the document point into it
+/// (`doc_name`, `doc`); a block's model errors point into the model file,
+/// or into the document for a model written in the block and for the
+/// block's `of:` and `wrt:` values. Errors in a model file end with a note
+/// naming the block that asked.
+pub fn render_doc(err: &crate::doc::DocError, doc_name: &str, doc: &str, theme: GraphicalTheme) -> String {
+    use crate::doc::DocError;
+    match err {
+        DocError::Block(b) => render_in(b, doc_name, doc, &|at| at, theme),
+        DocError::Model {
+            error,
+            model,
+            of_at,
+            wrt_at,
+            block,
+        } => {
+            let first = error.labels().into_iter().flatten().map(|l| l.offset()).next();
+            let in_doc = |at: usize| -> usize {
+                if at >= WRT_BASE {
+                    wrt_at + (at - WRT_BASE)
+                } else if at >= QUERY_BASE {
+                    of_at + (at - QUERY_BASE)
+                } else {
+                    model.doc_offset(at)
+                }
+            };
+            let line = doc[..block.start.min(doc.len())].matches('\n').count() + 1;
+            let note = format!("  note: asked by the ```chainrule block at {doc_name}:{line}\n");
+            match &model.name {
+                Some(name) if first.is_none_or(|f| f < QUERY_BASE) => {
+                    render_in(&**error, name, &model.text, &|at| at, theme) + &note
+                }
+                _ if first.is_none() => render_in(&**error, doc_name, doc, &|at| at, theme) + &note,
+                _ => render_in(&**error, doc_name, doc, &in_doc, theme),
+            }
+        }
     }
 }

@@ -20,5 +20,6 @@ pub use error::Error;
 pub mod calculus;
 pub mod check;
 pub mod diagnostics;
+pub mod doc;
 pub mod render;
 pub mod simplify;

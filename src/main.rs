@@ -58,6 +58,31 @@ enum Command {
         after_help = "Examples:\n  chainrule check examples/elman_student.md --model examples/elman.chain\n  chainrule check answer.tex --model q1.chain --format json"
     )]
     Check(CheckArgs),
+    /// Expand the ```chainrule code blocks of Markdown documents into derivations, in place.
+    ///
+    /// A block holds one `key: value` per line (`#` starts a comment):
+    ///
+    ///   ```chainrule
+    ///   model: ../examples/elman.chain   # relative to the document's directory
+    ///   of: L(y[2])
+    ///   wrt: w1
+    ///   granularity: equations           # optional
+    ///   ```
+    ///
+    /// Keys: `command` (derive, the default; paths; eval), `model`, `of`, `wrt`, and the options of that
+    /// command: `granularity`, `numbers`, `symbolic`, `max-paths`, `steps`, `digits`, `random`, `set`
+    /// (repeatable). Instead of `model:`, a line `---` may be followed by the model itself.
+    ///
+    /// What the command prints with `--format markdown` is written right after the closing fence, between
+    /// the lines `<!-- chainrule:begin ... -->` and `<!-- chainrule:end -->`. Running again replaces that
+    /// region; every other byte of the document stays as it was. A region that does not follow a block
+    /// directly is an error, and on any error the document is left untouched.
+    ///
+    /// Exits with 1 if `--check` finds a stale document or a derivation fails its check, 2 on bad input.
+    #[command(
+        after_help = "Examples:\n  chainrule doc docs/tutorial.md\n  chainrule doc --check docs/*.md   # in CI: rewrites nothing, shows a diff"
+    )]
+    Doc(DocArgs),
 }
 
 #[derive(Args, Debug)]
@@ -179,6 +204,16 @@ struct PathsArgs {
     format: PathsFormat,
 }
 
+#[derive(Args, Debug)]
+struct DocArgs {
+    /// The Markdown documents, expanded one after the other.
+    #[arg(value_name = "DOC", required = true)]
+    docs: Vec<PathBuf>,
+    /// Rewrite nothing: print a diff and exit with 1 if a document is not what `chainrule doc` would write.
+    #[arg(long)]
+    check: bool,
+}
+
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum PathsFormat {
     Text,
@@ -240,6 +275,7 @@ fn run(cli: Cli) -> ExitCode {
         Command::Derive(args) => run_derive(args),
         Command::Paths(args) => run_paths(args),
         Command::Check(args) => run_check(args),
+        Command::Doc(args) => run_doc(args),
     }
 }
 
@@ -398,47 +434,35 @@ fn run_derive(args: DeriveArgs) -> ExitCode {
             GranularityArg::Operations => chainrule::render::derivation::Granularity::Operations,
             GranularityArg::Equations => chainrule::render::derivation::Granularity::Equations,
         };
-        let mut view = chainrule::render::derivation::view_with(
-            &mut derived.graph,
-            &model,
-            &derived.derivation,
-            &args.of,
-            &args.wrt,
-            args.digits,
-            gran,
-        );
-        view.show_numbers = args.numbers;
+        let view = chainrule::render::derivation::derived_view(&mut derived, &model, &req, gran, args.numbers);
         Ok((view, derived.derivation.check.verified, derived.random))
     });
     let (view, verified, random) = match result {
         Ok(x) => x,
         Err(e) => return report_error(&e, &path, &src, (Some(args.of.as_str()), Some(args.wrt.as_str()))),
     };
-    let name = match args.format {
-        DeriveFormat::Latex => "derivation.tex.jinja",
-        DeriveFormat::Document => "document.tex.jinja",
-        DeriveFormat::Markdown => "derivation.md.jinja",
-        DeriveFormat::Json => "",
+    use chainrule::render::template::{derivation as templated, Layout};
+    let layout = match args.format {
+        DeriveFormat::Json if custom.is_none() => None,
+        DeriveFormat::Latex => Some(Layout::Latex),
+        DeriveFormat::Document => Some(Layout::Document),
+        // A custom template with `--format json` lays out Markdown-style: no `%` note.
+        DeriveFormat::Markdown | DeriveFormat::Json => Some(Layout::Markdown),
     };
-    let mut out = match args.format {
-        DeriveFormat::Json if custom.is_none() => chainrule::render::derivation::json(&view),
-        _ => match chainrule::render::template::render(&view, name, custom.as_deref()) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("error: template: {e:#}");
-                return ExitCode::from(2);
+    let out = match layout {
+        None => chainrule::render::derivation::json(&view),
+        Some(layout) => {
+            // JSON carries no random-values note, as before.
+            let random = random.as_ref().filter(|_| !matches!(args.format, DeriveFormat::Json));
+            match templated(&view, layout, custom.as_deref(), random) {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("error: template: {e:#}");
+                    return ExitCode::from(2);
+                }
             }
-        },
-    };
-    if let Some(r) = random {
-        let list: Vec<String> = r.values.iter().map(|(_, l, q)| format!("{l} = {q}")).collect();
-        let note = format!("random values (seed {}): {}", r.seed, list.join(", "));
-        match args.format {
-            DeriveFormat::Json => {}
-            DeriveFormat::Markdown => out = format!("{out}\n_{note}_\n"),
-            _ => out = format!("{out}% {note}\n"),
         }
-    }
+    };
     let code = emit(&out, args.common.output.as_deref());
     if code == ExitCode::SUCCESS && !verified {
         eprintln!("error: the derivation failed its check");
@@ -486,6 +510,67 @@ fn run_check(args: CheckArgs) -> ExitCode {
     code
 }
 
+/// Expands (or with `--check`, compares) each document in turn; the exit
+/// code is the worst of them (2 over 1 over 0).
+fn run_doc(args: DocArgs) -> ExitCode {
+    let mut worst = 0u8;
+    for path in &args.docs {
+        worst = worst.max(doc_one(path, args.check));
+    }
+    ExitCode::from(worst)
+}
+
+fn doc_one(path: &Path, check: bool) -> u8 {
+    let name = path.display().to_string();
+    let src = match read_model_text(&name) {
+        Ok(s) => s,
+        Err(Failure(msg)) => {
+            eprintln!("error: {msg}");
+            return 2;
+        }
+    };
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let mut read = |model: &str| {
+        let p = dir.join(model);
+        let shown = p.display().to_string();
+        read_model_text(&shown)
+            .map(|text| chainrule::doc::ModelFile { name: shown, text })
+            .map_err(|Failure(msg)| msg)
+    };
+    let expanded = match chainrule::doc::expand(&src, &mut read) {
+        Ok(x) => x,
+        Err(e) => {
+            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            let theme = if color {
+                miette::GraphicalTheme::unicode()
+            } else {
+                miette::GraphicalTheme::unicode_nocolor()
+            };
+            eprint!("{}", chainrule::diagnostics::render_doc(&e, &name, &src, theme));
+            return 2;
+        }
+    };
+    let mut code = 0;
+    if check {
+        if expanded.text != src {
+            let diff = similar::TextDiff::from_lines(&src, &expanded.text)
+                .unified_diff()
+                .header(&name, &format!("{name} (expanded)"))
+                .to_string();
+            let _ = std::io::stdout().lock().write_all(diff.as_bytes());
+            eprintln!("error: `{name}` is stale; run `chainrule doc {name}` to update it");
+            code = 1;
+        }
+    } else if expanded.text != src && emit(&expanded.text, Some(path)) != ExitCode::SUCCESS {
+        return 2;
+    }
+    for line in &expanded.failed_checks {
+        eprintln!("error: {name}:{line}: the derivation failed its check");
+        code = 1;
+    }
+    code
+}
+
 /// A whole file as UTF-8, refused beyond `limit` bytes.
 fn read_limited(path: &Path, limit: u64) -> Result<String, Failure> {
     let mut buf = Vec::new();
@@ -523,6 +608,10 @@ fn emit(text: &str, output: Option<&Path>) -> ExitCode {
         .unwrap_or(Path::new("."));
     let written = tempfile::NamedTempFile::new_in(dir).and_then(|mut tmp| {
         tmp.write_all(text.as_bytes())?;
+        // Replacing a file keeps its permissions (a temporary file starts as 0600).
+        if let Ok(meta) = std::fs::metadata(path) {
+            tmp.as_file().set_permissions(meta.permissions())?;
+        }
         tmp.as_file().sync_all()?;
         tmp.persist(path).map_err(|e| e.error)?;
         Ok(())

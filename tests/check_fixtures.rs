@@ -27,7 +27,14 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-const VERDICTS: [&str; 6] = ["correct", "wrong", "arithmetic", "approximate", "unparsed", "unknown-symbol"];
+const VERDICTS: [&str; 6] = [
+    "correct",
+    "wrong",
+    "arithmetic",
+    "approximate",
+    "unparsed",
+    "unknown-symbol",
+];
 
 /// One expected verdict, with an optional required note substring.
 #[derive(Clone, Debug, PartialEq)]
@@ -67,7 +74,10 @@ struct Claim {
 
 impl Claim {
     fn describe(&self, file: &str) -> String {
-        let mut s = format!("{file}:{}:{}: {}  `{}`", self.line, self.column, self.verdict, self.source);
+        let mut s = format!(
+            "{file}:{}:{}: {}  `{}`",
+            self.line, self.column, self.verdict, self.source
+        );
         if !self.expected.is_empty() || !self.got.is_empty() {
             s.push_str(&format!("\n        expected {} / got {}", self.expected, self.got));
         }
@@ -183,7 +193,12 @@ fn model_of(src: &str, fixture: &Path) -> PathBuf {
             )
         });
     let path = fixture.parent().unwrap().join(name);
-    assert!(path.is_file(), "{}: model {} does not exist", fixture.display(), path.display());
+    assert!(
+        path.is_file(),
+        "{}: model {} does not exist",
+        fixture.display(),
+        path.display()
+    );
     path
 }
 
@@ -272,7 +287,11 @@ fn compare(file: &str, at: &str, items: &[Item], got: &[&Claim], failures: &mut 
             "{at}: expected verdicts [{}], got [{}]\n{}",
             items.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(" "),
             have.join(" "),
-            if listing.is_empty() { "    (no claims)".to_string() } else { listing.join("\n") }
+            if listing.is_empty() {
+                "    (no claims)".to_string()
+            } else {
+                listing.join("\n")
+            }
         ));
         return;
     }
@@ -322,7 +341,9 @@ fn check_fixture(path: &Path) -> Vec<String> {
     let all: Vec<Item> = anns.iter().flat_map(|a| a.items.clone()).collect();
     let want = expected_exit(&all);
     if code != want {
-        failures.push(format!("{file}: exit code {code}, expected {want} (1 iff a claim is wrong or arithmetic)"));
+        failures.push(format!(
+            "{file}: exit code {code}, expected {want} (1 iff a claim is wrong or arithmetic)"
+        ));
     }
     failures
 }
@@ -357,13 +378,19 @@ fn annotated_fixtures_get_their_verdicts() {
 #[test]
 fn fixtures_cover_markdown_and_tex() {
     let files = fixtures();
-    let tex = files.iter().filter(|p| p.extension().is_some_and(|e| e == "tex")).count();
+    let tex = files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "tex"))
+        .count();
     assert!(files.len() >= 8, "only {} fixtures in examples/check", files.len());
     assert!(tex >= 3, "only {tex} .tex fixtures in examples/check");
     for f in &files {
         let src = std::fs::read_to_string(f).unwrap();
         let is_tex = f.extension().is_some_and(|e| e == "tex");
-        let items: usize = annotations(&src, is_tex, &f.display().to_string()).iter().map(|a| a.items.len()).sum();
+        let items: usize = annotations(&src, is_tex, &f.display().to_string())
+            .iter()
+            .map(|a| a.items.len())
+            .sum();
         assert!(items > 0, "{}: no expected verdicts", f.display());
         model_of(&src, f);
     }
@@ -385,7 +412,11 @@ fn elman_table() -> Vec<Item> {
             Some((v, rest)) => (v.trim().to_string(), rest.contains("noted")),
             None => (cell.trim().to_string(), false),
         };
-        assert!(VERDICTS.contains(&verdict.as_str()), "elman_student.expected.md: unknown verdict `{}`", cells[2]);
+        assert!(
+            VERDICTS.contains(&verdict.as_str()),
+            "elman_student.expected.md: unknown verdict `{}`",
+            cells[2]
+        );
         items.push(Item {
             verdict,
             // Row 7: correct, noted — it is one path's contribution, not the total.
@@ -399,7 +430,13 @@ fn elman_table() -> Vec<Item> {
 fn elman_student_sample_matches_its_table() {
     let items = elman_table();
     assert_eq!(items.len(), 11, "the table lists 11 claims: {items:?}");
-    assert_eq!(items[6], Item { verdict: "correct".into(), note: Some("path".into()) });
+    assert_eq!(
+        items[6],
+        Item {
+            verdict: "correct".into(),
+            note: Some("path".into())
+        }
+    );
     let doc = root().join("examples").join("elman_student.md");
     let model = root().join("examples").join("elman.chain");
     let (claims, summary, code) = run_check(&doc, &model);
@@ -417,14 +454,21 @@ fn elman_student_sample_matches_its_table() {
 
 #[test]
 fn annotation_reader() {
-    let md = "x $a = b$ <!-- verdicts: correct wrong:\"missing factor\" -->\n<!-- other -->\n<!--verdicts: approximate-->";
+    let md =
+        "x $a = b$ <!-- verdicts: correct wrong:\"missing factor\" -->\n<!-- other -->\n<!--verdicts: approximate-->";
     let a = annotations(md, false, "t.md");
     assert_eq!(a.len(), 2);
     assert_eq!(
         a[0].items,
         vec![
-            Item { verdict: "correct".into(), note: None },
-            Item { verdict: "wrong".into(), note: Some("missing factor".into()) },
+            Item {
+                verdict: "correct".into(),
+                note: None
+            },
+            Item {
+                verdict: "wrong".into(),
+                note: Some("missing factor".into())
+            },
         ]
     );
     assert_eq!(a[1].line, 3);

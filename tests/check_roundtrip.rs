@@ -64,7 +64,10 @@ fn every_emitted_derivation_checks_correct() {
         // A sequence is set whole: its random steps are 1..=n.
         for (name, mut vals) in seqs {
             vals.sort();
-            assert!(vals.iter().enumerate().all(|(i, (k, _))| *k == i as i64 + 1), "{name}: gaps");
+            assert!(
+                vals.iter().enumerate().all(|(i, (k, _))| *k == i as i64 + 1),
+                "{name}: gaps"
+            );
             let list: Vec<String> = vals.into_iter().map(|(_, q)| q).collect();
             plain.push(format!("{name}=[{}]", list.join(",")));
         }
@@ -100,5 +103,10 @@ fn every_emitted_derivation_checks_correct() {
         }
     }
     assert!(examples >= 7, "examples/ should hold the course models");
-    assert!(failures.is_empty(), "{} claims did not hold:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} claims did not hold:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -250,7 +250,15 @@ fn variants(
             let s: Subst = atoms
                 .iter()
                 .filter(|a| a.id == id)
-                .map(|a| (*a, Atom { id, step: a.step.map(|k| k + delta) }))
+                .map(|a| {
+                    (
+                        *a,
+                        Atom {
+                            id,
+                            step: a.step.map(|k| k + delta),
+                        },
+                    )
+                })
                 .collect();
             let base = c.ts.base(id).to_string();
             let dir = if delta > 0 { "one later" } else { "one earlier" };
@@ -264,7 +272,10 @@ fn variants(
             if other == x.id || !same_kind(&model.symbol(other).kind, &model.symbol(x.id).kind) {
                 continue;
             }
-            let y = Atom { id: other, step: x.step };
+            let y = Atom {
+                id: other,
+                step: x.step,
+            };
             let s: Subst = [(*x, y)].into_iter().collect();
             cands.push((s, format!("{} is written where {} belongs", name(c, *x), name(c, y))));
         }

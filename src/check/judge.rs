@@ -16,7 +16,7 @@ use super::math::{Line, Math, MathKind, Relation};
 use super::points::{fill_free, random_points, same, symbolic, values_at};
 use super::resolve::{Definition, Definitions, DerivTerm, Problem, Resolver, SymbolIndex};
 use super::verdict::{Claim, Report, Verdict};
-use crate::calculus::derive::{derive, DeriveOptions, Derivation};
+use crate::calculus::derive::{derive, Derivation, DeriveOptions};
 use crate::eval::{Bindings, Value};
 use crate::graph::{Graph, Node, NodeId, UnrollOptions, Unroller};
 use crate::model::{Model, SymId};
@@ -329,13 +329,25 @@ impl<'m> Checker<'m> {
         let sup_var = s.sup.as_ref().and_then(|x| var_of(&x.text));
         let sub_var = s.sub.as_ref().and_then(|x| var_of(&x.text)).filter(|_| s.sup.is_none());
         let (key, var) = match (sup_var, sub_var) {
-            (Some(v), _) => ((s.base.clone(), s.sub.as_ref().map(|x| x.text.clone()).unwrap_or_default()), Some(v)),
+            (Some(v), _) => (
+                (
+                    s.base.clone(),
+                    s.sub.as_ref().map(|x| x.text.clone()).unwrap_or_default(),
+                ),
+                Some(v),
+            ),
             (None, Some(v)) => ((s.base.clone(), String::new()), Some(v)),
             (None, None) => {
                 if s.sup.is_some() {
                     return false;
                 }
-                ((s.base.clone(), s.sub.as_ref().map(|x| x.text.clone()).unwrap_or_default()), None)
+                (
+                    (
+                        s.base.clone(),
+                        s.sub.as_ref().map(|x| x.text.clone()).unwrap_or_default(),
+                    ),
+                    None,
+                )
             }
         };
         // An indexed definition is looked up by its base alone.
@@ -442,9 +454,24 @@ impl<'m> Checker<'m> {
     }
 
     /// The values of nodes at a point, with the derivatives they use.
-    pub(super) fn eval(&self, nodes: &[NodeId], uses: &[usize], b: &Bindings, ov: &[(NodeId, Value)]) -> Result<Vec<Value>, String> {
+    pub(super) fn eval(
+        &self,
+        nodes: &[NodeId],
+        uses: &[usize],
+        b: &Bindings,
+        ov: &[(NodeId, Value)],
+    ) -> Result<Vec<Value>, String> {
         let derivs: Vec<&DerivTerm> = uses.iter().map(|&k| &self.derivs[k]).collect();
-        values_at(self.graph(), nodes, &derivs, b, ov, self.model.relu_active, self.opts.digits).map_err(|u| match u {
+        values_at(
+            self.graph(),
+            nodes,
+            &derivs,
+            b,
+            ov,
+            self.model.relu_active,
+            self.opts.digits,
+        )
+        .map_err(|u| match u {
             crate::eval::Unevaluable::Domain { what, .. } => what,
             crate::eval::Unevaluable::Precision { .. } => "not certain at the precision allowed".to_string(),
         })
@@ -542,7 +569,10 @@ impl<'m> Checker<'m> {
         // 1. Correct.
         if self.agree_everywhere(na, nb, &pts)? {
             let note = if pts.len() > 1 {
-                format!("an identity: checked exactly at the model's values and at {} random points", pts.len() - 1)
+                format!(
+                    "an identity: checked exactly at the model's values and at {} random points",
+                    pts.len() - 1
+                )
             } else {
                 String::new()
             };
@@ -626,8 +656,8 @@ impl<'m> Checker<'m> {
         }
         let ov: Vec<(NodeId, Value)> = self.beliefs.iter().map(|b| (b.node, b.value.clone())).collect();
         let v = self.eval(&[na.node, nb.node], uses, &self.p0, &ov)?;
-        let close = same(&v[0], &v[1]) == Some(true)
-            || written_decimal(bm).is_some_and(|t| rounds_to(&v[0], &t).is_some());
+        let close =
+            same(&v[0], &v[1]) == Some(true) || written_decimal(bm).is_some_and(|t| rounds_to(&v[0], &t).is_some());
         if !close {
             return Ok(None);
         }
@@ -665,7 +695,12 @@ pub(super) fn rounds_to(v: &Value, text: &str) -> Option<String> {
 }
 
 fn join(parts: &[&str]) -> String {
-    parts.iter().filter(|p| !p.is_empty()).copied().collect::<Vec<_>>().join("; ")
+    parts
+        .iter()
+        .filter(|p| !p.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The verdict and note for a formula that could not be built.
@@ -676,7 +711,14 @@ fn problem_note(p: &Problem) -> (Verdict, String) {
         } => {
             let mut note = format!("`{written}` is not a name of the model and was not defined earlier");
             if !suggestions.is_empty() {
-                note.push_str(&format!("; did you mean {}?", suggestions.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" or ")));
+                note.push_str(&format!(
+                    "; did you mean {}?",
+                    suggestions
+                        .iter()
+                        .map(|s| format!("`{s}`"))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                ));
             }
             (Verdict::UnknownSymbol, note)
         }

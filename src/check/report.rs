@@ -43,7 +43,11 @@ pub fn text(report: &Report, file: &str) -> String {
         out,
         "{total} claim{} checked ({}); random points seeded with {}",
         if total == 1 { "" } else { "s" },
-        if parts.is_empty() { "none".to_string() } else { parts.join(", ") },
+        if parts.is_empty() {
+            "none".to_string()
+        } else {
+            parts.join(", ")
+        },
         report.seed
     );
     out

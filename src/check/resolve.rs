@@ -49,7 +49,10 @@ fn display_key(latex: &str) -> (String, String) {
         if let [m] = c.members.as_slice() {
             if let MathKind::Symbol(s) = &m.kind {
                 if s.sup.is_none() {
-                    return (s.base.clone(), s.sub.as_ref().map(|x| x.text.clone()).unwrap_or_default());
+                    return (
+                        s.base.clone(),
+                        s.sub.as_ref().map(|x| x.text.clone()).unwrap_or_default(),
+                    );
                 }
             }
         }
@@ -71,7 +74,10 @@ impl SymbolIndex {
                 }
             };
             let base = ts.base(id).to_string();
-            by_key.entry(display_key(&base)).or_default().push(Entry { id, stepped });
+            by_key
+                .entry(display_key(&base))
+                .or_default()
+                .push(Entry { id, stepped });
             // The model's own name is a spelling too (`w1`, `yhat`).
             let plain = (s.name.clone(), String::new());
             if !by_key.contains_key(&plain) {
@@ -232,7 +238,9 @@ impl<'u, 'm> Resolver<'u, 'm> {
         self.index.lookup(&s.base, sub, false).is_some()
             || self.index.lookup(&s.base, sub, true).is_some()
             || self.index.lookup(&s.base, "", true).is_some()
-            || sub.rsplit_once(',').is_some_and(|(h, _)| self.index.lookup(&s.base, h, true).is_some())
+            || sub
+                .rsplit_once(',')
+                .is_some_and(|(h, _)| self.index.lookup(&s.base, h, true).is_some())
     }
 
     fn unsupported(&self, span: Span, message: impl Into<String>) -> Problem {
@@ -498,7 +506,10 @@ impl<'u, 'm> Resolver<'u, 'm> {
         let sup_was_step = plain.is_none()
             && stepped.is_none()
             && s.sup.as_ref().is_some_and(|x| x.text.starts_with('('))
-            && self.defs.get(&(s.base.clone(), String::new())).is_some_and(|d| d.var.is_some());
+            && self
+                .defs
+                .get(&(s.base.clone(), String::new()))
+                .is_some_and(|d| d.var.is_some());
         match &s.sup {
             Some(sup) if !sup_was_step => {
                 let x = self.sup_math(sup, span)?;

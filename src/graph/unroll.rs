@@ -163,7 +163,15 @@ impl<'m> Unroller<'m> {
     /// A call of the model function `f` on nodes already built, inlined.
     pub fn apply(&mut self, f: crate::model::SymId, args: Vec<NodeId>, span: Span) -> Result<NodeId, UnrollError> {
         let e = RExpr {
-            kind: RKind::Apply(f, (0..args.len()).map(|i| RExpr { kind: RKind::Arg(i), span }).collect()),
+            kind: RKind::Apply(
+                f,
+                (0..args.len())
+                    .map(|i| RExpr {
+                        kind: RKind::Arg(i),
+                        span,
+                    })
+                    .collect(),
+            ),
             span,
         };
         let mut env = Env {

@@ -723,3 +723,25 @@ pub fn json(v: &View) -> String {
     s.push('\n');
     s
 }
+
+/// The view `derive` shows for a derivation it asked for: the request's
+/// `--of`, `--wrt` and digits, at `gran`, with `--numbers` lines if `numbers`.
+pub fn derived_view(
+    derived: &mut crate::query::Derived,
+    model: &Model,
+    req: &crate::query::DeriveRequest,
+    gran: Granularity,
+    numbers: bool,
+) -> View {
+    let mut v = view_with(
+        &mut derived.graph,
+        model,
+        &derived.derivation,
+        &req.of,
+        &req.wrt,
+        req.digits,
+        gran,
+    );
+    v.show_numbers = numbers;
+    v
+}

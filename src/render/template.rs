@@ -3,6 +3,7 @@
 //! The shipped templates are compiled in; `--template FILE` replaces them.
 
 use super::derivation::View;
+use crate::query::RandomFill;
 use minijinja::syntax::SyntaxConfig;
 use minijinja::Environment;
 
@@ -49,4 +50,41 @@ pub fn render(view: &View, name: &str, custom: Option<&str>) -> Result<String, m
         None => env.get_template(name)?,
     };
     tmpl.render(view)
+}
+
+/// The text layouts of `derive`, each with its shipped template.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// Markdown with `$$` math (`derivation.md.jinja`).
+    Markdown,
+    /// An amsmath fragment (`derivation.tex.jinja`).
+    Latex,
+    /// A standalone .tex document (`document.tex.jinja`).
+    Document,
+}
+
+/// Exactly what `derive` prints in a text layout: the view through the
+/// shipped template (or the user's `custom` one), then the seed and values
+/// of any random leaves, as an italic line (Markdown) or a `%` comment.
+pub fn derivation(
+    view: &View,
+    layout: Layout,
+    custom: Option<&str>,
+    random: Option<&RandomFill>,
+) -> Result<String, minijinja::Error> {
+    let name = match layout {
+        Layout::Markdown => "derivation.md.jinja",
+        Layout::Latex => "derivation.tex.jinja",
+        Layout::Document => "document.tex.jinja",
+    };
+    let mut out = render(view, name, custom)?;
+    if let Some(r) = random {
+        let list: Vec<String> = r.values.iter().map(|(_, l, q)| format!("{l} = {q}")).collect();
+        let note = format!("random values (seed {}): {}", r.seed, list.join(", "));
+        match layout {
+            Layout::Markdown => out = format!("{out}\n_{note}_\n"),
+            Layout::Latex | Layout::Document => out = format!("{out}% {note}\n"),
+        }
+    }
+    Ok(out)
 }

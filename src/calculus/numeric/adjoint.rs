@@ -42,7 +42,15 @@ pub fn gradient_ad(
     relu_active: bool,
     digits: u32,
 ) -> Result<Value, Unevaluable> {
-    gradient_over(graph, of, wrt, active_nodes(graph, of, wrt), bindings, relu_active, digits)
+    gradient_over(
+        graph,
+        of,
+        wrt,
+        active_nodes(graph, of, wrt),
+        bindings,
+        relu_active,
+        digits,
+    )
 }
 
 /// The direct partial `∂of/∂wrt`: every named quantity other than `of` and
