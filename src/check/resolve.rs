@@ -23,6 +23,8 @@ const DERIV_BASE: u32 = 1 << 30;
 const MAX_DEF_DEPTH: usize = 16;
 /// `\sum_{i=1}^{n}` expands at most this many terms.
 const MAX_SUM_TERMS: i64 = 10_000;
+/// Without data to fix the horizon, steps up to this are accepted.
+const MAX_FREE_STEP: i64 = 1_000;
 /// An integer exponent beyond this is not a hand derivation.
 const MAX_EXPONENT: i64 = 1_000;
 
@@ -568,6 +570,21 @@ impl<'u, 'm> Resolver<'u, 'm> {
 
     fn atom(&mut self, a: Atom, span: Span) -> Result<NodeId, Problem> {
         let a = self.subst.and_then(|m| m.get(&a)).copied().unwrap_or(a);
+        // The question's steps are the data's; beyond them an exact value
+        // can take time and memory exponential in the step (`h^{(99999)}`
+        // in a linear recurrence), which a student file must not buy.
+        if let Some(k) = a.step {
+            let last = self.model.data_horizon().unwrap_or(MAX_FREE_STEP);
+            if k > last || k < -MAX_FREE_STEP {
+                return Err(self.unsupported(
+                    span,
+                    format!(
+                        "step {k} of `{}` is outside the question, whose steps run to {last}",
+                        self.model.symbol(a.id).name
+                    ),
+                ));
+            }
+        }
         if !self.atoms.contains(&a) {
             self.atoms.push(a);
         }
