@@ -19,7 +19,7 @@
 use chainrule::calculus::paths::{count_paths, paths};
 use chainrule::model::{Model, Setting};
 use chainrule::query::{derive, diff_query, eval_model, load, DeriveRequest, EvalRequest};
-use chainrule::render::derivation::{view_with, Granularity};
+use chainrule::render::derivation::{view_labelled, Granularity};
 use divan::black_box;
 
 fn main() {

@@ -352,7 +352,10 @@ fn run_derive(args: DeriveArgs) -> ExitCode {
             GranularityArg::Operations => chainrule::render::derivation::Granularity::Operations,
             GranularityArg::Equations => chainrule::render::derivation::Granularity::Equations,
         };
-        let mut view = chainrule::render::derivation::view_with(
+        // Path-node labels are for JSON (and custom templates); skipping
+        // them keeps the other formats linear in the horizon.
+        let labels = matches!(args.format, DeriveFormat::Json) || custom.is_some();
+        let mut view = chainrule::render::derivation::view_labelled(
             &mut derived.graph,
             &model,
             &derived.derivation,
@@ -360,6 +363,7 @@ fn run_derive(args: DeriveArgs) -> ExitCode {
             &args.wrt,
             args.digits,
             gran,
+            labels,
         );
         view.show_numbers = args.numbers;
         Ok((view, derived.derivation.check.verified, derived.random))
