@@ -190,6 +190,8 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> ExitCode {
+    // A spinner on standard error for runs longer than a second, on a terminal only.
+    let _progress = chainrule::progress::Progress::start(chainrule::progress::wanted_here());
     match cli.command {
         Command::Eval(args) => run_eval(args),
         Command::Derive(args) => run_derive(args),
