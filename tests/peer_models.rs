@@ -123,8 +123,25 @@ fn unlabelled_view_renders_the_same_latex() {
     };
     let mut a = derive(&model, &req).unwrap();
     let mut b = derive(&model, &req).unwrap();
-    let full = view_with(&mut a.graph, &model, &a.derivation, "L", "w1", 40, Granularity::Operations);
-    let lean = view_labelled(&mut b.graph, &model, &b.derivation, "L", "w1", 40, Granularity::Operations, false);
+    let full = view_with(
+        &mut a.graph,
+        &model,
+        &a.derivation,
+        "L",
+        "w1",
+        40,
+        Granularity::Operations,
+    );
+    let lean = view_labelled(
+        &mut b.graph,
+        &model,
+        &b.derivation,
+        "L",
+        "w1",
+        40,
+        Granularity::Operations,
+        false,
+    );
     assert!(full.paths.iter().all(|p| !p.nodes.is_empty()));
     assert!(lean.paths.iter().all(|p| p.nodes.is_empty()));
     for t in ["derivation.tex.jinja", "derivation.md.jinja", "document.tex.jinja"] {

@@ -26,8 +26,14 @@ use std::ops::{Add, Div, Mul, Neg, Sub};
 /// lowest terms, equality is equality of numerators and denominators, and
 /// order is one cross-multiplication. `Hash` stays `BigRational`'s, which
 /// agrees with this equality because equal values have equal lowest terms.
-#[derive(Clone, Hash, Default)]
+#[derive(Clone, Default)]
 pub struct Q(BigRational);
+
+impl std::hash::Hash for Q {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
 
 impl PartialEq for Q {
     fn eq(&self, o: &Q) -> bool {
