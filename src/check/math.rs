@@ -107,10 +107,7 @@ pub enum MathKind {
     Group(Box<Math>),
     /// `\frac{\partial A}{\partial B}`, `\partial A / \partial B`,
     /// `\frac{d A}{d B}`.
-    Derivative {
-        of: Box<Math>,
-        wrt: Box<Math>,
-    },
+    Derivative { of: Box<Math>, wrt: Box<Math> },
     /// `\sum_{i=1}^{n} body`, `\prod_{…}^{…} body`.
     Big {
         op: BigOp,
