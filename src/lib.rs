@@ -13,6 +13,7 @@ pub mod eval;
 pub mod graph;
 pub mod model;
 pub mod number;
+pub mod progress;
 pub mod query;
 pub mod syntax;
 

@@ -270,6 +270,8 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> ExitCode {
+    // A spinner on standard error for runs longer than a second, on a terminal only.
+    let _progress = chainrule::progress::Progress::start(chainrule::progress::wanted_here());
     match cli.command {
         Command::Eval(args) => run_eval(args),
         Command::Derive(args) => run_derive(args),
@@ -434,7 +436,10 @@ fn run_derive(args: DeriveArgs) -> ExitCode {
             GranularityArg::Operations => chainrule::render::derivation::Granularity::Operations,
             GranularityArg::Equations => chainrule::render::derivation::Granularity::Equations,
         };
-        let view = chainrule::render::derivation::derived_view(&mut derived, &model, &req, gran, args.numbers);
+        // Path-node labels are for JSON (and custom templates); skipping
+        // them keeps the other formats linear in the horizon.
+        let labels = matches!(args.format, DeriveFormat::Json) || custom.is_some();
+        let view = chainrule::render::derivation::derived_view(&mut derived, &model, &req, gran, args.numbers, labels);
         Ok((view, derived.derivation.check.verified, derived.random))
     });
     let (view, verified, random) = match result {

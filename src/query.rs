@@ -159,6 +159,7 @@ pub fn eval_symbolic(model: &Model, req: &EvalRequest) -> Result<Vec<SymbolicRow
 
 /// What `eval` shows, unrolled: the `--of` expression, or the whole table.
 fn eval_roots<'m>(model: &'m Model, req: &EvalRequest) -> Result<(Unroller<'m>, EvalRoots), Error> {
+    crate::progress::step("unroll");
     let horizon = req.steps.or_else(|| model.data_horizon());
     let mut un = Unroller::new(model, UnrollOptions { horizon, keep: None });
     let roots = match &req.of {
@@ -272,6 +273,7 @@ pub fn eval_model(model: &Model, req: &EvalRequest) -> Result<EvalReport, Error>
         }
         None => None,
     };
+    crate::progress::step("evaluate");
     let values = evaluate(graph, &ids, &bindings, EvalOptions { digits: req.digits }).map_err(|u| {
         let owner = crate::eval::owner::owner(graph, u.node());
         let (quantity, span) = match owner {
@@ -359,6 +361,7 @@ pub fn diff_query(model: &Model, of: &str, wrt: &str, steps: Option<i64>) -> Res
         Wrt::Leaf(_) => None,
     };
     let horizon = steps.or_else(|| model.data_horizon());
+    crate::progress::step("unroll");
     let mut un = Unroller::new(model, UnrollOptions { horizon, keep });
     let of_expr = parse_query(of, model)?;
     let of_id = un.expr(&of_expr)?;

@@ -27,12 +27,7 @@ fn text(b: &[u8]) -> String {
     String::from_utf8(b.to_vec()).expect("utf-8")
 }
 
-const SAMPLE: [&str; 4] = [
-    "check",
-    "examples/elman_student.md",
-    "--model",
-    "examples/elman.chain",
-];
+const SAMPLE: [&str; 4] = ["check", "examples/elman_student.md", "--model", "examples/elman.chain"];
 
 #[test]
 fn the_elman_sample_reads_as_its_answer_key() {
@@ -69,7 +64,11 @@ fn the_elman_sample_reads_as_its_answer_key() {
     assert!(claims[4]["expected"].as_str().unwrap().starts_with("223/60"));
     assert!(note(4).contains("the model agrees with the left side"));
     // Row 7: one path, not the total, said so.
-    assert!(note(6).contains("one path") && note(6).contains("x_{1}^{(2)}"), "{}", note(6));
+    assert!(
+        note(6).contains("one path") && note(6).contains("x_{1}^{(2)}"),
+        "{}",
+        note(6)
+    );
     // Row 9: the factor u = ∂(u h⁽¹⁾)/∂h⁽¹⁾ is missing.
     assert!(
         note(8).contains("a factor u = \\partial \\left(u h^{(1)}\\right) / \\partial h^{(1)} is missing"),
@@ -97,7 +96,8 @@ fn the_text_report_reads_like_a_compiler() {
     assert!(out.contains("examples/elman_student.md:10:86: arithmetic"), "{out}");
     assert!(out.contains("= expected: 223/60"), "{out}");
     assert!(out.contains("= hint: "), "{out}");
-    assert!(out.contains("11 claims checked (6 correct, 2 approximate, 1 arithmetic, 2 wrong); random points seeded with 1"));
+    assert!(out
+        .contains("11 claims checked (6 correct, 2 approximate, 1 arithmetic, 2 wrong); random points seeded with 1"));
     // Byte for byte the same on a second run.
     assert_eq!(chainrule(&SAMPLE).stdout, o.stdout);
 }
@@ -164,9 +164,16 @@ fn hostile_formulas_are_limits_not_crashes() {
         let p = scratch(&format!("hostile{i}.md"), body.as_bytes());
         let o = chainrule(&["check", p.to_str().unwrap(), "--model", "examples/elman.chain"]);
         let code = o.status.code();
-        assert!(matches!(code, Some(0 | 1)), "case {i}: exit {code:?}: {}", text(&o.stderr));
+        assert!(
+            matches!(code, Some(0 | 1)),
+            "case {i}: exit {code:?}: {}",
+            text(&o.stderr)
+        );
         let out = text(&o.stdout);
-        assert!(out.contains("claims checked") || out.contains("claim checked"), "case {i}: {out}");
+        assert!(
+            out.contains("claims checked") || out.contains("claim checked"),
+            "case {i}: {out}"
+        );
     }
 }
 
@@ -178,7 +185,14 @@ fn output_file_is_complete_or_untouched() {
     let written = std::fs::read_to_string(&out).unwrap();
     assert!(serde_json::from_str::<Json>(&written).is_ok());
     let kept = scratch("kept.json", b"old");
-    let o = chainrule(&["check", SAMPLE[1], "--model", "no/such.chain", "-o", kept.to_str().unwrap()]);
+    let o = chainrule(&[
+        "check",
+        SAMPLE[1],
+        "--model",
+        "no/such.chain",
+        "-o",
+        kept.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(std::fs::read(&kept).unwrap(), b"old");
 }
@@ -189,13 +203,23 @@ fn log_is_read_as_ln_with_a_warning() {
     let o = chainrule(&["check", p.to_str().unwrap(), "--model", "examples/elman.chain"]);
     let out = text(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{out}");
-    assert!(out.contains("warning: `\\log` was read as the natural logarithm"), "{out}");
+    assert!(
+        out.contains("warning: `\\log` was read as the natural logarithm"),
+        "{out}"
+    );
 }
 
 #[test]
 fn unknown_symbols_suggest_the_closest_names() {
     let p = scratch("unknown.md", b"$$h^{(1)} = w_3 x_1^{(1)}$$\n");
-    let o = chainrule(&["check", p.to_str().unwrap(), "--model", "examples/elman.chain", "--format", "json"]);
+    let o = chainrule(&[
+        "check",
+        p.to_str().unwrap(),
+        "--model",
+        "examples/elman.chain",
+        "--format",
+        "json",
+    ]);
     let j: Json = serde_json::from_str(&text(&o.stdout)).unwrap();
     let c = &j["claims"][0];
     assert_eq!(c["verdict"], "unknown-symbol");

@@ -73,25 +73,44 @@ pub fn adjoint_equations(
     }
     let is_key = |g: &Graph, id: NodeId| id == wrt || id == of || matches!(g.node(id), Node::Named(..));
     let named = Names::new(g);
+    // For an operation on the paths, the products of local partials from
+    // it up to each next named quantity, in the order a depth-first walk
+    // (explicit stack, last parent first) meets them. Computed once per
+    // operation, from the top down (parents have larger ids), so a named
+    // quantity below a long unnamed chain (a loss summed over T steps)
+    // does not walk the chain again: linear in the graph, not quadratic.
+    let mut up: Vec<Vec<(NodeId, Factored)>> = vec![Vec::new(); n];
+    // The walk from `node` with product 1: key parents first, then each
+    // other parent's walk, last parent first.
+    let walk = |g: &mut Graph, node: NodeId, up: &[Vec<(NodeId, Factored)>]| {
+        let mut out: Vec<(NodeId, Factored)> = Vec::new();
+        let mut rest: Vec<(NodeId, Factored)> = Vec::new();
+        for &(p, slot) in &parents[node.index()] {
+            let f = local_partial(g, &named, p, slot, relu_active)?;
+            if is_key(g, p) {
+                out.push((p, f));
+            } else {
+                rest.push((p, f));
+            }
+        }
+        for (p, f) in rest.into_iter().rev() {
+            out.extend(up[p.index()].iter().map(|(k, u)| (*k, f.mul(u))));
+        }
+        Ok::<_, TooLarge>(out)
+    };
     let mut eqs = Vec::new();
     for i in (wrt.index()..n).rev() {
         let id = NodeId(i as u32);
-        if !on(i) || id == of || !is_key(g, id) {
+        if !on(i) || id == of {
             continue;
         }
-        // Walk up through operations until the next named quantity,
-        // multiplying local partials; an explicit stack, no recursion.
+        if !is_key(g, id) {
+            up[i] = walk(g, id, &up)?;
+            continue;
+        }
         let mut by_parent: BTreeMap<NodeId, Vec<Factored>> = BTreeMap::new();
-        let mut stack: Vec<(NodeId, Factored)> = vec![(id, Factored::constant(Q::one()))];
-        while let Some((node, product)) = stack.pop() {
-            for &(p, slot) in &parents[node.index()] {
-                let f = product.mul(&local_partial(g, &named, p, slot, relu_active)?);
-                if is_key(g, p) {
-                    by_parent.entry(p).or_default().push(f);
-                } else {
-                    stack.push((p, f));
-                }
-            }
+        for (p, f) in walk(g, id, &up)? {
+            by_parent.entry(p).or_default().push(f);
         }
         let mut terms = Vec::new();
         for (parent, parts) in by_parent.into_iter().rev() {

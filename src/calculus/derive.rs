@@ -143,6 +143,7 @@ pub fn derive(
     bindings: &Bindings,
     opts: &DeriveOptions,
 ) -> Result<Derivation, DeriveError> {
+    crate::progress::step("derive paths");
     let path_count = count_paths(g, wrt, of);
     let node_paths: Vec<Vec<NodeId>> = {
         let mut seen = std::collections::HashSet::new();
@@ -226,6 +227,7 @@ pub fn derive(
             (None, plain) => plain,
         }
     };
+    crate::progress::step("evaluate");
     // Values: every path, the total, AD and the central difference.
     let mut roots: Vec<NodeId> = built.iter().map(|p| p.simplified).collect();
     if let Some(t) = total {
@@ -252,6 +254,7 @@ pub fn derive(
     let mut adjoints = Vec::new();
     let mut adjoint_total = None;
     if truncated {
+        crate::progress::step("derive adjoints");
         adjoints = adjoint_equations(g, wrt, of, opts.relu_active)?;
         let partials: Vec<NodeId> = adjoints
             .iter()
@@ -267,6 +270,7 @@ pub fn derive(
         )?;
         adjoint_total = Some(accumulate(&mut adjoints, of, &values));
     }
+    crate::progress::step("check");
     let ad = gradient_ad(g, of, wrt, bindings, opts.relu_active, opts.digits)?;
     let difference = central_difference(g, of, wrt, bindings, opts.digits)?;
     let total_value = match (total, adjoint_total) {

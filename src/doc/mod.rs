@@ -139,7 +139,7 @@ fn run(b: &Block, read_model: &mut dyn FnMut(&str) -> Result<ModelFile, String>)
                 seed: b.random.unwrap_or(1),
             };
             let mut derived = query::derive(&model, &req).map_err(located)?;
-            let view = render::derivation::derived_view(&mut derived, &model, &req, b.granularity, b.numbers);
+            let view = render::derivation::derived_view(&mut derived, &model, &req, b.granularity, b.numbers, false);
             let text = render::template::derivation(&view, Layout::Markdown, None, derived.random.as_ref())
                 .map_err(|e| BlockError::new(format!("template: {e:#}"), b.fence, "in this block"))?;
             Ok((text, derived.derivation.check.verified))

@@ -261,11 +261,30 @@ impl Interval {
             let hi = pick(hi_c, Ordering::Greater).round(prec.0, Dir::Up);
             return Interval::from_dy(lo, hi);
         }
+        // Some endpoint is not dyadic (a parameter such as 1/3): the products
+        // stay unreduced fractions `n/d` with `d > 0` (no gcd, they are
+        // rounded at once), compared by cross-multiplication when two
+        // candidates remain, and rounded outward straight from `n/d`.
         let (x, y) = ([&self.lo, &self.hi], [&o.lo, &o.hi]);
-        let prod = |c: Pairs| c.map(|(i, j)| x[i] * y[j]);
-        let [a, b] = prod(lo_c);
-        let [c, d] = prod(hi_c);
-        Interval::new(a.min(b), c.max(d)).round_outward(prec)
+        let prod = |(i, j): (usize, usize)| (x[i].numer() * y[j].numer(), x[i].denom() * y[j].denom());
+        let pick = |c: Pairs, want: Ordering| {
+            let a = prod(c[0]);
+            if c[0] == c[1] {
+                return a;
+            }
+            let b = prod(c[1]);
+            if (&a.0 * &b.1).cmp(&(&b.0 * &a.1)) == want {
+                a
+            } else {
+                b
+            }
+        };
+        let (ln, ld) = pick(lo_c, Ordering::Less);
+        let (hn, hd) = pick(hi_c, Ordering::Greater);
+        Interval::from_dy(
+            round_ratio(&ln, &ld, prec.0, Dir::Down),
+            round_ratio(&hn, &hd, prec.0, Dir::Up),
+        )
     }
     /// `self / o`, rounded outward; `Domain` if `o` is `[0,0]`, `Undecided`
     /// if `o` merely contains 0.
@@ -516,7 +535,27 @@ mod tests {
         (-40i64..40, 0i64..4).prop_map(|(n, e)| Q::from_dyadic(n.into(), -e))
     }
 
+    fn thirds() -> impl Strategy<Value = Q> {
+        (-40i64..40, 1i64..4).prop_map(|(n, k)| Q::ratio(n, 3 * k))
+    }
+
     proptest! {
+        /// With an endpoint that is not dyadic (the unreduced-fraction path),
+        /// `mul` is the exact corner minimum and maximum rounded outward,
+        /// in all nine sign cases and at low and ample precision.
+        #[test]
+        fn mul_of_non_dyadic_is_rounded_corners(a in thirds(), b in small(), c in thirds(), d in thirds(),
+                                                p in prop_oneof![Just(3u32), Just(8), Just(200)]) {
+            let x = Interval::new(a.clone().min(b.clone()), a.max(b));
+            let y = Interval::new(c.clone().min(d.clone()), c.max(d));
+            let corners = [x.lo() * y.lo(), x.lo() * y.hi(), x.hi() * y.lo(), x.hi() * y.hi()];
+            let lo = corners.iter().min().unwrap().clone();
+            let hi = corners.iter().max().unwrap().clone();
+            let want = Interval::from_dy(round_q(&lo, p, Dir::Down), round_q(&hi, p, Dir::Up));
+            prop_assert_eq!(x.mul(&y, Prec(p)), want.clone());
+            prop_assert_eq!(y.mul(&x, Prec(p)), want);
+        }
+
         /// Every product/quotient of points drawn from the inputs is enclosed,
         /// and at ample precision the bounds are attained exactly.
         #[test]

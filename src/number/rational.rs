@@ -19,8 +19,50 @@ use std::ops::{Add, Div, Mul, Neg, Sub};
 /// assert_eq!(a, Q::ratio(1, 10));
 /// assert_eq!((a.clone() + a).to_string(), "1/5");
 /// ```
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+///
+/// Equality and order are written out below rather than derived from
+/// `BigRational`, whose `cmp` walks continued fractions (a chain of big
+/// divisions) and whose `eq` goes through that `cmp`: with both numbers in
+/// lowest terms, equality is equality of numerators and denominators, and
+/// order is one cross-multiplication. `Hash` stays `BigRational`'s, which
+/// agrees with this equality because equal values have equal lowest terms.
+#[derive(Clone, Default)]
 pub struct Q(BigRational);
+
+impl std::hash::Hash for Q {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.0.hash(state);
+    }
+}
+
+impl PartialEq for Q {
+    fn eq(&self, o: &Q) -> bool {
+        self.0.numer() == o.0.numer() && self.0.denom() == o.0.denom()
+    }
+}
+
+impl Eq for Q {}
+
+impl PartialOrd for Q {
+    fn partial_cmp(&self, o: &Q) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+impl Ord for Q {
+    fn cmp(&self, o: &Q) -> std::cmp::Ordering {
+        let (a, b) = (&self.0, &o.0);
+        if a.denom() == b.denom() {
+            return a.numer().cmp(b.numer());
+        }
+        // Denominators are positive, so a/b < c/d exactly when ad < cb;
+        // different signs decide without a product.
+        match a.numer().sign().cmp(&b.numer().sign()) {
+            std::cmp::Ordering::Equal => (a.numer() * b.denom()).cmp(&(b.numer() * a.denom())),
+            unequal => unequal,
+        }
+    }
+}
 
 impl Q {
     /// The integer `n`.
@@ -316,6 +358,34 @@ mod tests {
             assert_eq!(Q::from_dyadic(m2, e2), q);
         }
         assert_eq!(Q::ratio(1, 3).to_dyadic(), None);
+    }
+
+    #[test]
+    fn order_and_equality_are_by_value() {
+        use std::cmp::Ordering::*;
+        let q = |n: i64, d: i64| Q::ratio(n, d);
+        let cases = [
+            (q(1, 3), q(1, 3), Equal),
+            (q(2, 6), q(1, 3), Equal),
+            (q(1, 3), q(1, 2), Less),
+            (q(-1, 3), q(-1, 2), Greater),
+            (q(-1, 3), q(1, 7), Less),
+            (q(0, 1), q(-1, 9), Greater),
+            (q(5, 4), q(4, 4), Greater),
+            (q(-7, 4), q(-5, 4), Less),
+            (q(0, 5), Q::zero(), Equal),
+        ];
+        for (a, b, want) in cases {
+            assert_eq!(a.cmp(&b), want, "{a} vs {b}");
+            assert_eq!(b.cmp(&a), want.reverse(), "{b} vs {a}");
+            assert_eq!(a.0.cmp(&b.0), want, "BigRational agrees on {a} vs {b}");
+            assert_eq!(a == b, want == Equal);
+        }
+        // Large dyadics against a non-dyadic, as interval arithmetic makes them.
+        let big = Q::from_dyadic_fast(BigInt::from(3) << 200usize | BigInt::from(1), -202);
+        let third = q(1, 3);
+        assert_eq!(big.cmp(&third), big.0.cmp(&third.0));
+        assert_eq!(third.cmp(&big), third.0.cmp(&big.0));
     }
 
     #[test]

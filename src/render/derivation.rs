@@ -465,6 +465,26 @@ pub fn view_with(
     digits: u32,
     gran: Granularity,
 ) -> View {
+    view_labelled(g, model, d, of_text, wrt_text, digits, gran, true)
+}
+
+/// [`view_with`], with the model-syntax labels of the path nodes
+/// ([`PathView::nodes`], which JSON prints) only when `labels` is set. A
+/// label is the text of a whole subexpression, so along a loss summed over
+/// T steps the labels of one path add up to O(T²) characters; the shipped
+/// LaTeX and Markdown templates do not print them, so those formats skip
+/// them and stay linear in T.
+#[allow(clippy::too_many_arguments)]
+pub fn view_labelled(
+    g: &mut Graph,
+    model: &Model,
+    d: &Derivation,
+    of_text: &str,
+    wrt_text: &str,
+    digits: u32,
+    gran: Granularity,
+    labels: bool,
+) -> View {
     let disp = Display::new(g, model, d, of_text);
     let text_names = TextNames::new(model);
     let base_ts = Typesetter::new(model);
@@ -513,6 +533,7 @@ pub fn view_with(
         let nodes = p
             .nodes
             .iter()
+            .filter(|_| labels)
             .map(|&n| {
                 if n == d.of {
                     of_text.to_string()
@@ -732,8 +753,9 @@ pub fn derived_view(
     req: &crate::query::DeriveRequest,
     gran: Granularity,
     numbers: bool,
+    labels: bool,
 ) -> View {
-    let mut v = view_with(
+    let mut v = view_labelled(
         &mut derived.graph,
         model,
         &derived.derivation,
@@ -741,6 +763,7 @@ pub fn derived_view(
         &req.wrt,
         req.digits,
         gran,
+        labels,
     );
     v.show_numbers = numbers;
     v

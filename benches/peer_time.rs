@@ -1,0 +1,63 @@
+//! In-process timing for `benches/peer.sh`: what `chainrule derive MODEL
+//! --of L --wrt WRT --set T=… --format latex` does (parse the model,
+//! unroll, paths, products, simplification, adjoints, the exact check, the
+//! view and the LaTeX template), repeated and averaged, without process
+//! start-up. Not a divan benchmark: it prints one line per horizon,
+//!
+//! ```text
+//! cargo bench --bench peer_time -- benches/models/m1.chain w1 20 2 4 8
+//! T=2 0.000712 verified
+//! ```
+//!
+//! (seconds per run; the check must verify, or it exits 1).
+
+use chainrule::query::{derive, load, DeriveRequest};
+use chainrule::render::derivation::{view_labelled, Granularity};
+use std::time::Instant;
+
+fn main() {
+    // `cargo bench` passes `--bench`; the rest are ours.
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let [file, wrt, reps, horizons @ ..] = args.as_slice() else {
+        eprintln!("usage: peer_time MODEL WRT REPS T...");
+        std::process::exit(2);
+    };
+    let src = std::fs::read_to_string(file).expect("model file");
+    let reps: u32 = reps.parse().expect("REPS");
+    for t in horizons {
+        let run = || {
+            let model = load(&src, &[format!("T={t}").parse().expect("T")]).expect("model loads");
+            let req = DeriveRequest {
+                of: "L".into(),
+                wrt: wrt.clone(),
+                steps: None,
+                max_paths: 50,
+                digits: 40,
+                seed: 1,
+            };
+            let mut d = derive(&model, &req).expect("derives");
+            let view = view_labelled(
+                &mut d.graph,
+                &model,
+                &d.derivation,
+                "L",
+                wrt,
+                40,
+                Granularity::Operations,
+                false,
+            );
+            let tex = chainrule::render::template::render(&view, "derivation.tex.jinja", None).expect("renders");
+            (d.derivation.check.verified, tex.len())
+        };
+        let (verified, _) = run();
+        let start = Instant::now();
+        for _ in 0..reps {
+            std::hint::black_box(run());
+        }
+        let secs = start.elapsed().as_secs_f64() / f64::from(reps.max(1));
+        println!("T={t} {secs:.6} {}", if verified { "verified" } else { "FAILED" });
+        if !verified {
+            std::process::exit(1);
+        }
+    }
+}
