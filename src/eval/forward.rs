@@ -175,7 +175,7 @@ pub(crate) fn certified(v: &Value, tolerance: &Q) -> bool {
         Value::Approx(iv) => {
             let w = iv.width();
             let scale = iv.lo().abs().min(iv.hi().abs());
-            &w < tolerance && (iv.contains_zero() || w < &scale * tolerance)
+            &w < tolerance && (iv.contains_zero() || w.lt_product(&scale, tolerance))
         }
     }
 }

@@ -32,7 +32,7 @@ use crate::number::{Interval, IntervalError, Prec, Q};
 /// an error the enclosures do not account for.
 pub fn agree(a: &Value, b: &Interval, slack: &Q) -> bool {
     let a = a.interval();
-    &(a.lo() - slack) <= b.hi() && &(b.lo() - slack) <= a.hi()
+    a.lo().le_sum(b.hi(), slack) && b.lo().le_sum(a.hi(), slack)
 }
 
 /// Why one attempt at a given precision failed.
