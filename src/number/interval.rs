@@ -228,8 +228,20 @@ impl Interval {
         }
         Interval::from_dy(lo, round_q(&self.hi, prec.0, Dir::Up))
     }
+    /// Exactly `[0, 0]`.
+    pub fn is_zero(&self) -> bool {
+        self.lo.is_zero() && self.hi.is_zero()
+    }
     /// `self + o`, rounded outward to `prec`.
     pub fn add(&self, o: &Interval, prec: Prec) -> Interval {
+        // Adding an exact zero (common in Taylor series and sums of
+        // constants) is only the rounding; same result, no conversions.
+        if o.is_zero() {
+            return self.round_outward(prec);
+        }
+        if self.is_zero() {
+            return o.round_outward(prec);
+        }
         match (self.dy(), o.dy()) {
             (Some([a, b]), Some([c, d])) => {
                 Interval::from_dy(a.add(&c).round(prec.0, Dir::Down), b.add(&d).round(prec.0, Dir::Up))
@@ -246,6 +258,9 @@ impl Interval {
     }
     /// `self * o`, rounded outward to `prec`.
     pub fn mul(&self, o: &Interval, prec: Prec) -> Interval {
+        if self.is_zero() || o.is_zero() {
+            return Interval::point(Q::zero());
+        }
         let (lo_c, hi_c) = mul_cases(self.signs(), o.signs());
         if let (Some(x), Some(y)) = (self.dy(), o.dy()) {
             let pick = |c: Pairs, want: Ordering| {
