@@ -131,6 +131,7 @@ fn describe_expected(rules: &[Rule]) -> String {
             | Rule::factor
             | Rule::power
             | Rule::number
+            | Rule::seq_number
             | Rule::name
             | Rule::call
             | Rule::indexed
@@ -141,7 +142,7 @@ fn describe_expected(rules: &[Rule]) -> String {
             Rule::ident | Rule::lhs | Rule::decl | Rule::seq_decl => "a name",
             Rule::EOI => "the end of the statement",
             Rule::string => "a quoted string",
-            Rule::seq_values => "a list `[ ... ]`",
+            Rule::seq_values | Rule::plain_list | Rule::list_general | Rule::list_only => "a list `[ ... ]`",
             Rule::kw_as => "`as`",
             Rule::fn_params | Rule::lhs_index => "`=`",
             _ => "a statement",
@@ -208,7 +209,7 @@ fn build_stmt(pair: Pair<Rule>) -> Result<Stmt, ParseError> {
                 let mut parts = d.into_inner();
                 let name = ident(parts.next().expect("seq_decl has a name"));
                 let value = match parts.next() {
-                    Some(list) => Some(list.into_inner().map(build_expr).collect::<Result<Vec<_>, _>>()?),
+                    Some(list) => Some(seq_values(list)?),
                     None => None,
                 };
                 decls.push(Decl { name, value });
@@ -302,7 +303,9 @@ fn build_expr(pair: Pair<Rule>) -> Result<Expr, ParseError> {
                 }
             })
         }
-        Rule::factor => {
+        // `seq_number` is a factor made of signs and one number (the fast
+        // path for data lists); it builds exactly what `factor` would.
+        Rule::factor | Rule::seq_number => {
             let mut negs = 0usize;
             let mut body = None;
             for p in pair.into_inner() {
@@ -409,6 +412,123 @@ fn build_expr(pair: Pair<Rule>) -> Result<Expr, ParseError> {
 }
 
 /// `--x` is `x`: pairs of signs cancel, so a run of signs never deepens the tree.
+/// The elements of a `[ ... ]` list: split from a `plain_list` when every
+/// element is a signed number, built one by one otherwise. Both give the
+/// same `Expr`s, spans included.
+fn seq_values(list: Pair<Rule>) -> Result<Vec<Expr>, ParseError> {
+    let inner = list.into_inner().next().expect("seq_values holds a list");
+    if inner.as_rule() == Rule::list_general {
+        return inner.into_inner().map(build_expr).collect();
+    }
+    let (text, base) = (inner.as_str(), inner.as_span().start());
+    match plain_numbers(text, base) {
+        Some(items) => items,
+        None => reread_list(inner.as_span().get_input(), text, base),
+    }
+}
+
+/// The elements of `[a, b, ...]` starting at byte `base`, when each is an
+/// optionally negated `digits` or `digits.digits`; `None` otherwise.
+fn plain_numbers(text: &str, base: usize) -> Option<Result<Vec<Expr>, ParseError>> {
+    let body = &text[1..text.len() - 1];
+    if body.trim().is_empty() {
+        return Some(Ok(Vec::new()));
+    }
+    let mut out = Vec::new();
+    let mut at = base + 1;
+    for item in body.split(',') {
+        let start = at + (item.len() - item.trim_start().len());
+        let item_text = item.trim();
+        at += item.len() + 1;
+        let (negs, digits) = match item_text.strip_prefix('-') {
+            Some(rest) => (1, rest),
+            None => (0, item_text),
+        };
+        let (int, frac) = digits.split_once('.').unwrap_or((digits, "1"));
+        let plain = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+        if !plain(int) || !plain(frac) {
+            return None;
+        }
+        let num_start = start + negs;
+        let num_span = Span::new(num_start, num_start + digits.len());
+        let q: Q = match digits.parse() {
+            Ok(q) => q,
+            Err(_) => {
+                return Some(Err(ParseError::Number {
+                    text: digits.to_string(),
+                    span: num_span,
+                }))
+            }
+        };
+        let num = Expr {
+            kind: ExprKind::Num(q),
+            span: num_span,
+        };
+        out.push(apply_negs(num, negs, Span::new(start, start + item_text.len())));
+    }
+    Some(Ok(out))
+}
+
+/// A bracket-free list with some element that is not a plain number, read
+/// again on its own by the general list rule; spans and error positions are
+/// moved by `base` into the whole file (`full`).
+fn reread_list(full: &str, text: &str, base: usize) -> Result<Vec<Expr>, ParseError> {
+    let mut pairs = ModelParser::parse(Rule::list_only, text).map_err(|mut e| {
+        e.location = match e.location {
+            pest::error::InputLocation::Pos(p) => pest::error::InputLocation::Pos(p + base),
+            pest::error::InputLocation::Span((a, b)) => pest::error::InputLocation::Span((a + base, b + base)),
+        };
+        syntax_error(full, e)
+    })?;
+    let list = pairs.next().expect("list_only yields one pair");
+    let general = list.into_inner().next().expect("list_only holds a list");
+    let mut items = general.into_inner().map(build_expr).collect::<Result<Vec<_>, _>>()?;
+    for e in &mut items {
+        shift_spans(e, base);
+    }
+    Ok(items)
+}
+
+/// Moves every span in `e` by `by` bytes (a loop over a work stack).
+fn shift_spans(e: &mut Expr, by: usize) {
+    let shift = |s: &mut Span| *s = Span::new(s.start + by, s.end + by);
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        shift(&mut e.span);
+        match &mut e.kind {
+            ExprKind::Num(_) => {}
+            ExprKind::Name(id) => shift(&mut id.span),
+            ExprKind::Index(id, i) => {
+                shift(&mut id.span);
+                stack.push(i);
+            }
+            ExprKind::Call(id, args) => {
+                shift(&mut id.span);
+                stack.extend(args.iter_mut());
+            }
+            ExprKind::Sum { var, lo, hi, body } => {
+                shift(&mut var.span);
+                stack.push(lo);
+                stack.push(hi);
+                stack.push(body);
+            }
+            ExprKind::Neg(a) => stack.push(a),
+            ExprKind::AddChain(first, rest) => {
+                stack.push(first);
+                stack.extend(rest.iter_mut().map(|(_, x)| x));
+            }
+            ExprKind::MulChain(first, rest) => {
+                stack.push(first);
+                stack.extend(rest.iter_mut().map(|(_, x)| x));
+            }
+            ExprKind::Pow(a, b) => {
+                stack.push(a);
+                stack.push(b);
+            }
+        }
+    }
+}
+
 fn apply_negs(e: Expr, negs: usize, span: Span) -> Expr {
     if negs % 2 == 0 {
         e

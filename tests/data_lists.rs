@@ -1,0 +1,104 @@
+//! Data lists (`input x = [2, -1, 0.5]`) are read by a fast path when they
+//! hold plain signed numbers only (`plain_list` in grammar/model.pest). It
+//! must build exactly what the general path builds, spans included.
+
+use chainrule::syntax::ast::{Expr, ExprKind, StmtKind};
+use chainrule::syntax::parse;
+use proptest::prelude::*;
+
+/// The elements of the first `input` statement's list.
+fn elements(src: &str) -> Vec<Expr> {
+    let file = parse(src).expect("parses");
+    for s in file.stmts {
+        if let StmtKind::Input(decls) = s.kind {
+            return decls.into_iter().next().and_then(|d| d.value).expect("a list");
+        }
+    }
+    panic!("no input statement in {src}");
+}
+
+fn number() -> impl Strategy<Value = String> {
+    (any::<bool>(), 0u64..100_000, prop::option::of(0u32..1000)).prop_map(|(neg, int, frac)| {
+        format!(
+            "{}{int}{}",
+            if neg { "-" } else { "" },
+            frac.map(|f| format!(".{f}")).unwrap_or_default()
+        )
+    })
+}
+
+fn space() -> impl Strategy<Value = String> {
+    prop::sample::select(vec!["", " ", "  ", "\t", "\n    "]).prop_map(str::to_string)
+}
+
+proptest! {
+    #[test]
+    fn plain_lists_build_what_the_general_path_builds(
+        items in prop::collection::vec((space(), number(), space()), 0..12)
+    ) {
+        let rest: String = items.iter().map(|(a, n, b)| format!(",{a}{n}{b}")).collect();
+        // `  0` goes through the fast path; `(0)`, three bytes too, forces the
+        // general path for the whole list and leaves every later span as it was.
+        let plain = elements(&format!("input x = [  0{rest}]\n"));
+        let general = elements(&format!("input x = [(0){rest}]\n"));
+        prop_assert_eq!(plain.len(), items.len() + 1);
+        prop_assert_eq!(&plain[1..], &general[1..]);
+    }
+}
+
+#[test]
+fn a_plain_list_has_exact_values_and_spans() {
+    let src = "input x = [2, -1.5,\n  0.5 ]\n";
+    let got = elements(src);
+    assert_eq!(got.len(), 3);
+    assert_eq!(&src[got[0].span.start..got[0].span.end], "2");
+    assert_eq!(&src[got[1].span.start..got[1].span.end], "-1.5");
+    assert!(
+        matches!(&got[1].kind, ExprKind::Neg(inner) if matches!(&inner.kind, ExprKind::Num(q) if q.to_string() == "3/2"))
+    );
+    assert_eq!(&src[got[2].span.start..got[2].span.end], "0.5");
+}
+
+#[test]
+fn empty_and_broken_lists() {
+    assert!(elements("input x = []\n").is_empty());
+    assert!(elements("input x = [ ]\n").is_empty());
+    let err = parse("input x = [1, 2,, 3]\n").unwrap_err().to_string();
+    assert!(err.contains("expected"), "{err}");
+    assert!(parse("input x = [1, 2, 3\n").is_err());
+}
+
+proptest! {
+    // A bracket-free list with an expression among the numbers goes through
+    // the fast rule, is re-read by the general one, and must come out as if
+    // the general rule had read it in place (spans moved into the file).
+    #[test]
+    fn mixed_lists_are_reread_in_place(
+        items in prop::collection::vec((space(), number(), space()), 0..8),
+        pos in 0usize..8,
+    ) {
+        let mut parts: Vec<String> = items.iter().map(|(a, n, b)| format!("{a}{n}{b}")).collect();
+        let at = pos.min(parts.len());
+        parts.insert(at, " 2*w - 1 ".to_string());
+        let list = parts.join(",");
+        // `(0)` first forces the general rule for the whole list; `  0`
+        // (three bytes too) lets the fast rule try, fail over `2*w`, re-read.
+        let fast = elements(&format!("param w = 1\ninput x = [  0,{list}]\n"));
+        let general = elements(&format!("param w = 1\ninput x = [(0),{list}]\n"));
+        prop_assert_eq!(&fast[1..], &general[1..]);
+    }
+}
+
+#[test]
+fn errors_in_reread_lists_point_into_the_file() {
+    let src = "param w = 1\ninput x = [  1, 2 w, 3]\n";
+    let fast = parse(src).unwrap_err();
+    let general = parse("param w = 1\ninput x = [(1), 2 w, 3]\n").unwrap_err();
+    assert_eq!(fast.to_string(), general.to_string());
+    let span = |e: &chainrule::syntax::ParseError| match e {
+        chainrule::syntax::ParseError::Syntax { span, .. } => *span,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(span(&fast), span(&general));
+    assert_eq!(&src[span(&fast).start..span(&fast).start + 1], "w");
+}
