@@ -221,9 +221,10 @@ fn lines(factors: Vec<String>, sep: &str, per_line: usize) -> String {
 /// The expression at `root` with every leaf and named node replaced by its
 /// value, printed: the handcalcs-style "values substituted" line. Values
 /// show 6 significant digits (exact fractions in full when short).
-fn with_values(g: &mut Graph, model: &Model, root: NodeId, values: &BTreeMap<NodeId, Value>) -> String {
-    let base = Typesetter::new(model);
-    let mut bases: Vec<String> = model.ids().map(|id| base.base(id).to_string()).collect();
+/// `base` is the model's typesetter, made once per view: building one
+/// typesets every name of the model, which is not free.
+fn with_values(g: &mut Graph, base: &Typesetter, root: NodeId, values: &BTreeMap<NodeId, Value>) -> String {
+    let mut bases: Vec<String> = base.bases().to_vec();
     let mut map: BTreeMap<NodeId, NodeId> = BTreeMap::new();
     let atoms = crate::calculus::derive::printed_atoms(g, root);
     for a in atoms {
@@ -246,7 +247,7 @@ fn with_values(g: &mut Graph, model: &Model, root: NodeId, values: &BTreeMap<Nod
             map.insert(a, leaf);
         }
     }
-    let ts = Typesetter::from_parts(bases, model.time_style);
+    let ts = Typesetter::from_parts(bases, base.style());
     match substitute(g, root, &map) {
         Ok(n) => latex(g, n, &ts),
         Err(_) => String::new(),
@@ -575,7 +576,7 @@ pub fn view_labelled(
             substituted,
             simplified: broken(g, p.simplified, &disp.ts),
             simplified_flat: latex_symbol_or_expr(g, p.simplified, &disp.ts),
-            numbers: with_values(g, model, p.simplified, &d.atom_values),
+            numbers: with_values(g, &base_ts, p.simplified, &d.atom_values),
             value: decimal(&p.value, digits),
             exact: exact(&p.value),
         });
@@ -603,7 +604,7 @@ pub fn view_labelled(
             .unwrap_or_default(),
         numbers: d
             .total
-            .map(|t| with_values(g, model, t, &d.atom_values))
+            .map(|t| with_values(g, &base_ts, t, &d.atom_values))
             .unwrap_or_default(),
         value: decimal(&d.total_value, digits),
         exact: exact(&d.total_value),

@@ -241,6 +241,11 @@ impl Typesetter {
         &self.bases[id.0 as usize]
     }
 
+    /// Every base, indexed by `SymId`.
+    pub fn bases(&self) -> &[String] {
+        &self.bases
+    }
+
     /// Where this typesetter places steps.
     pub fn style(&self) -> TimeStyle {
         self.style

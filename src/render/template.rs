@@ -6,6 +6,7 @@ use super::derivation::View;
 use crate::query::RandomFill;
 use minijinja::syntax::SyntaxConfig;
 use minijinja::Environment;
+use std::sync::OnceLock;
 
 /// The shipped templates, by name.
 pub const TEMPLATES: [(&str, &str); 3] = [
@@ -39,17 +40,33 @@ fn environment() -> Result<Environment<'static>, minijinja::Error> {
     Ok(env)
 }
 
+/// The environment with the shipped templates, compiled once per process:
+/// compiling them cost more than rendering a small derivation.
+fn shipped() -> Result<&'static Environment<'static>, minijinja::Error> {
+    static ENV: OnceLock<Option<Environment<'static>>> = OnceLock::new();
+    match ENV.get_or_init(|| environment().ok()) {
+        Some(env) => Ok(env),
+        // Not cached: build it again to hand back its error.
+        None => Err(environment().err().unwrap_or_else(|| {
+            minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                "the shipped templates did not compile",
+            )
+        })),
+    }
+}
+
 /// Renders a view with a shipped template (`name`) or a user's template text.
 pub fn render(view: &View, name: &str, custom: Option<&str>) -> Result<String, minijinja::Error> {
-    let mut env = environment()?;
-    let tmpl = match custom {
+    match custom {
         Some(src) => {
+            // A user's template may include or extend the shipped ones.
+            let mut env = environment()?;
             env.add_template_owned("custom", src.to_string())?;
-            env.get_template("custom")?
+            env.get_template("custom")?.render(view)
         }
-        None => env.get_template(name)?,
-    };
-    tmpl.render(view)
+        None => shipped()?.get_template(name)?.render(view),
+    }
 }
 
 /// The text layouts of `derive`, each with its shipped template.
