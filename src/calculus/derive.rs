@@ -143,6 +143,16 @@ pub fn derive(
     bindings: &Bindings,
     opts: &DeriveOptions,
 ) -> Result<Derivation, DeriveError> {
+    // The central difference needs only the unrolled network, which is all
+    // the graph holds yet: it starts now on a second thread, with a copy of
+    // the graph (the paths below add nodes), and is joined at the check.
+    let difference_job = {
+        let (graph, bindings, digits) = (g.clone(), bindings.clone(), opts.digits);
+        std::thread::Builder::new()
+            .name("central difference".into())
+            .spawn(move || central_difference(&graph, of, wrt, &bindings, digits))
+            .ok()
+    };
     crate::progress::step("derive paths");
     let path_count = count_paths(g, wrt, of);
     let node_paths: Vec<Vec<NodeId>> = {
@@ -233,46 +243,78 @@ pub fn derive(
     if let Some(t) = total {
         roots.push(t);
     }
-    let values = evaluate(g, &roots, bindings, EvalOptions { digits: opts.digits })?;
-    for (p, v) in built.iter_mut().zip(&values) {
-        p.value = v.clone();
-    }
     // The values of the names the results are written in, for the
-    // handcalcs-style "values substituted" lines.
+    // handcalcs-style "values substituted" lines, come from the same forward
+    // pass: they are below the roots.
     let mut atoms: Vec<NodeId> = roots.iter().flat_map(|&r| printed_atoms(g, r)).collect();
     atoms.sort_unstable();
     atoms.dedup();
-    let atom_values: std::collections::BTreeMap<NodeId, Value> = atoms
-        .iter()
-        .copied()
-        .zip(evaluate(g, &atoms, bindings, EvalOptions { digits: opts.digits })?)
-        .collect();
+    let asked: Vec<NodeId> = roots.iter().chain(&atoms).copied().collect();
     // With paths left out, the total comes from the adjoint equations,
     // evaluated term by term and accumulated: a route through the same
     // local partials as the paths, checked below against AD and the
     // central difference, which share none of it.
     let mut adjoints = Vec::new();
-    let mut adjoint_total = None;
     if truncated {
         crate::progress::step("derive adjoints");
         adjoints = adjoint_equations(g, wrt, of, opts.relu_active)?;
-        let partials: Vec<NodeId> = adjoints
-            .iter()
-            .flat_map(|e| e.terms.iter().map(|t| t.partial))
-            .collect();
-        let values = evaluate(
-            g,
-            &partials,
-            bindings,
-            EvalOptions {
-                digits: opts.digits + 10,
-            },
-        )?;
-        adjoint_total = Some(accumulate(&mut adjoints, of, &values));
     }
-    crate::progress::step("check");
-    let ad = gradient_ad(g, of, wrt, bindings, opts.relu_active, opts.digits)?;
-    let difference = central_difference(g, of, wrt, bindings, opts.digits)?;
+    // From here the graph is fixed. The random points (the symbolic result
+    // against AD at seeded points) need nothing below, so they run on a
+    // second thread while this one evaluates the values, the adjoint total
+    // and AD at the model's point.
+    let g: &Graph = g;
+    let point_eqs = adjoints.clone();
+    let (main, points) = std::thread::scope(|s| {
+        let points = s.spawn(|| {
+            super::check::check_random_points(
+                g,
+                of,
+                wrt,
+                total,
+                &point_eqs,
+                bindings,
+                opts.seed,
+                opts.random_points,
+                opts.relu_active,
+                opts.digits,
+            )
+        });
+        let main = (|| -> Result<_, DeriveError> {
+            let mut values = evaluate(g, &asked, bindings, EvalOptions { digits: opts.digits })?;
+            let atom_values: std::collections::BTreeMap<NodeId, Value> =
+                atoms.iter().copied().zip(values.split_off(roots.len())).collect();
+            let mut adjoint_total = None;
+            if truncated {
+                let partials: Vec<NodeId> = adjoints
+                    .iter()
+                    .flat_map(|e| e.terms.iter().map(|t| t.partial))
+                    .collect();
+                let values = evaluate(
+                    g,
+                    &partials,
+                    bindings,
+                    EvalOptions {
+                        digits: opts.digits + 10,
+                    },
+                )?;
+                adjoint_total = Some(accumulate(&mut adjoints, of, &values));
+            }
+            crate::progress::step("check");
+            let ad = gradient_ad(g, of, wrt, bindings, opts.relu_active, opts.digits)?;
+            Ok((values, atom_values, adjoint_total, ad))
+        })();
+        (main, points.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+    });
+    let (values, atom_values, adjoint_total, ad) = main?;
+    for (p, v) in built.iter_mut().zip(&values) {
+        p.value = v.clone();
+    }
+    let difference = match difference_job {
+        Some(job) => job.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+        None => central_difference(g, of, wrt, bindings, opts.digits),
+    };
+    let difference = difference?;
     let total_value = match (total, adjoint_total) {
         (Some(_), _) => values.last().cloned().unwrap_or(Value::Exact(Q::zero())),
         (None, Some(v)) => v,
@@ -289,18 +331,6 @@ pub fn derive(
     if let Some(s) = &path_sum {
         verified &= agree(s, &ad.interval(), &tolerance);
     }
-    let points = super::check::check_random_points(
-        g,
-        of,
-        wrt,
-        total,
-        &adjoints,
-        bindings,
-        opts.seed,
-        opts.random_points,
-        opts.relu_active,
-        opts.digits,
-    );
     verified &= points.iter().all(|p| p.verified);
     Ok(Derivation {
         of,
