@@ -2,18 +2,24 @@
 //! --of L --wrt WRT --set T=… --format latex` does (parse the model,
 //! unroll, paths, products, simplification, adjoints, the exact check, the
 //! view and the LaTeX template), repeated and averaged, without process
-//! start-up. Not a divan benchmark: it prints one line per horizon,
+//! start-up. Not a divan benchmark: it prints one line per horizon, the
+//! median of REPS timed runs (after one untimed run whose check must verify),
 //!
 //! ```text
 //! cargo bench --bench peer_time -- benches/models/m1.chain w1 20 2 4 8
 //! T=2 0.000712 verified
 //! ```
 //!
-//! (seconds per run; the check must verify, or it exits 1).
+//! (seconds per run, median; the check must verify, or it exits 1).
 
 use chainrule::query::{derive, load, DeriveRequest};
 use chainrule::render::derivation::{view_labelled, Granularity};
 use std::time::Instant;
+
+// The same allocator as the `chainrule` binary (src/main.rs), so the
+// in-process figure measures what the command does.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     // `cargo bench` passes `--bench`; the rest are ours.
@@ -50,11 +56,17 @@ fn main() {
             (d.derivation.check.verified, tex.len())
         };
         let (verified, _) = run();
-        let start = Instant::now();
-        for _ in 0..reps {
-            std::hint::black_box(run());
-        }
-        let secs = start.elapsed().as_secs_f64() / f64::from(reps.max(1));
+        // The median of the runs: on a shared machine a few runs are slowed
+        // by neighbours, and the mean would report them rather than us.
+        let mut times: Vec<f64> = (0..reps.max(1))
+            .map(|_| {
+                let start = Instant::now();
+                std::hint::black_box(run());
+                start.elapsed().as_secs_f64()
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        let secs = times[times.len() / 2];
         println!("T={t} {secs:.6} {}", if verified { "verified" } else { "FAILED" });
         if !verified {
             std::process::exit(1);

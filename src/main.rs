@@ -10,6 +10,10 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+// Exact arithmetic allocates and frees many small big-integer buffers; see Cargo.toml.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Unroll a network's recurrences, evaluate them exactly, and (soon)
 /// derive gradients path by path.
 #[derive(Parser, Debug)]

@@ -2,7 +2,7 @@
 
 use super::fold::{fold, Folded};
 use super::node::{Node, NodeId};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// The unrolled computation graph. Nodes are only ever appended, after their
 /// children, so ids are in topological order and every pass is a loop.
