@@ -82,6 +82,9 @@ struct Belief {
     /// The quantity and the line, for the note.
     label: String,
     line: usize,
+    /// The written decimal is the model's value rounded to the places
+    /// written: using it later is rounding, not an error carried forward.
+    rounded: bool,
 }
 
 pub(super) struct Checker<'m> {
@@ -417,11 +420,13 @@ impl<'m> Checker<'m> {
         self.beliefs.retain(|b| b.node != h.node);
         if same(&vals[0], &vals[1]) != Some(true) {
             let (line, _) = line_col(self.src, last.seg_start + last.math.span.start);
+            let rounded = written_decimal(last.math).is_some_and(|t| rounds_to(&vals[0], &t).is_some());
             self.beliefs.push(Belief {
                 node: h.node,
                 value: vals[1].clone(),
                 label: latex_symbol_or_expr(self.graph(), h.node, &self.ts),
                 line,
+                rounded,
             });
         }
     }
@@ -585,9 +590,10 @@ impl<'m> Checker<'m> {
                 return Ok((Verdict::Approximate, expected, got, note));
             }
         }
-        // 3. Right given an earlier wrong value: error carried forward.
-        if let Some(note) = self.carried(na, nb, &uses, b.math)? {
-            return Ok((Verdict::Correct, expected, got, note));
+        // 3. Right given earlier values the author wrote: rounded ones make
+        // it approximate, wrong ones an error carried forward.
+        if let Some((verdict, note)) = self.carried(na, nb, &uses, b.math)? {
+            return Ok((verdict, expected, got, note));
         }
         let deriv = match &a.math.kind {
             _ if is_derivative(a.math) => na.uses.first().copied(),
@@ -649,26 +655,48 @@ impl<'m> Checker<'m> {
         show(va)
     }
 
-    /// The note for a step that is right given the author's earlier values.
-    fn carried(&self, na: &Built, nb: &Built, uses: &[usize], bm: &Math) -> Result<Option<String>, String> {
-        if self.beliefs.is_empty() {
+    /// The verdict and note for a step that is right given the author's
+    /// earlier values: `approximate` when each of those values is the
+    /// model's rounded to the places written, else `correct` with "error
+    /// carried forward" naming the values the model does not give.
+    fn carried(&self, na: &Built, nb: &Built, uses: &[usize], bm: &Math) -> Result<Option<(Verdict, String)>, String> {
+        // A claim about a quantity the author gave a value earlier is
+        // worked out afresh: its own earlier value is not put in.
+        let beliefs: Vec<&Belief> = self
+            .beliefs
+            .iter()
+            .filter(|b| b.node != na.node && b.node != nb.node)
+            .collect();
+        if beliefs.is_empty() {
             return Ok(None);
         }
-        let ov: Vec<(NodeId, Value)> = self.beliefs.iter().map(|b| (b.node, b.value.clone())).collect();
+        let ov: Vec<(NodeId, Value)> = beliefs.iter().map(|b| (b.node, b.value.clone())).collect();
         let v = self.eval(&[na.node, nb.node], uses, &self.p0, &ov)?;
         let close =
             same(&v[0], &v[1]) == Some(true) || written_decimal(bm).is_some_and(|t| rounds_to(&v[0], &t).is_some());
         if !close {
             return Ok(None);
         }
-        let which: Vec<String> = self
-            .beliefs
-            .iter()
-            .map(|b| format!("{} = {} (line {})", b.label, show(&b.value), b.line))
-            .collect();
-        Ok(Some(format!(
-            "error carried forward: right given the earlier {}, which the model does not give",
-            which.join(", ")
+        let list = |rounded: bool, rel: &str| -> Vec<String> {
+            beliefs
+                .iter()
+                .filter(|b| b.rounded == rounded)
+                .map(|b| format!("{} {rel} {} (line {})", b.label, show(&b.value), b.line))
+                .collect()
+        };
+        let wrong = list(false, "=");
+        if wrong.is_empty() {
+            return Ok(Some((
+                Verdict::Approximate,
+                format!("follows from the rounded {}", list(true, "≈").join(", ")),
+            )));
+        }
+        Ok(Some((
+            Verdict::Correct,
+            format!(
+                "error carried forward: right given the earlier {}, which the model does not give",
+                wrong.join(", ")
+            ),
         )))
     }
 }
