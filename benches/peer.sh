@@ -133,7 +133,7 @@ for (m, t), (s, c) in ours.items():
 print()
 print(f"SymPy: in-process time of diff + simplify + latex (per-step limit {timeout:g} s; a step that timed out")
 print(f"at a smaller T is not run again, so its time is at least the limit). chainrule in-process: parse the")
-print(f"model, derive, check, LaTeX (benches/peer_time.rs), mean of {reps} runs. chainrule command: wall time")
+print(f"model, derive, check, LaTeX (benches/peer_time.rs), median of {reps} runs. chainrule command: wall time")
 print(f"of `chainrule derive MODEL --of L --wrt P --set T=… --format latex` over {reps} runs, divided by {reps}")
 print("(process start-up included).")
 EOF

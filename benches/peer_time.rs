@@ -1,7 +1,7 @@
 //! In-process timing for `benches/peer.sh`: what `chainrule derive MODEL
 //! --of L --wrt WRT --set T=… --format latex` does (parse the model,
 //! unroll, paths, products, simplification, adjoints, the exact check, the
-//! view and the LaTeX template), repeated and averaged, without process
+//! view and the LaTeX template), repeated, without process
 //! start-up. Not a divan benchmark: it prints one line per horizon, the
 //! median of REPS timed runs (after one untimed run whose check must verify),
 //!
