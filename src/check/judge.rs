@@ -13,18 +13,18 @@
 use super::diagnose::{diagnose, Slip};
 use super::document::{line_col, Segment};
 use super::math::{Line, Math, MathKind, Relation};
-use super::points::{fill_free, random_points, same, symbolic, values_at};
+use super::points::{fill_free, leaves, random_points, same, symbolic, values_at};
 use super::resolve::{Definition, Definitions, DerivTerm, Problem, Resolver, SymbolIndex};
 use super::verdict::{Claim, Report, Verdict};
 use crate::calculus::derive::{derive, Derivation, DeriveOptions};
 use crate::eval::{Bindings, Value};
-use crate::graph::{Graph, Node, NodeId, UnrollOptions, Unroller};
+use crate::graph::{Graph, Node, NodeId, Sym, UnrollOptions, Unroller};
 use crate::model::{Model, SymId};
 use crate::number::decimal::{interval_to_decimal, parse_decimal, q_to_decimal};
 use crate::number::Q;
 use crate::render::latex::latex_symbol_or_expr;
 use crate::render::names::Typesetter;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 /// How claims are checked.
@@ -504,9 +504,11 @@ impl<'m> Checker<'m> {
         let sym_a = symbolic(self.graph(), na.node) || !na.uses.is_empty();
         let sym_b = symbolic(self.graph(), nb.node) || !nb.uses.is_empty();
         if sym_a && sym_b {
+            let (vary, _) = self.shared_leaves(na, nb);
             pts.extend(random_points(
                 self.graph(),
                 &roots,
+                &vary,
                 &self.p0,
                 self.opts.seed,
                 self.opts.points,
@@ -514,6 +516,18 @@ impl<'m> Checker<'m> {
             ));
         }
         pts
+    }
+
+    /// The leaves both sides depend on, and those only one side does.
+    /// Random points vary the shared ones only: a leaf on one side alone is
+    /// a value the author substituted (`v h = 1.5 h` with v = 1.5), right at
+    /// the model's values and at no other.
+    fn shared_leaves(&self, na: &Built, nb: &Built) -> (Vec<Sym>, Vec<Sym>) {
+        let left: BTreeSet<Sym> = leaves(self.graph(), &self.roots(&[na])).into_iter().collect();
+        let right: BTreeSet<Sym> = leaves(self.graph(), &self.roots(&[nb])).into_iter().collect();
+        let shared = left.intersection(&right).copied().collect();
+        let one_sided = left.symmetric_difference(&right).copied().collect();
+        (shared, one_sided)
     }
 
     /// Does `b` equal `a` at every point? `Ok(None)` when undecided.
@@ -573,13 +587,23 @@ impl<'m> Checker<'m> {
         };
         // 1. Correct.
         if self.agree_everywhere(na, nb, &pts)? {
-            let note = if pts.len() > 1 {
-                format!(
+            let kept: Vec<String> = self
+                .shared_leaves(na, nb)
+                .1
+                .iter()
+                .map(|&s| self.ts.symbol(s))
+                .collect();
+            let note = match (pts.len() > 1, kept.is_empty()) {
+                (false, _) => String::new(),
+                (true, true) => format!(
                     "an identity: checked exactly at the model's values and at {} random points",
                     pts.len() - 1
-                )
-            } else {
-                String::new()
+                ),
+                (true, false) => format!(
+                    "checked exactly at the model's values and at {} random points, keeping the values substituted for {}",
+                    pts.len() - 1,
+                    kept.join(", ")
+                ),
             };
             return Ok((Verdict::Correct, expected, got, note));
         }

@@ -46,19 +46,24 @@ pub fn fill_free(p0: &mut Bindings, g: &Graph, roots: &[NodeId], seed: u64) {
     }
 }
 
-/// Up to `count` random points for `roots`: every leaf they reach gets a
-/// seeded random rational. Under `assume relu active` a point counts only if
-/// every relu argument is positive there (elsewhere the assumption, not the
+/// Up to `count` random points for `roots`: every leaf in `vary` gets a
+/// seeded random rational, the others keep their values in `p0`. Under
+/// `assume relu active` a point counts only if every relu argument that
+/// `roots` reach is positive there (elsewhere the assumption, not the
 /// algebra, is false); points where anything is undefined are skipped too.
 pub fn random_points(
     g: &Graph,
     roots: &[NodeId],
+    vary: &[Sym],
     p0: &Bindings,
     seed: u64,
     count: usize,
     relu_active: bool,
 ) -> Vec<Bindings> {
-    let ls = leaves(g, roots);
+    if vary.is_empty() {
+        return Vec::new();
+    }
+    let ls = vary;
     let seen = g.reachable(roots);
     let relu_args: Vec<NodeId> = if relu_active {
         g.nodes()
@@ -79,7 +84,7 @@ pub fn random_points(
         }
         let s = seed.wrapping_mul(1_000_003).wrapping_add(k + 1);
         let mut b = p0.clone();
-        for (sym, q) in random_values(s, &ls) {
+        for (sym, q) in random_values(s, ls) {
             b.set(sym, q);
         }
         if !relu_args.is_empty() {
