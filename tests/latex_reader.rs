@@ -197,6 +197,15 @@ fn functions() {
         (r"L(y^{(2)})", "(apply L y^{(2)})"),
         (r"L\left(y^{(2)}\right)", "(apply L y^{(2)})"),
         (r"f(a, b)", "(apply f a b)"),
+        // relu′ as an indicator: the step of the difference, flipped for `<`.
+        (r"\mathbb{1}[z > 0]", "(Step (+ z -0))"),
+        (
+            r"\mathbb{1}\left[z^{(1)} \geq 0\right] x",
+            "(* (Step (+ z^{(1)} -0)) x)",
+        ),
+        (r"\mathbf{1}(a < b)", "(Step (+ b -a))"),
+        (r"\mathbb{1}_{z \le 0}", "(Step (+ 0 -z))"),
+        (r"\mathbbm{1}_{\{w x + b > 0\}}", "(Step (+ (+ (* w x) b) -0))"),
     ]);
 }
 
@@ -351,7 +360,9 @@ fn unreadable_lines_are_unparsed_whole() {
     assert!(unparsed("(a, b)").contains("list"));
     assert!(unparsed(r"x_1_2").contains("cannot read"));
     assert!(unparsed(r"&= 2").contains("cannot read"));
-    unparsed(r"\mathbb{1}[z>0]");
+    unparsed(r"\mathbb{R}[z>0]");
+    // An indicator needs a comparison inside.
+    unparsed(r"\mathbb{1}[z]");
     unparsed("σ(x)");
 }
 
@@ -509,4 +520,15 @@ fn derive_path_block_is_one_chain() {
          (* 2 [(+ h^{(3)} -1)] (Tanh c^{(3)}) [(+ 1 -o^{(1)})] o^{(1)}) = \
          (* 2 [(+ 1 -o^{(1)})] u_{o}^{2}) ~ 0.00000993723714448549966641278518445"
     );
+}
+
+/// Indicators nested inside failing indicators: each is parsed once (the
+/// grammar's look-aheads commit), so this returns at once instead of
+/// trying 2^30 readings.
+#[test]
+fn nested_failed_indicators_are_read_once() {
+    for open in [r"\mathbb{1}_{\{", r"\mathbb{1}[", r"\mathbb{1}_{"] {
+        let text = format!("a = {}z", open.repeat(30));
+        unparsed(&text);
+    }
 }

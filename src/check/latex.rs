@@ -789,6 +789,24 @@ impl Builder<'_> {
                     body: boxed(body.expect("body")),
                 })
             }
+            Rule::indicator => {
+                let mut sides = Vec::new();
+                let mut flip = false;
+                for c in p.into_inner() {
+                    match c.as_rule() {
+                        Rule::expr => sides.push(self.expr(c)?),
+                        Rule::ind_rel => flip = c.as_str().starts_with('<') || c.as_str().starts_with("\\l"),
+                        _ => {}
+                    }
+                }
+                let (b, a) = (sides.pop().expect("right side"), sides.pop().expect("left side"));
+                let (hi, lo) = if flip { (b, a) } else { (a, b) };
+                let diff = Math {
+                    kind: MathKind::Sum(vec![(false, hi), (true, lo)]),
+                    span,
+                };
+                m(MathKind::Func(Func::Step, boxed(diff)))
+            }
             Rule::sqrt => {
                 let arg = p.into_inner().nth(1).expect("sqrt argument");
                 let a = self.arg_or_token(arg)?;

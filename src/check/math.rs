@@ -72,6 +72,8 @@ pub enum Func {
     Exp,
     Relu,
     Sqrt,
+    /// `\mathbb{1}[a > b]`: the unit step of `a − b` (relu′).
+    Step,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

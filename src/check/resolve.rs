@@ -286,6 +286,7 @@ impl<'u, 'm> Resolver<'u, 'm> {
                     Func::Exp => Builtin::Exp,
                     Func::Relu => Builtin::Relu,
                     Func::Sqrt => Builtin::Sqrt,
+                    Func::Step => Builtin::Step,
                 };
                 self.mk(Node::Call(b, a), m.span)
             }
