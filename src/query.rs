@@ -9,7 +9,6 @@ use crate::model::{resolve, Model, RExpr, Setting, SymKind};
 use crate::number::Q;
 use crate::render::latex::latex_symbol_or_expr;
 use crate::render::names::Typesetter;
-use crate::syntax::ast::Expr;
 use crate::syntax::{parse, parse_expr, Span};
 
 /// Spans at or above this offset point into the `--of` text rather than
@@ -34,7 +33,7 @@ pub fn parse_query(text: &str, model: &Model) -> Result<RExpr, Error> {
 /// ([`QUERY_BASE`] for `--of`, [`WRT_BASE`] for `--wrt`).
 pub fn parse_query_at(text: &str, model: &Model, base: usize) -> Result<RExpr, Error> {
     let mut e = parse_expr(text).map_err(|e| Error::Parse(shift_parse_error(e, base)))?;
-    shift(&mut e, base);
+    e.shift_spans(base);
     let (r, _) = crate::model::scope::resolve_expr(&e, model, Default::default())?;
     Ok(r)
 }
@@ -58,43 +57,6 @@ fn shift_parse_error(e: crate::syntax::ParseError, base: usize) -> crate::syntax
         P::Unclosed { span } => P::Unclosed { span: mv(span) },
         P::PowerChain { span } => P::PowerChain { span: mv(span) },
         P::Number { text, span } => P::Number { text, span: mv(span) },
-    }
-}
-
-/// Moves every span of a query expression above [`QUERY_BASE`]. The tree's
-/// depth is bounded by the parser, so an explicit stack is not needed, but
-/// one is cheap and keeps the rule "no recursion over trees" simple.
-fn shift(e: &mut Expr, base: usize) {
-    use crate::syntax::ast::ExprKind as K;
-    let mut stack = vec![e];
-    while let Some(e) = stack.pop() {
-        e.span = Span::new(e.span.start + base, e.span.end + base);
-        match &mut e.kind {
-            K::Num(_) => {}
-            K::Name(id) => id.span = Span::new(id.span.start + base, id.span.end + base),
-            K::Index(id, i) => {
-                id.span = Span::new(id.span.start + base, id.span.end + base);
-                stack.push(i);
-            }
-            K::Call(id, args) => {
-                id.span = Span::new(id.span.start + base, id.span.end + base);
-                stack.extend(args.iter_mut());
-            }
-            K::Sum { var, lo, hi, body } => {
-                var.span = Span::new(var.span.start + base, var.span.end + base);
-                stack.extend([&mut **lo, &mut **hi, &mut **body]);
-            }
-            K::Neg(a) => stack.push(a),
-            K::AddChain(a, rest) => {
-                stack.push(a);
-                stack.extend(rest.iter_mut().map(|(_, x)| x));
-            }
-            K::MulChain(a, rest) => {
-                stack.push(a);
-                stack.extend(rest.iter_mut().map(|(_, x)| x));
-            }
-            K::Pow(a, b) => stack.extend([&mut **a, &mut **b]),
-        }
     }
 }
 

@@ -416,58 +416,32 @@ fn q_div(x: &BigRational, y: &BigRational) -> BigRational {
     q_mul(x, &recip)
 }
 
-impl Add for Q {
-    type Output = Q;
-    fn add(self, o: Q) -> Q {
-        Q(q_add(&self.0, &o.0))
-    }
-}
-impl<'a> Add<&'a Q> for &'a Q {
-    type Output = Q;
-    fn add(self, o: &'a Q) -> Q {
-        Q(q_add(&self.0, &o.0))
-    }
-}
-impl Sub for Q {
-    type Output = Q;
-    fn sub(self, o: Q) -> Q {
-        Q(q_add(&self.0, &-o.0))
-    }
-}
-impl<'a> Sub<&'a Q> for &'a Q {
-    type Output = Q;
-    fn sub(self, o: &'a Q) -> Q {
-        Q(q_add(&self.0, &-&o.0))
-    }
-}
-impl Mul for Q {
-    type Output = Q;
-    fn mul(self, o: Q) -> Q {
-        Q(q_mul(&self.0, &o.0))
-    }
-}
-impl<'a> Mul<&'a Q> for &'a Q {
-    type Output = Q;
-    fn mul(self, o: &'a Q) -> Q {
-        Q(q_mul(&self.0, &o.0))
-    }
+fn q_sub(x: &BigRational, y: &BigRational) -> BigRational {
+    q_add(x, &-y)
 }
 
-/// Division by zero panics, as for integers; use [`Q::checked_div`] where a
-/// zero divisor can come from user input.
-impl Div for Q {
-    type Output = Q;
-    fn div(self, o: Q) -> Q {
-        Q(q_div(&self.0, &o.0))
-    }
+macro_rules! binop {
+    ($tr:ident, $m:ident, $f:ident) => {
+        impl $tr for Q {
+            type Output = Q;
+            fn $m(self, o: Q) -> Q {
+                Q($f(&self.0, &o.0))
+            }
+        }
+        impl<'a> $tr<&'a Q> for &'a Q {
+            type Output = Q;
+            fn $m(self, o: &'a Q) -> Q {
+                Q($f(&self.0, &o.0))
+            }
+        }
+    };
 }
-
-impl<'a> Div<&'a Q> for &'a Q {
-    type Output = Q;
-    fn div(self, o: &'a Q) -> Q {
-        Q(q_div(&self.0, &o.0))
-    }
-}
+binop!(Add, add, q_add);
+binop!(Sub, sub, q_sub);
+binop!(Mul, mul, q_mul);
+// Division by zero panics, as for integers; use `Q::checked_div` where a
+// zero divisor can come from user input.
+binop!(Div, div, q_div);
 
 impl Neg for Q {
     type Output = Q;

@@ -31,6 +31,45 @@ pub struct Expr {
     pub span: Span,
 }
 
+impl Expr {
+    /// Moves every span in the tree by `by` bytes: for text parsed on its
+    /// own and then placed in a larger one (a re-read data list, an `--of`
+    /// query). A loop over an explicit stack, as every tree walk here.
+    pub fn shift_spans(&mut self, by: usize) {
+        let mv = |s: &mut Span| *s = Span::new(s.start + by, s.end + by);
+        let mut stack = vec![self];
+        while let Some(e) = stack.pop() {
+            mv(&mut e.span);
+            match &mut e.kind {
+                ExprKind::Num(_) => {}
+                ExprKind::Name(id) => mv(&mut id.span),
+                ExprKind::Index(id, i) => {
+                    mv(&mut id.span);
+                    stack.push(i);
+                }
+                ExprKind::Call(id, args) => {
+                    mv(&mut id.span);
+                    stack.extend(args.iter_mut());
+                }
+                ExprKind::Sum { var, lo, hi, body } => {
+                    mv(&mut var.span);
+                    stack.extend([&mut **lo, &mut **hi, &mut **body]);
+                }
+                ExprKind::Neg(a) => stack.push(a),
+                ExprKind::AddChain(a, rest) => {
+                    stack.push(a);
+                    stack.extend(rest.iter_mut().map(|(_, x)| x));
+                }
+                ExprKind::MulChain(a, rest) => {
+                    stack.push(a);
+                    stack.extend(rest.iter_mut().map(|(_, x)| x));
+                }
+                ExprKind::Pow(a, b) => stack.extend([&mut **a, &mut **b]),
+            }
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     /// A literal; decimals are exact.

@@ -484,49 +484,9 @@ fn reread_list(full: &str, text: &str, base: usize) -> Result<Vec<Expr>, ParseEr
     let general = list.into_inner().next().expect("list_only holds a list");
     let mut items = general.into_inner().map(build_expr).collect::<Result<Vec<_>, _>>()?;
     for e in &mut items {
-        shift_spans(e, base);
+        e.shift_spans(base);
     }
     Ok(items)
-}
-
-/// Moves every span in `e` by `by` bytes (a loop over a work stack).
-fn shift_spans(e: &mut Expr, by: usize) {
-    let shift = |s: &mut Span| *s = Span::new(s.start + by, s.end + by);
-    let mut stack = vec![e];
-    while let Some(e) = stack.pop() {
-        shift(&mut e.span);
-        match &mut e.kind {
-            ExprKind::Num(_) => {}
-            ExprKind::Name(id) => shift(&mut id.span),
-            ExprKind::Index(id, i) => {
-                shift(&mut id.span);
-                stack.push(i);
-            }
-            ExprKind::Call(id, args) => {
-                shift(&mut id.span);
-                stack.extend(args.iter_mut());
-            }
-            ExprKind::Sum { var, lo, hi, body } => {
-                shift(&mut var.span);
-                stack.push(lo);
-                stack.push(hi);
-                stack.push(body);
-            }
-            ExprKind::Neg(a) => stack.push(a),
-            ExprKind::AddChain(first, rest) => {
-                stack.push(first);
-                stack.extend(rest.iter_mut().map(|(_, x)| x));
-            }
-            ExprKind::MulChain(first, rest) => {
-                stack.push(first);
-                stack.extend(rest.iter_mut().map(|(_, x)| x));
-            }
-            ExprKind::Pow(a, b) => {
-                stack.push(a);
-                stack.push(b);
-            }
-        }
-    }
 }
 
 fn apply_negs(e: Expr, negs: usize, span: Span) -> Expr {
