@@ -146,6 +146,7 @@ pub fn derive(
     // The central difference needs only the unrolled network, which is all
     // the graph holds yet: it starts now on a second thread, with a copy of
     // the graph (the paths below add nodes), and is joined at the check.
+    // On an early error it is left to finish on its own, its result unused.
     let difference_job = {
         let (graph, bindings, digits) = (g.clone(), bindings.clone(), opts.digits);
         std::thread::Builder::new()
