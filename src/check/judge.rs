@@ -496,26 +496,28 @@ impl<'m> Checker<'m> {
     }
 
     /// The points a claim is checked at: the model's values, and random
-    /// points when both sides are symbolic.
-    pub(super) fn points(&mut self, na: &Built, nb: &Built) -> Vec<Bindings> {
+    /// points when both sides are symbolic; with them, the leaves only one
+    /// side depends on, which the random points keep at the model's values.
+    pub(super) fn points(&mut self, na: &Built, nb: &Built) -> (Vec<Bindings>, Vec<Sym>) {
         let roots = self.roots(&[na, nb]);
         fill_free(&mut self.p0, self.un.graph(), &roots, self.opts.seed);
         let mut pts = vec![self.p0.clone()];
         let sym_a = symbolic(self.graph(), na.node) || !na.uses.is_empty();
         let sym_b = symbolic(self.graph(), nb.node) || !nb.uses.is_empty();
-        if sym_a && sym_b {
-            let (vary, _) = self.shared_leaves(na, nb);
-            pts.extend(random_points(
-                self.graph(),
-                &roots,
-                &vary,
-                &self.p0,
-                self.opts.seed,
-                self.opts.points,
-                self.model.relu_active,
-            ));
+        if !(sym_a && sym_b) {
+            return (pts, Vec::new());
         }
-        pts
+        let (vary, kept) = self.shared_leaves(na, nb);
+        pts.extend(random_points(
+            self.graph(),
+            &roots,
+            &vary,
+            &self.p0,
+            self.opts.seed,
+            self.opts.points,
+            self.model.relu_active,
+        ));
+        (pts, kept)
     }
 
     /// The leaves both sides depend on, and those only one side does.
@@ -575,7 +577,7 @@ impl<'m> Checker<'m> {
         rel: Relation,
         started: Instant,
     ) -> Result<(Verdict, String, String, String), String> {
-        let pts = self.points(na, nb);
+        let (pts, kept) = self.points(na, nb);
         let mut uses = na.uses.clone();
         uses.extend(&nb.uses);
         let v0 = self.eval(&[na.node, nb.node], &uses, &pts[0], &[])?;
@@ -587,12 +589,7 @@ impl<'m> Checker<'m> {
         };
         // 1. Correct.
         if self.agree_everywhere(na, nb, &pts)? {
-            let kept: Vec<String> = self
-                .shared_leaves(na, nb)
-                .1
-                .iter()
-                .map(|&s| self.ts.symbol(s))
-                .collect();
+            let kept: Vec<String> = kept.iter().map(|&s| self.ts.symbol(s)).collect();
             let note = match (pts.len() > 1, kept.is_empty()) {
                 (false, _) => String::new(),
                 (true, true) => format!(

@@ -63,7 +63,6 @@ pub fn random_points(
     if vary.is_empty() {
         return Vec::new();
     }
-    let ls = vary;
     let seen = g.reachable(roots);
     let relu_args: Vec<NodeId> = if relu_active {
         g.nodes()
@@ -84,7 +83,7 @@ pub fn random_points(
         }
         let s = seed.wrapping_mul(1_000_003).wrapping_add(k + 1);
         let mut b = p0.clone();
-        for (sym, q) in random_values(s, ls) {
+        for (sym, q) in random_values(s, vary) {
             b.set(sym, q);
         }
         if !relu_args.is_empty() {

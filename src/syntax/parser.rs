@@ -303,8 +303,9 @@ fn build_expr(pair: Pair<Rule>) -> Result<Expr, ParseError> {
                 }
             })
         }
-        // `seq_number` is a factor made of signs and one number (the fast
-        // path for data lists); it builds exactly what `factor` would.
+        // `seq_number` is a factor made of signs and one number, so a number
+        // in a mixed list spans exactly what a plain list gives it (an
+        // `expr` would take the whitespace after it).
         Rule::factor | Rule::seq_number => {
             let mut negs = 0usize;
             let mut body = None;
@@ -422,17 +423,18 @@ fn seq_values(list: Pair<Rule>) -> Result<Vec<Expr>, ParseError> {
     }
     let (text, base) = (inner.as_str(), inner.as_span().start());
     match plain_numbers(text, base) {
-        Some(items) => items,
+        Some(items) => Ok(items),
         None => reread_list(inner.as_span().get_input(), text, base),
     }
 }
 
 /// The elements of `[a, b, ...]` starting at byte `base`, when each is an
-/// optionally negated `digits` or `digits.digits`; `None` otherwise.
-fn plain_numbers(text: &str, base: usize) -> Option<Result<Vec<Expr>, ParseError>> {
+/// optionally negated `digits` or `digits.digits`; `None` otherwise (the
+/// general rule then reads the list, errors included).
+fn plain_numbers(text: &str, base: usize) -> Option<Vec<Expr>> {
     let body = &text[1..text.len() - 1];
     if body.trim().is_empty() {
-        return Some(Ok(Vec::new()));
+        return Some(Vec::new());
     }
     let mut out = Vec::new();
     let mut at = base + 1;
@@ -451,22 +453,14 @@ fn plain_numbers(text: &str, base: usize) -> Option<Result<Vec<Expr>, ParseError
         }
         let num_start = start + negs;
         let num_span = Span::new(num_start, num_start + digits.len());
-        let q: Q = match digits.parse() {
-            Ok(q) => q,
-            Err(_) => {
-                return Some(Err(ParseError::Number {
-                    text: digits.to_string(),
-                    span: num_span,
-                }))
-            }
-        };
+        let q: Q = digits.parse().ok()?;
         let num = Expr {
             kind: ExprKind::Num(q),
             span: num_span,
         };
         out.push(apply_negs(num, negs, Span::new(start, start + item_text.len())));
     }
-    Some(Ok(out))
+    Some(out)
 }
 
 /// A bracket-free list with some element that is not a plain number, read
