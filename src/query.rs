@@ -123,7 +123,7 @@ pub fn eval_symbolic(model: &Model, req: &EvalRequest) -> Result<Vec<SymbolicRow
 fn eval_roots<'m>(model: &'m Model, req: &EvalRequest) -> Result<(Unroller<'m>, EvalRoots), Error> {
     crate::progress::step("unroll");
     let horizon = req.steps.or_else(|| model.data_horizon());
-    let mut un = Unroller::new(model, UnrollOptions { horizon, keep: None });
+    let mut un = Unroller::new(model, UnrollOptions { horizon });
     let roots = match &req.of {
         Some(text) => {
             let e = parse_query(text, model)?;
@@ -318,13 +318,9 @@ pub fn diff_query(model: &Model, of: &str, wrt: &str, steps: Option<i64>) -> Res
         }
         _ => return Err(bad_wrt("--wrt must be a single name, not an expression")),
     };
-    let keep = match target {
-        Wrt::Named(k) => Some(k),
-        Wrt::Leaf(_) => None,
-    };
     let horizon = steps.or_else(|| model.data_horizon());
     crate::progress::step("unroll");
-    let mut un = Unroller::new(model, UnrollOptions { horizon, keep });
+    let mut un = Unroller::new(model, UnrollOptions { horizon });
     let of_expr = parse_query(of, model)?;
     let of_id = un.expr(&of_expr)?;
     let wrt_id = match target {

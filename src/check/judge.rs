@@ -115,7 +115,6 @@ pub fn check_segments(model: &Model, src: &str, segments: &[Segment], opts: &Che
             model,
             UnrollOptions {
                 horizon: model.data_horizon(),
-                keep: None,
             },
         ),
         index: SymbolIndex::new(model),

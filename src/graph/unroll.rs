@@ -47,9 +47,6 @@ pub struct UnrollOptions {
     /// The last step of sequences that look ahead (`h[t+1]`); also the value
     /// of a `const` declared without one.
     pub horizon: Option<i64>,
-    /// A named element that must stay a node even if its definition is a
-    /// literal (the `--wrt` quantity).
-    pub keep: Option<Key>,
 }
 
 /// The sum slots an expression uses (its deepest sum nesting).
@@ -83,8 +80,7 @@ pub struct Unroller<'m> {
     opts: UnrollOptions,
     graph: Graph,
     built: HashMap<Key, NodeId>,
-    /// Every named element built so far, for tables: the node of its
-    /// definition if that folded to a literal, else its named node.
+    /// Every named element built so far (its named node), for tables.
     named: BTreeMap<Key, NodeId>,
     /// `Some` while scanning: the unbuilt elements found, with where.
     scan: Option<Vec<(Key, Span)>>,
@@ -335,12 +331,11 @@ impl<'m> Unroller<'m> {
                 }
             }
             let def_id = self.lower(def, &mut env)?;
-            let keep = self.opts.keep == Some(key);
-            let id = if self.graph.literal(def_id).is_some() && !keep {
-                def_id
-            } else {
-                self.mk(Node::Named(key.sym(), def_id))?
-            };
+            // Every named element is a node of its own, a literal boundary
+            // value included: `u*h[0]` stays a product with h[0] even when
+            // h[0] = 0, so path counts are a property of the graph, never
+            // of the data, and derivations keep the name (`u h^{(0)}`).
+            let id = self.mk(Node::Named(key.sym(), def_id))?;
             self.built.insert(key, id);
             self.named.insert(key, id);
             stack.pop();
