@@ -186,6 +186,10 @@ pub struct RandomFill {
     pub seed: u64,
     /// Each leaf, its plain label, and the value used.
     pub values: Vec<(Sym, String, Q)>,
+    /// Under `assume relu active`, the first values drawn made some relu
+    /// argument negative, and these were drawn again from the same seed
+    /// until none was.
+    pub redrawn: bool,
 }
 
 /// Everything `eval` prints.
@@ -223,6 +227,7 @@ pub fn eval_model(model: &Model, req: &EvalRequest) -> Result<EvalReport, Error>
             Some(RandomFill {
                 seed,
                 values: vals.into_iter().map(|(s, q)| (s, plain_label(model, s), q)).collect(),
+                redrawn: false,
             })
         }
         None if !free.is_empty() => {
@@ -339,6 +344,42 @@ pub fn diff_query(model: &Model, of: &str, wrt: &str, steps: Option<i64>) -> Res
     })
 }
 
+/// Gives the `free` leaves seeded random values. Under `assume relu active`
+/// the values are drawn again (draw `k` from seed `seed + k·2^32`, so the
+/// printed seed still reproduces them) until every relu argument below
+/// `of` is positive, for up to [`RELU_DRAWS`] draws: the derivation is
+/// checked with relu read as the identity either way, but values where the
+/// assumption holds are the network's own.
+fn fill_randomly(
+    model: &Model,
+    graph: &crate::graph::Graph,
+    of: NodeId,
+    bindings: &mut Bindings,
+    free: &[Sym],
+    seed: u64,
+) -> RandomFill {
+    use crate::calculus::assumption::inactive_relus;
+    let mut draw = 0u64;
+    let vals = loop {
+        let vals = random_values(seed.wrapping_add(draw << 32), free);
+        for (sym, v) in &vals {
+            bindings.set(*sym, v.clone());
+        }
+        draw += 1;
+        if draw >= RELU_DRAWS || inactive_relus(graph, &[of], bindings).is_empty() {
+            break vals;
+        }
+    };
+    RandomFill {
+        seed,
+        values: vals.into_iter().map(|(s, v)| (s, plain_label(model, s), v)).collect(),
+        redrawn: draw > 1,
+    }
+}
+
+/// Draws of random values tried under `assume relu active`.
+const RELU_DRAWS: u64 = 64;
+
 /// What `chainrule derive` was asked.
 #[derive(Clone, Debug)]
 pub struct DeriveRequest {
@@ -363,18 +404,9 @@ pub fn derive(model: &Model, req: &DeriveRequest) -> Result<Derived, Error> {
     use crate::calculus::derive::{derive as derive_graph, DeriveError, DeriveOptions};
     let q = diff_query(model, &req.of, &req.wrt, req.steps)?;
     let mut graph = q.graph;
-    let mut bindings = Bindings::from_model(model);
+    let mut bindings = Bindings::from_model(model).assume_relu_active(model.relu_active);
     let free = free_leaves(&graph, &[q.of, q.wrt], &bindings);
-    let random = (!free.is_empty()).then(|| {
-        let vals = random_values(req.seed, &free);
-        for (sym, v) in &vals {
-            bindings.set(*sym, v.clone());
-        }
-        RandomFill {
-            seed: req.seed,
-            values: vals.into_iter().map(|(s, v)| (s, plain_label(model, s), v)).collect(),
-        }
-    });
+    let random = (!free.is_empty()).then(|| fill_randomly(model, &graph, q.of, &mut bindings, &free, req.seed));
     let opts = DeriveOptions {
         max_paths: req.max_paths,
         digits: req.digits,

@@ -8,11 +8,17 @@ use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::{BTreeSet, HashMap};
 
-/// Exact values of leaves. Model values never enter the graph; they are
-/// bound here, at evaluation time.
+/// Exact values of leaves, and how relu is read at them. Model values never
+/// enter the graph; they are bound here, at evaluation time.
 #[derive(Clone, Debug, Default)]
 pub struct Bindings {
     values: HashMap<Sym, Q>,
+    /// Read relu as the identity (`assume relu active`, LANGUAGE.md §1).
+    /// A derivation under the assumption takes relu′ = 1; every route that
+    /// checks it (forward values, AD, the central difference and its
+    /// Taylor bound) must read relu the same way, or a point where some
+    /// relu argument is negative fails a right derivation.
+    relu_active: bool,
 }
 
 impl Bindings {
@@ -39,7 +45,21 @@ impl Bindings {
                 _ => {}
             }
         }
-        Bindings { values }
+        Bindings {
+            values,
+            relu_active: false,
+        }
+    }
+
+    /// The same values, with relu read as the identity when `on`.
+    pub fn assume_relu_active(mut self, on: bool) -> Bindings {
+        self.relu_active = on;
+        self
+    }
+
+    /// Whether relu is read as the identity.
+    pub fn relu_active(&self) -> bool {
+        self.relu_active
     }
 
     pub fn get(&self, sym: &Sym) -> Option<&Q> {

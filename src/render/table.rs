@@ -62,7 +62,7 @@ pub fn json_exact(v: &Value) -> Option<String> {
 /// A text table: quantity, exact value, decimal value.
 pub fn text(report: &EvalReport) -> String {
     let mut out = String::new();
-    if let Some(RandomFill { seed, values: vals }) = &report.random {
+    if let Some(RandomFill { seed, values: vals, .. }) = &report.random {
         let list: Vec<String> = vals.iter().map(|(_, label, q)| format!("{label} = {q}")).collect();
         let list = if list.is_empty() {
             "none needed".to_string()
@@ -128,7 +128,7 @@ pub fn latex(report: &EvalReport, model: &Model) -> String {
         out.push_str(&format!("  {} &{}{}{}\n", r.latex, rel, rest, sep));
     }
     out.push_str("\\end{align*}\n");
-    if let Some(RandomFill { seed, values: vals }) = &report.random {
+    if let Some(RandomFill { seed, values: vals, .. }) = &report.random {
         let list: Vec<String> = vals
             .iter()
             .map(|(sym, _, q)| format!("${} = {}$", ts.symbol(*sym), latex_rational(q)))
@@ -142,7 +142,7 @@ pub fn latex(report: &EvalReport, model: &Model) -> String {
 pub fn markdown(report: &EvalReport, model: &Model) -> String {
     let ts = Typesetter::new(model);
     let mut out = String::new();
-    if let Some(RandomFill { seed, values: vals }) = &report.random {
+    if let Some(RandomFill { seed, values: vals, .. }) = &report.random {
         let list: Vec<String> = vals
             .iter()
             .map(|(sym, _, q)| format!("${} = {}$", ts.symbol(*sym), latex_rational(q)))
@@ -206,7 +206,7 @@ pub fn json(report: &EvalReport) -> String {
         })
         .collect();
     let (seed, random_values) = match &report.random {
-        Some(RandomFill { seed, values: vals }) => (
+        Some(RandomFill { seed, values: vals, .. }) => (
             Some(*seed),
             Some(
                 vals.iter()

@@ -150,7 +150,7 @@ fn truncation_bound(
             let base = forward_values(graph, &[of], bindings, prec, &[])?;
             let x = base[wrt.index()].as_ref().expect("wrt is needed").interval();
             let around = Interval::new(x.lo() - epsilon, x.hi() + epsilon);
-            third_coefficient(graph, of, wrt, active, &base, around, prec)
+            third_coefficient(graph, of, wrt, active, &base, around, prec, bindings.relu_active())
         })();
         match attempt {
             Ok(c3) => {

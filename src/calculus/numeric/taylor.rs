@@ -176,6 +176,7 @@ pub(super) fn third_coefficient(
     base: &[Option<Value>],
     x: Interval,
     prec: Prec,
+    relu_active: bool,
 ) -> Result<Interval, Fail> {
     let mut ser: Vec<Option<Series>> = vec![None; of.index() + 1];
     ser[wrt.index()] = Some(Series([x, pt(Q::one()), zero(), zero()]));
@@ -218,6 +219,8 @@ pub(super) fn third_coefficient(
                     Builtin::Sqrt => o.sqrt(&a)?,
                     Builtin::Tanh => o.logistic_like(&a, elementary::tanh(&a.0[0], prec), true)?,
                     Builtin::Sigmoid => o.logistic_like(&a, elementary::sigmoid(&a.0[0], prec), false)?,
+                    // `assume relu active`: the identity, as the forward pass reads it.
+                    Builtin::Relu if relu_active => a,
                     Builtin::Relu | Builtin::Step => {
                         let z = &a.0[0];
                         let positive = match (z.lo().is_positive(), z.hi().is_negative()) {
