@@ -21,7 +21,7 @@
 use chainrule::calculus::paths::{count_paths, paths};
 use chainrule::model::{Model, Setting};
 use chainrule::query::{derive, diff_query, eval_model, load, DeriveRequest, EvalRequest};
-use chainrule::render::derivation::{view_labelled, Granularity};
+use chainrule::render::derivation::{derived_view, ViewOptions};
 use divan::black_box;
 
 fn main() {
@@ -105,20 +105,11 @@ fn derive_latex(name: &str, n: i64) -> usize {
         max_paths: 50,
         digits: 40,
         seed: 1,
+        granularity: Default::default(),
     };
-    let mut d = derive(&m, &req).expect("derives");
+    let d = derive(&m, &req).expect("derives");
     assert!(d.derivation.check.verified, "{name} T={n}: check failed");
-    // As the command builds it for LaTeX: no JSON path-node labels.
-    let view = view_labelled(
-        &mut d.graph,
-        &m,
-        &d.derivation,
-        "L",
-        wrt(name),
-        40,
-        Granularity::Operations,
-        false,
-    );
+    let view = derived_view(&d, &m, &req, &ViewOptions::default());
     chainrule::render::template::render(&view, "derivation.tex.jinja", None)
         .expect("renders")
         .len()

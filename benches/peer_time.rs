@@ -13,7 +13,7 @@
 //! (seconds per run, median; the check must verify, or it exits 1).
 
 use chainrule::query::{derive, load, DeriveRequest};
-use chainrule::render::derivation::{view_labelled, Granularity};
+use chainrule::render::derivation::{derived_view, ViewOptions};
 use std::time::Instant;
 
 // The same allocator as the `chainrule` binary (src/main.rs), so the
@@ -40,18 +40,10 @@ fn main() {
                 max_paths: 50,
                 digits: 40,
                 seed: 1,
+                granularity: Default::default(),
             };
-            let mut d = derive(&model, &req).expect("derives");
-            let view = view_labelled(
-                &mut d.graph,
-                &model,
-                &d.derivation,
-                "L",
-                wrt,
-                40,
-                Granularity::Operations,
-                false,
-            );
+            let d = derive(&model, &req).expect("derives");
+            let view = derived_view(&d, &model, &req, &ViewOptions::default());
             let tex = chainrule::render::template::render(&view, "derivation.tex.jinja", None).expect("renders");
             (d.derivation.check.verified, tex.len())
         };

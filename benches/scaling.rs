@@ -35,6 +35,7 @@ fn derive_lstm_100_steps() -> bool {
         max_paths: 50,
         digits: 40,
         seed: 1,
+        granularity: Default::default(),
     };
     let d = derive(&model, &req).unwrap();
     assert!(d.derivation.check.verified);

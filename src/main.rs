@@ -145,8 +145,9 @@ struct EvalArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = EvalFormat::Text)]
     format: EvalFormat,
-    /// Certify values to N digits: enclosure widths below 10^-N.
-    #[arg(long, value_name = "N", default_value_t = 40, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    /// Show N significant digits in text, LaTeX and Markdown. Values are always certified to at
+    /// least 40 digits (to N when N is larger), and JSON prints every certified digit.
+    #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=1000))]
     digits: u32,
     /// Fill leaves that have no value with seeded random rationals; the seed and values are printed.
     #[arg(long, value_name = "SEED")]
@@ -172,8 +173,9 @@ struct DeriveArgs {
     /// List at most N paths; beyond that the total comes from adjoints.
     #[arg(long, value_name = "N", default_value_t = 50)]
     max_paths: usize,
-    /// Certify values to N digits.
-    #[arg(long, value_name = "N", default_value_t = 40, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    /// Show N significant digits in LaTeX and Markdown. Values are always certified to at least
+    /// 40 digits (to N when N is larger), and JSON prints every certified digit.
+    #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=1000))]
     digits: u32,
     /// Seed for random values of leaves that have none (printed when used).
     #[arg(long, value_name = "SEED", default_value_t = 1)]
@@ -384,7 +386,7 @@ fn run_eval(args: EvalArgs) -> ExitCode {
 }
 
 fn run_paths(args: PathsArgs) -> ExitCode {
-    use chainrule::calculus::paths::{count_paths, paths};
+    use chainrule::calculus::paths::{count_paths, listed_paths};
     use chainrule::render::paths as out;
     let path = args.common.model.clone();
     let src = match read_model(&path) {
@@ -395,7 +397,7 @@ fn run_paths(args: PathsArgs) -> ExitCode {
         let model = load(&src, &settings)?;
         let q = chainrule::query::diff_query(&model, &args.of, &args.wrt, args.common.steps)?;
         let count = count_paths(&q.graph, q.wrt, q.of);
-        let listed: Vec<_> = paths(&q.graph, q.wrt, q.of).take(args.max_paths).collect();
+        let listed = listed_paths(&q.graph, q.wrt, q.of, args.max_paths);
         Ok(match args.format {
             PathsFormat::Text => out::text(&model, &q, &count, &listed),
             PathsFormat::Markdown => out::markdown(&model, &q, &count, &listed),
@@ -409,7 +411,30 @@ fn run_paths(args: PathsArgs) -> ExitCode {
     }
 }
 
+/// Why `derive` printed nothing.
+enum DeriveFailure {
+    Chainrule(chainrule::Error),
+    Template(minijinja::Error),
+}
+
+impl From<chainrule::Error> for DeriveFailure {
+    fn from(e: chainrule::Error) -> DeriveFailure {
+        DeriveFailure::Chainrule(e)
+    }
+}
+
+struct TemplateError(minijinja::Error);
+
+impl From<TemplateError> for DeriveFailure {
+    fn from(e: TemplateError) -> DeriveFailure {
+        DeriveFailure::Template(e.0)
+    }
+}
+
 fn run_derive(args: DeriveArgs) -> ExitCode {
+    use chainrule::calculus::steps::Granularity;
+    use chainrule::render::derivation;
+    use chainrule::render::template::{derivation as templated, Layout};
     let path = args.common.model.clone();
     let src = match read_model(&path) {
         Ok(s) => s,
@@ -425,8 +450,12 @@ fn run_derive(args: DeriveArgs) -> ExitCode {
         },
         None => None,
     };
-    let result = settings(&args.common).and_then(|settings| {
-        let model = load(&src, &settings)?;
+    let result = (|| -> Result<(String, bool), DeriveFailure> {
+        let model = load(&src, &settings(&args.common)?)?;
+        let granularity = match args.granularity {
+            GranularityArg::Operations => Granularity::Operations,
+            GranularityArg::Equations => Granularity::Equations,
+        };
         let req = chainrule::query::DeriveRequest {
             of: args.of.clone(),
             wrt: args.wrt.clone(),
@@ -434,42 +463,36 @@ fn run_derive(args: DeriveArgs) -> ExitCode {
             max_paths: args.max_paths,
             digits: args.digits,
             seed: args.random,
+            granularity,
         };
-        let mut derived = chainrule::query::derive(&model, &req)?;
-        let gran = match args.granularity {
-            GranularityArg::Operations => chainrule::render::derivation::Granularity::Operations,
-            GranularityArg::Equations => chainrule::render::derivation::Granularity::Equations,
+        let derived = chainrule::query::derive(&model, &req)?;
+        let verified = derived.derivation.check.verified;
+        if matches!(args.format, DeriveFormat::Json) && custom.is_none() {
+            return Ok((derivation::derived_json(&derived, &model, &req), verified));
+        }
+        let opts = derivation::ViewOptions {
+            granularity,
+            digits: args.digits,
+            numbers: args.numbers,
         };
-        // Path-node labels are for JSON (and custom templates); skipping
-        // them keeps the other formats linear in the horizon.
-        let labels = matches!(args.format, DeriveFormat::Json) || custom.is_some();
-        let view = chainrule::render::derivation::derived_view(&mut derived, &model, &req, gran, args.numbers, labels);
-        Ok((view, derived.derivation.check.verified, derived.random))
-    });
-    let (view, verified, random) = match result {
+        let view = derivation::derived_view(&derived, &model, &req, &opts);
+        let layout = match args.format {
+            DeriveFormat::Latex => Layout::Latex,
+            DeriveFormat::Document => Layout::Document,
+            // A custom template with `--format json` lays out Markdown-style.
+            DeriveFormat::Markdown | DeriveFormat::Json => Layout::Markdown,
+        };
+        let text = templated(&view, layout, custom.as_deref()).map_err(TemplateError)?;
+        Ok((text, verified))
+    })();
+    let (out, verified) = match result {
         Ok(x) => x,
-        Err(e) => return report_error(&e, &path, &src, (Some(args.of.as_str()), Some(args.wrt.as_str()))),
-    };
-    use chainrule::render::template::{derivation as templated, Layout};
-    let layout = match args.format {
-        DeriveFormat::Json if custom.is_none() => None,
-        DeriveFormat::Latex => Some(Layout::Latex),
-        DeriveFormat::Document => Some(Layout::Document),
-        // A custom template with `--format json` lays out Markdown-style: no `%` note.
-        DeriveFormat::Markdown | DeriveFormat::Json => Some(Layout::Markdown),
-    };
-    let out = match layout {
-        None => chainrule::render::derivation::json(&view),
-        Some(layout) => {
-            // JSON carries no random-values note, as before.
-            let random = random.as_ref().filter(|_| !matches!(args.format, DeriveFormat::Json));
-            match templated(&view, layout, custom.as_deref(), random) {
-                Ok(s) => s,
-                Err(e) => {
-                    eprintln!("error: template: {e:#}");
-                    return ExitCode::from(2);
-                }
-            }
+        Err(DeriveFailure::Template(e)) => {
+            eprintln!("error: template: {e:#}");
+            return ExitCode::from(2);
+        }
+        Err(DeriveFailure::Chainrule(e)) => {
+            return report_error(&e, &path, &src, (Some(args.of.as_str()), Some(args.wrt.as_str())))
         }
     };
     let code = emit(&out, args.common.output.as_deref());

@@ -11,6 +11,10 @@ use crate::render::latex::latex_symbol_or_expr;
 use crate::render::names::Typesetter;
 use crate::syntax::{parse, parse_expr, Span};
 
+/// Every value is certified to at least this many significant digits
+/// (LANGUAGE.md: JSON values carry 30 or more), whatever is shown.
+pub const CERTIFIED_DIGITS: u32 = 40;
+
 /// Spans at or above this offset point into the `--of` text rather than
 /// the model file, so one error type can locate both.
 pub const QUERY_BASE: usize = 1 << 40;
@@ -67,7 +71,8 @@ pub struct EvalRequest {
     pub of: Option<String>,
     /// The horizon: steps printed, and the last step of look-ahead recurrences.
     pub steps: Option<i64>,
-    /// Certified digits (enclosure width below `10^-digits`).
+    /// Significant digits shown in text and math; values are certified to
+    /// at least [`CERTIFIED_DIGITS`] (and to this many when more).
     pub digits: u32,
     /// Fill leaves without values with seeded random rationals.
     pub random: Option<u64>,
@@ -198,7 +203,10 @@ pub struct EvalReport {
     pub rows: Vec<Row>,
     /// The seed and the random values used, if `--random` was given.
     pub random: Option<RandomFill>,
+    /// Certified digits of every value (what JSON prints).
     pub digits: u32,
+    /// Significant digits shown in text and math.
+    pub shown: u32,
 }
 
 /// The label of a symbol at a step in model syntax: `h[1]`, `w1`.
@@ -241,7 +249,8 @@ pub fn eval_model(model: &Model, req: &EvalRequest) -> Result<EvalReport, Error>
         None => None,
     };
     crate::progress::step("evaluate");
-    let values = evaluate(graph, &ids, &bindings, EvalOptions { digits: req.digits }).map_err(|u| {
+    let certified = req.digits.max(CERTIFIED_DIGITS);
+    let values = evaluate(graph, &ids, &bindings, EvalOptions { digits: certified }).map_err(|u| {
         let owner = crate::eval::owner::owner(graph, u.node());
         let (quantity, span) = match owner {
             Some(sym) => (plain_label(model, sym), Some(model.symbol(sym.id).span)),
@@ -269,7 +278,8 @@ pub fn eval_model(model: &Model, req: &EvalRequest) -> Result<EvalReport, Error>
     Ok(EvalReport {
         rows,
         random,
-        digits: req.digits,
+        digits: certified,
+        shown: req.digits,
     })
 }
 
@@ -387,9 +397,13 @@ pub struct DeriveRequest {
     pub wrt: String,
     pub steps: Option<i64>,
     pub max_paths: usize,
+    /// Significant digits shown; values are certified to at least
+    /// [`CERTIFIED_DIGITS`] (and to this many when more).
     pub digits: u32,
     /// Seed for leaves without values.
     pub seed: u64,
+    /// The steps each path is shown in.
+    pub granularity: crate::calculus::steps::Granularity,
 }
 
 /// A derivation and the graph its nodes live in.
@@ -407,14 +421,15 @@ pub fn derive(model: &Model, req: &DeriveRequest) -> Result<Derived, Error> {
     let mut bindings = Bindings::from_model(model).assume_relu_active(model.relu_active);
     let free = free_leaves(&graph, &[q.of, q.wrt], &bindings);
     let random = (!free.is_empty()).then(|| fill_randomly(model, &graph, q.of, &mut bindings, &free, req.seed));
+    let certified = req.digits.max(CERTIFIED_DIGITS);
     let opts = DeriveOptions {
         max_paths: req.max_paths,
-        digits: req.digits,
+        digits: certified,
         relu_active: model.relu_active,
         random_points: 2,
         seed: req.seed,
     };
-    let derivation = derive_graph(&mut graph, q.of, q.wrt, &bindings, &opts).map_err(|e| match e {
+    let mut derivation = derive_graph(&mut graph, q.of, q.wrt, &bindings, &opts).map_err(|e| match e {
         DeriveError::TooLarge => Error::Unroll(crate::graph::UnrollError::TooLarge {
             limit: crate::graph::arena::DEFAULT_NODE_LIMIT,
         }),
@@ -424,8 +439,13 @@ pub fn derive(model: &Model, req: &DeriveRequest) -> Result<Derived, Error> {
                 Some(sym) => (plain_label(model, sym), Some(model.symbol(sym.id).span)),
                 None => (req.of.clone(), None),
             };
-            Error::Eval(u.into_error(quantity, span, req.digits))
+            Error::Eval(u.into_error(quantity, span, certified))
         }
+    })?;
+    crate::calculus::derive::regroup(&mut graph, &mut derivation, req.granularity).map_err(|_| {
+        Error::Unroll(crate::graph::UnrollError::TooLarge {
+            limit: crate::graph::arena::DEFAULT_NODE_LIMIT,
+        })
     })?;
     Ok(Derived {
         graph,

@@ -68,6 +68,7 @@ fn a_point_where_the_assumption_fails_is_read_with_relu_as_the_identity() {
         max_paths: 50,
         digits: 40,
         seed: 1,
+        granularity: Default::default(),
     };
     let d = derive(&model, &req).unwrap();
     assert!(d.derivation.check.verified, "{:?}", d.derivation.check);

@@ -5,9 +5,10 @@
 //! Anything else means the printer and the reader disagree about what a
 //! formula says, or the derivation is wrong.
 
+use chainrule::calculus::steps::Granularity;
 use chainrule::check::{check_document, CheckOptions, DocKind, Verdict};
 use chainrule::query::{derive, load, DeriveRequest};
-use chainrule::render::derivation::{view_with, Granularity};
+use chainrule::render::derivation::{derived_view, ViewOptions};
 use chainrule::render::template::render;
 
 /// The questions tests/derive_snapshots.rs asks of each example.
@@ -38,15 +39,16 @@ fn every_emitted_derivation_checks_correct() {
         let (of, wrt) = query(&name);
         let src = std::fs::read_to_string(&path).unwrap();
         let model = load(&src, &[]).unwrap();
-        let req = DeriveRequest {
+        let mut req = DeriveRequest {
             of: of.into(),
             wrt: wrt.into(),
             steps: None,
             max_paths: 8,
-            digits: 30,
+            digits: 6,
             seed: 1,
+            granularity: Default::default(),
         };
-        let mut d = derive(&model, &req).unwrap();
+        let d = derive(&model, &req).unwrap();
         // Leaves without values were filled with seeded random values, which
         // the emitted document states; the checker is given the same ones,
         // as a reader would pass them with `--set`.
@@ -74,7 +76,13 @@ fn every_emitted_derivation_checks_correct() {
         let settings: Vec<chainrule::model::Setting> = plain.iter().map(|s| s.parse().unwrap()).collect();
         let checked_model = load(&src, &settings).unwrap();
         for gran in [Granularity::Operations, Granularity::Equations] {
-            let v = view_with(&mut d.graph, &model, &d.derivation, of, wrt, 30, gran);
+            req.granularity = gran;
+            let d = derive(&model, &req).unwrap();
+            let opts = ViewOptions {
+                granularity: gran,
+                ..ViewOptions::default()
+            };
+            let v = derived_view(&d, &model, &req, &opts);
             for (template, kind) in [
                 ("derivation.md.jinja", DocKind::Markdown),
                 ("derivation.tex.jinja", DocKind::Tex),

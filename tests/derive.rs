@@ -9,7 +9,8 @@ use chainrule::eval::Value;
 use chainrule::model::Model;
 use chainrule::number::{Interval, Prec, Q};
 use chainrule::query::{derive, load, DeriveRequest, Derived};
-use chainrule::render::derivation::{view, View};
+use chainrule::render::derivation::{derived_view, View, ViewOptions};
+use chainrule::render::paths::route_labels;
 use common::{assert_agrees, example};
 use num_bigint::BigUint;
 use std::path::PathBuf;
@@ -30,6 +31,7 @@ fn derive_in(m: &Model, of: &str, wrt: &str, max_paths: usize) -> Derived {
         max_paths,
         digits: DIGITS,
         seed: 1,
+        granularity: Default::default(),
     };
     derive(m, &req).unwrap_or_else(|e| panic!("d({of})/d({wrt}): {e}"))
 }
@@ -125,30 +127,52 @@ fn elman_j_wrt_w1() {
 /// The derivation and its view (the strings a template sees).
 fn elman_two_paths() -> (Derived, View) {
     let m = model("elman.chain");
-    let mut d = derive_in(&m, "L(y[2])", "w1", MAX_PATHS);
-    let v = view(&mut d.graph, &m, &d.derivation, "L(y[2])", "w1", DIGITS);
+    let d = derive_in(&m, "L(y[2])", "w1", MAX_PATHS);
+    let v = derived_view(&d, &m, &elman_request(), &ViewOptions::default());
     (d, v)
+}
+
+fn elman_request() -> DeriveRequest {
+    DeriveRequest {
+        of: "L(y[2])".into(),
+        wrt: "w1".into(),
+        steps: None,
+        max_paths: MAX_PATHS,
+        digits: DIGITS,
+        seed: 1,
+        granularity: Default::default(),
+    }
 }
 
 /// Index of the path through h[1] and of the direct one.
 fn through_h1(d: &Derived, v: &View) -> (usize, usize) {
     assert_eq!(d.derivation.paths.len(), 2);
     assert_eq!(v.paths.len(), 2);
-    let via: Vec<bool> = v.paths.iter().map(|p| p.nodes.iter().any(|n| n == "h[1]")).collect();
+    let m = model("elman.chain");
+    let dv = &d.derivation;
+    let labels = route_labels(
+        &d.graph,
+        &m,
+        dv.of,
+        dv.wrt,
+        "L(y[2])",
+        "w1",
+        dv.paths.iter().map(|p| p.nodes.as_slice()),
+    );
+    let via: Vec<bool> = labels.iter().map(|p| p.iter().any(|n| n == "h[1]")).collect();
     assert_eq!(
         via.iter().filter(|&&b| b).count(),
         1,
-        "exactly one path goes through h[1]: {:?}",
-        v.paths.iter().map(|p| &p.nodes).collect::<Vec<_>>()
+        "exactly one path goes through h[1]: {labels:?}"
     );
     let long = if via[0] { 0 } else { 1 };
     let short = 1 - long;
     // The path through h[1] goes into step 1 and then along u: it is longer.
     assert!(d.derivation.paths[long].nodes.len() > d.derivation.paths[short].nodes.len());
-    for p in &v.paths {
-        assert_eq!(p.nodes.first().map(String::as_str), Some("w1"));
-        assert_eq!(p.nodes.last().map(String::as_str), Some("L(y[2])"));
-        assert!(p.nodes.iter().any(|n| n == "h[2]"), "{:?}", p.nodes);
+    for p in &labels {
+        assert_eq!(p.first().map(String::as_str), Some("w1"));
+        assert_eq!(p.last().map(String::as_str), Some("L(y[2])"));
+        assert!(p.iter().any(|n| n == "h[2]"), "{p:?}");
     }
     (long, short)
 }
@@ -174,7 +198,8 @@ fn elman_simplified_forms_are_the_course_forms() {
     assert_eq!(v.paths[long].simplified, r"\left(y^{(2)} - 1\right) v u x_{1}^{(1)}");
     assert_eq!(
         v.total.simplified,
-        r"\left(y^{(2)} - 1\right) \left(x_{1}^{(2)} + u x_{1}^{(1)}\right) v"
+        // EXPECTED.md and the course: (y⁽²⁾ − 1) v (x₁⁽²⁾ + u x₁⁽¹⁾).
+        r"\left(y^{(2)} - 1\right) v \left(x_{1}^{(2)} + u x_{1}^{(1)}\right)"
     );
     assert_eq!(v.path_count, "2");
     assert!(!v.truncated);
@@ -381,7 +406,7 @@ fn json_has_the_contract_fields() {
     let total = &j["total"];
     assert_eq!(
         total["latex"],
-        r"\left(y^{(2)} - 1\right) \left(x_{1}^{(2)} + u x_{1}^{(1)}\right) v"
+        r"\left(y^{(2)} - 1\right) v \left(x_{1}^{(2)} + u x_{1}^{(1)}\right)"
     );
     assert_value_fields(total, "total");
     assert_agrees(

@@ -2,8 +2,10 @@
 //! fragment, snapshotted whole. Each snapshot was read before it was
 //! accepted; a change to one is a change to what students are handed.
 
+use chainrule::calculus::steps::Granularity;
 use chainrule::query::{derive, load, DeriveRequest};
-use chainrule::render::{derivation::view, template::render};
+use chainrule::render::derivation::{derived_view, ViewOptions};
+use chainrule::render::template::render;
 
 /// A meaningful question for each example model.
 fn query(model: &str) -> (&'static str, &'static str) {
@@ -26,31 +28,32 @@ fn every_example_derives() {
         let (of, wrt) = query(name);
         let src = std::fs::read_to_string(path).unwrap();
         let model = load(&src, &[]).unwrap();
-        let req = DeriveRequest {
-            of: of.into(),
-            wrt: wrt.into(),
-            steps: None,
-            max_paths: 8,
-            digits: 30,
-            seed: 1,
-        };
-        let mut d = derive(&model, &req).unwrap();
-        assert!(d.derivation.check.verified, "{name}: check failed");
-        let v = view(&mut d.graph, &model, &d.derivation, of, wrt, 30);
-        let md = render(&v, "derivation.md.jinja", None).unwrap();
-        let tex = render(&v, "derivation.tex.jinja", None).unwrap();
-        insta::assert_snapshot!("markdown", md);
-        insta::assert_snapshot!("latex", tex);
-        // The same derivation, one step per equation.
-        let v = chainrule::render::derivation::view_with(
-            &mut d.graph,
-            &model,
-            &d.derivation,
-            of,
-            wrt,
-            30,
-            chainrule::render::derivation::Granularity::Equations,
-        );
-        insta::assert_snapshot!("equations", render(&v, "derivation.md.jinja", None).unwrap());
+        for granularity in [Granularity::Operations, Granularity::Equations] {
+            let req = DeriveRequest {
+                of: of.into(),
+                wrt: wrt.into(),
+                steps: None,
+                max_paths: 8,
+                digits: 6,
+                seed: 1,
+                granularity,
+            };
+            let d = derive(&model, &req).unwrap();
+            assert!(d.derivation.check.verified, "{name}: check failed");
+            let opts = ViewOptions {
+                granularity,
+                ..ViewOptions::default()
+            };
+            let v = derived_view(&d, &model, &req, &opts);
+            let md = render(&v, "derivation.md.jinja", None).unwrap();
+            if granularity == Granularity::Operations {
+                let tex = render(&v, "derivation.tex.jinja", None).unwrap();
+                insta::assert_snapshot!("markdown", md);
+                insta::assert_snapshot!("latex", tex);
+            } else {
+                // The same derivation, one step per equation.
+                insta::assert_snapshot!("equations", md);
+            }
+        }
     });
 }

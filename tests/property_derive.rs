@@ -376,6 +376,7 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
         max_paths: case.max_paths,
         digits: 30,
         seed: 1,
+        granularity: Default::default(),
     };
     let d = derive(&model, &req).map_err(|e| TestCaseError::fail(format!("derive failed: {e}\n{text}")))?;
     let dv = &d.derivation;

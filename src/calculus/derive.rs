@@ -2,14 +2,16 @@
 //! the check. Nothing here formats strings; `render::derivation` does.
 
 use super::adjoint_form::{accumulate, adjoint_equations, AdjointEq};
+use super::assumption::inactive_relus;
 use super::local::{local_partial, slots, Names};
 use super::numeric::{agree, central_difference, gradient_ad, Difference};
-use super::paths::{count_paths, paths};
+use super::paths::{count_paths, listed_paths};
+use super::steps::{steps, Granularity, Step};
 use crate::eval::{evaluate, Bindings, EvalOptions, Unevaluable, Value};
 use crate::graph::{Graph, NodeId, TooLarge};
 use crate::number::Q;
 use crate::simplify::build::factored_node;
-use crate::simplify::present::{operands, present};
+use crate::simplify::present::{minus_signs, operands, present};
 use crate::simplify::Factored;
 use num_bigint::BigUint;
 
@@ -42,6 +44,9 @@ pub struct Edge {
 pub struct PathDerivation {
     pub nodes: Vec<NodeId>,
     pub edges: Vec<Edge>,
+    /// The chain-rule factors, from `wrt` up: per operation, unless
+    /// [`regroup`] was asked for another granularity.
+    pub steps: Vec<Step>,
     /// The product of the local partials, simplified.
     pub product: Factored,
     pub simplified: NodeId,
@@ -58,7 +63,12 @@ pub struct Derivation {
     pub paths: Vec<PathDerivation>,
     /// More paths exist than are listed.
     pub truncated: bool,
-    /// The simplified total when every path is listed; `None` otherwise.
+    /// The sum of the simplified path forms, in path order, when every
+    /// path is listed and there are two or more.
+    pub total_sum: Option<NodeId>,
+    /// The simplified total when every path is listed; `None` otherwise:
+    /// the sum of the paths with what they share pulled out, or collected
+    /// and factored when that reads shorter, never longer than the sum.
     pub total: Option<NodeId>,
     /// When paths were left out: the total by reverse accumulation, one
     /// adjoint equation per named quantity (empty otherwise).
@@ -71,6 +81,10 @@ pub struct Derivation {
     /// total are written in.
     pub atom_values: std::collections::BTreeMap<NodeId, Value>,
     pub check: Check,
+    /// Under `assume relu active`: the relu calls whose argument is not
+    /// positive at these values (where the assumption itself is false;
+    /// relu was read as the identity there).
+    pub relu_inactive: Vec<NodeId>,
 }
 
 /// The leaves and named nodes an expression prints as names: a walk of its
@@ -99,6 +113,8 @@ pub struct Check {
     pub path_sum: Option<Value>,
     /// The same agreement at seeded random points.
     pub points: Vec<super::check::PointCheck>,
+    /// Routes agree when they differ by less than `10^-tolerance_digits`.
+    pub tolerance_digits: u32,
 }
 
 /// Why a derivation could not be made.
@@ -156,13 +172,9 @@ pub fn derive(
     };
     crate::progress::step("derive paths");
     let path_count = count_paths(g, wrt, of);
-    let node_paths: Vec<Vec<NodeId>> = {
-        let mut seen = std::collections::HashSet::new();
-        paths(g, wrt, of)
-            .filter(|p| seen.insert(p.clone()))
-            .take(opts.max_paths)
-            .collect()
-    };
+    // One derivation per edge of a repeated node path (`x*x`): see `edge_choices`.
+    let mut node_paths = listed_paths(g, wrt, of, opts.max_paths);
+    node_paths.dedup();
     let named = Names::new(g);
     // Paths share most of their edges: each local partial is derived and
     // presented once.
@@ -200,44 +212,22 @@ pub fn derive(
     let mut built = Vec::new();
     for (nodes, edges, product) in listed {
         let simplified = present(g, &product)?;
+        let steps = steps(g, of, wrt, &edges, Granularity::Operations)?;
         built.push(PathDerivation {
             nodes,
             edges,
+            steps,
             product,
             simplified,
             value: Value::Exact(Q::zero()),
         });
     }
-    let mut total_factored = false;
-    let total = if truncated {
-        None
+    let (total_sum, total) = if truncated {
+        (None, None)
     } else {
-        // The sum of the simplified paths, or the sum with its common
-        // factors pulled out, whichever has fewer operands.
-        let mut plain: Option<NodeId> = None;
-        for p in &built {
-            use crate::graph::Node;
-            plain = Some(match (plain, g.node(p.simplified).clone()) {
-                (None, _) => p.simplified,
-                (Some(a), Node::Neg(t)) => g.add(Node::Sub(a, t))?,
-                (Some(a), _) => g.add(Node::Add(a, p.simplified))?,
-            });
-        }
-        let products: Vec<Factored> = built.iter().map(|p| p.product.clone()).collect();
-        match (Factored::sum(&products), plain) {
-            (Some(f), Some(plain)) => {
-                let factored = present(g, &f)?;
-                if operands(g, factored) <= operands(g, plain) {
-                    total_factored = true;
-                    Some(factored)
-                } else {
-                    Some(plain)
-                }
-            }
-            (Some(f), None) => Some(factored_node(g, &f)?),
-            (None, plain) => plain,
-        }
+        total_forms(g, &built)?
     };
+    let total_factored = total.is_some() && total != total_sum && total_sum.is_some();
     crate::progress::step("evaluate");
     // Values: every path, the total, AD and the central difference.
     let mut roots: Vec<NodeId> = built.iter().map(|p| p.simplified).collect();
@@ -321,10 +311,8 @@ pub fn derive(
         (None, Some(v)) => v,
         (None, None) => ad.clone(),
     };
-    let tolerance = Q::one()
-        / Q::int(10)
-            .pow(i64::from(opts.digits.saturating_sub(5)))
-            .unwrap_or_else(Q::one);
+    let tolerance_digits = opts.digits.saturating_sub(5);
+    let tolerance = Q::one() / Q::int(10).pow(i64::from(tolerance_digits)).unwrap_or_else(Q::one);
     let path_sum = (!truncated).then(|| sum_values(built.iter().map(|p| &p.value)));
     let mut verified = agree(&total_value, &ad.interval(), &tolerance)
         && agree(&total_value, &difference.estimate, &tolerance)
@@ -333,12 +321,14 @@ pub fn derive(
         verified &= agree(s, &ad.interval(), &tolerance);
     }
     verified &= points.iter().all(|p| p.verified);
+    let relu_inactive = inactive_relus(g, &[of], bindings);
     Ok(Derivation {
         of,
         wrt,
         path_count,
         paths: built,
         truncated,
+        total_sum,
         total,
         adjoints,
         total_factored,
@@ -350,8 +340,64 @@ pub fn derive(
             difference,
             path_sum,
             points,
+            tolerance_digits,
         },
+        relu_inactive,
     })
+}
+
+/// Shows every path of `d` in steps of granularity `gran` (a derivation is
+/// built per operation).
+pub fn regroup(g: &mut Graph, d: &mut Derivation, gran: Granularity) -> Result<(), TooLarge> {
+    for p in &mut d.paths {
+        p.steps = steps(g, d.of, d.wrt, &p.edges, gran)?;
+    }
+    Ok(())
+}
+
+/// The sum of the paths' simplified forms (two or more paths), and the
+/// total as it is shown: the sum with what the paths share pulled out
+/// (nothing multiplied out), or that common factor times the rest collected
+/// and factored when it has no more operands (`2 (h⁽¹⁾ + w) h⁽²⁾` for
+/// `h⁽²⁾ w + h⁽²⁾ w + h⁽²⁾ h⁽¹⁾ + h⁽²⁾ h⁽¹⁾`).
+fn total_forms(g: &mut Graph, built: &[PathDerivation]) -> Result<(Option<NodeId>, Option<NodeId>), TooLarge> {
+    use crate::graph::Node;
+    use crate::simplify::build::common_factor_node;
+    use crate::simplify::CommonFactor;
+    let mut plain: Option<NodeId> = None;
+    for p in built {
+        plain = Some(match (plain, g.node(p.simplified).clone()) {
+            (None, _) => p.simplified,
+            (Some(a), Node::Neg(t)) => g.add(Node::Sub(a, t))?,
+            (Some(a), _) => g.add(Node::Add(a, p.simplified))?,
+        });
+    }
+    let products: Vec<Factored> = built.iter().map(|p| p.product.clone()).collect();
+    let Some(cf) = CommonFactor::of(&products) else {
+        // One path (or none that is not zero): its form is the total.
+        let total = match Factored::sum(&products) {
+            Some(f) => present(g, &f)?,
+            None => match plain {
+                Some(p) => p,
+                None => g.add(Node::Lit(Q::zero()))?,
+            },
+        };
+        return Ok((None, Some(total)));
+    };
+    // The sign goes where it reads best: `(y − 1) v (x⁽²⁾ + u x⁽¹⁾)`, not
+    // `(1 − y) v (−x⁽²⁾ − u x⁽¹⁾)`; `v ((ŷ − y) + …)`, not `−v ((y − ŷ) + …)`.
+    let mut shown = common_factor_node(g, &cf)?;
+    let other = common_factor_node(g, &cf.negated())?;
+    if minus_signs(g, other) < minus_signs(g, shown) {
+        shown = other;
+    }
+    if let Some(collected) = Factored::sum(&products) {
+        let collected = factored_node(g, &collected)?;
+        if operands(g, collected) < operands(g, shown) {
+            shown = collected;
+        }
+    }
+    Ok((plain, Some(shown)))
 }
 
 /// The exact sum of exact values, or an interval sum otherwise.

@@ -7,3 +7,4 @@ pub mod derive;
 pub mod local;
 pub mod numeric;
 pub mod paths;
+pub mod steps;

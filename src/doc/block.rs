@@ -3,7 +3,7 @@
 
 use super::error::{BlockError, ModelSource};
 use super::scan::Found;
-use crate::render::derivation::Granularity;
+use crate::calculus::steps::Granularity;
 use crate::syntax::Span;
 
 /// What a block asks for, like the command line it stands for.
@@ -229,7 +229,7 @@ pub fn read(found: &Found) -> Result<Block, BlockError> {
             }
         },
     };
-    let digits = number("digits", 1000)?.unwrap_or(40);
+    let digits = number("digits", 1000)?.unwrap_or(crate::render::numbers::DEFAULT_SHOWN_DIGITS as u64);
     if digits == 0 {
         let v = get("digits").expect("digits was given");
         return Err(BlockError::new("`digits` is at least 1", v.span, "zero"));

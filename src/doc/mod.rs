@@ -137,18 +137,24 @@ fn run(b: &Block, read_model: &mut dyn FnMut(&str) -> Result<ModelFile, String>)
                 max_paths: b.max_paths,
                 digits: b.digits,
                 seed: b.random.unwrap_or(1),
+                granularity: b.granularity,
             };
-            let mut derived = query::derive(&model, &req).map_err(located)?;
-            let view = render::derivation::derived_view(&mut derived, &model, &req, b.granularity, b.numbers, false);
-            let text = render::template::derivation(&view, Layout::Markdown, None, derived.random.as_ref())
+            let derived = query::derive(&model, &req).map_err(located)?;
+            let opts = render::derivation::ViewOptions {
+                granularity: b.granularity,
+                digits: b.digits,
+                numbers: b.numbers,
+            };
+            let view = render::derivation::derived_view(&derived, &model, &req, &opts);
+            let text = render::template::derivation(&view, Layout::Markdown, None)
                 .map_err(|e| BlockError::new(format!("template: {e:#}"), b.fence, "in this block"))?;
             Ok((text, derived.derivation.check.verified))
         }
         Command::Paths => {
-            use crate::calculus::paths::{count_paths, paths};
+            use crate::calculus::paths::{count_paths, listed_paths};
             let q = query::diff_query(&model, &of.unwrap_or_default(), &wrt, b.steps).map_err(located)?;
             let count = count_paths(&q.graph, q.wrt, q.of);
-            let listed: Vec<_> = paths(&q.graph, q.wrt, q.of).take(b.max_paths).collect();
+            let listed = listed_paths(&q.graph, q.wrt, q.of, b.max_paths);
             Ok((render::paths::markdown(&model, &q, &count, &listed), true))
         }
         Command::Eval => {

@@ -36,11 +36,21 @@ enum Failure {
     Undecided(NodeId),
 }
 
+/// Extra precision doublings spent, once every value is certified, on
+/// deciding the sign of those whose enclosure still holds 0.
+const SIGN_DOUBLINGS: u32 = 3;
+
 /// Values of `roots`, certified to `opts.digits` digits.
 ///
 /// Every leaf reachable from `roots` must have a binding (see
 /// [`super::bindings::free_leaves`]). A domain error names the node where it
 /// happened; the caller maps it to the named quantity that owns it.
+///
+/// An enclosure that holds 0 says nothing about the first digit. Such a
+/// value is given as an exact 0 when the algebra shows it is one
+/// ([`super::exact_zero`]); otherwise the precision is raised a few more
+/// times to settle its sign, and what is still undecided after that stays
+/// an enclosure of 0, narrower than `10^-digits`.
 pub fn evaluate(
     graph: &Graph,
     roots: &[NodeId],
@@ -50,15 +60,34 @@ pub fn evaluate(
     let needed = graph.reachable(roots);
     let tolerance = tolerance(opts.digits);
     let mut bits = initial_bits(opts.digits);
+    // Per root: proven exactly zero (decided once, when first needed).
+    let mut zero: Vec<Option<bool>> = vec![None; roots.len()];
+    let mut sign_doublings = 0;
     loop {
         match pass(graph, &needed, bindings, Prec(bits), &[]) {
             Ok(values) => {
-                let out: Vec<Value> = roots
+                let mut out: Vec<Value> = roots
                     .iter()
                     .map(|r| values[r.index()].clone().expect("roots are needed"))
                     .collect();
                 if out.iter().all(|v| certified(v, &tolerance)) {
-                    return Ok(out);
+                    let mut undecided = false;
+                    for (k, v) in out.iter_mut().enumerate() {
+                        if !matches!(v, Value::Approx(iv) if iv.contains_zero()) {
+                            continue;
+                        }
+                        let is_zero = *zero[k]
+                            .get_or_insert_with(|| super::exact_zero::is_exactly_zero(graph, roots[k], bindings));
+                        if is_zero {
+                            *v = Value::Exact(Q::zero());
+                        } else {
+                            undecided = true;
+                        }
+                    }
+                    if !undecided || sign_doublings >= SIGN_DOUBLINGS || bits >= MAX_PREC_BITS {
+                        return Ok(out);
+                    }
+                    sign_doublings += 1;
                 }
             }
             Err(Failure::Domain(node, what)) => return Err(Unevaluable::Domain { node, what }),

@@ -2,6 +2,7 @@
 
 pub mod bindings;
 pub mod error;
+pub mod exact_zero;
 pub mod forward;
 pub mod owner;
 pub mod value;

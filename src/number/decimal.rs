@@ -170,6 +170,97 @@ pub fn interval_to_decimal(iv: &Interval, max_sig: usize) -> Option<String> {
     })
 }
 
+/// A number rounded for a reader: its sign, its significant digits
+/// without trailing zeros (`"1234"` for 1.234, `"0"` for zero) and the
+/// power of ten of the first digit (0 for 1.234, −3 for 0.001234). How it
+/// is laid out (positional or `× 10^k`) is the printer's choice.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Significant {
+    pub neg: bool,
+    pub digits: String,
+    pub exp: i64,
+}
+
+impl Significant {
+    fn from_rounded(r: &Rounded) -> Significant {
+        let mut digits = r.digits.to_string();
+        digits.truncate(digits.trim_end_matches('0').len().max(1));
+        Significant {
+            neg: r.neg && !r.digits.is_zero(),
+            digits,
+            exp: r.exp,
+        }
+    }
+
+    pub fn is_zero(&self) -> bool {
+        self.digits == "0"
+    }
+
+    /// The digits with a decimal point after the first: `1.234`, `5`.
+    pub fn mantissa(&self) -> String {
+        let (first, rest) = self.digits.split_at(1);
+        let sign = if self.neg { "-" } else { "" };
+        if rest.is_empty() {
+            format!("{sign}{first}")
+        } else {
+            format!("{sign}{first}.{rest}")
+        }
+    }
+
+    /// Positional: `0.001234`, `1234000`, `-1.5`.
+    pub fn positional(&self) -> String {
+        let (nd, e) = (self.digits.len() as i64, self.exp);
+        let body = if self.is_zero() {
+            "0".to_string()
+        } else if e < 0 {
+            format!("0.{}{}", "0".repeat((-e - 1) as usize), self.digits)
+        } else if nd <= e + 1 {
+            format!("{}{}", self.digits, "0".repeat((e + 1 - nd) as usize))
+        } else {
+            let (int, frac) = self.digits.split_at((e + 1) as usize);
+            format!("{int}.{frac}")
+        };
+        if self.neg {
+            format!("-{body}")
+        } else {
+            body
+        }
+    }
+}
+
+/// `q` rounded half away from zero to `d >= 1` significant digits, and
+/// whether that rounding is `q` itself.
+///
+/// ```
+/// use chainrule::number::{decimal::significant_q, Q};
+/// let (s, exact) = significant_q(&Q::ratio(223, 60), 6);
+/// assert_eq!((s.positional(), exact), ("3.71667".to_string(), false));
+/// assert_eq!(significant_q(&Q::ratio(33, 20), 6).0.positional(), "1.65");
+/// ```
+pub fn significant_q(q: &Q, d: usize) -> (Significant, bool) {
+    let r = round_sig(q, d.max(1));
+    // r is digits · 10^(exp − len + 1); compare with q exactly.
+    let shift = r.exp - (r.digits.to_string().len() as i64 - 1);
+    let mag = Q::from_bigint(r.digits.clone());
+    let back = if shift >= 0 {
+        mag * Q::from_bigint(pow10(shift))
+    } else {
+        Q::from_bigints(r.digits.clone(), pow10(-shift)).unwrap_or(mag)
+    };
+    let exact = if r.neg { -back == *q } else { back == *q };
+    (Significant::from_rounded(&r), exact)
+}
+
+/// The certain leading digits of an enclosure, at most `d` of them (as
+/// [`interval_to_decimal`]), or `None` when not even the first is certain
+/// (the enclosure holds 0, or is too wide).
+pub fn significant_interval(iv: &Interval, d: usize) -> Option<Significant> {
+    (1..=d.max(1)).rev().find_map(|k| {
+        let lo = round_sig(iv.lo(), k);
+        (lo == round_sig(iv.hi(), k)).then(|| Significant::from_rounded(&lo))
+    })
+}
+
 /// Parse a decimal such as `"-0.0466"`, `"1.2e-5"`, `"+3."` or `".5E2"`
 /// exactly. Returns the value, the number of significant digits written
 /// (leading zeros excluded, trailing zeros included; 1 for a zero), and

@@ -129,6 +129,20 @@ impl Q {
         Q(self.0.abs())
     }
 
+    /// The largest positive rational that divides both by an integer:
+    /// `gcd(a/b, c/d) = gcd(a, c) / lcm(b, d)` (`gcd(0, x) = |x|`).
+    ///
+    /// ```
+    /// use chainrule::number::Q;
+    /// assert_eq!(Q::ratio(2, 3).gcd(&Q::ratio(-4, 9)), Q::ratio(2, 9));
+    /// ```
+    pub fn gcd(&self, other: &Q) -> Q {
+        use num_integer::Integer;
+        let n = self.numer().gcd(other.numer());
+        let d = self.denom().lcm(other.denom());
+        Q::from_bigints(n, d).unwrap_or_else(Q::one)
+    }
+
     /// `1/self`; `None` for zero.
     pub fn recip(&self) -> Option<Q> {
         if self.is_zero() {

@@ -1,25 +1,45 @@
 //! A [`Derivation`] as strings (a view), and the view through a template:
 //! LaTeX (`align*` fragment), a standalone document, Markdown, or JSON.
+//!
+//! Everything here is formatting: the steps of each path, the total's
+//! forms and every value come from `calculus`; this module only names
+//! nodes (`z_{k}` for the intermediate operations) and prints them.
 
-use super::latex::{latex, latex_symbol_or_expr};
+use super::latex::{definition_with, latex_with, NoOverrides, Overrides};
 use super::names::Typesetter;
-use super::table::decimal;
-use super::text::{text_symbol_or_expr, TextNames};
+use super::numbers::{show, show_bound, DEFAULT_SHOWN_DIGITS};
+use super::paths::route_labels;
+use super::table::json_decimal;
 use crate::calculus::derive::Derivation;
+use crate::calculus::steps::{Granularity, Step};
 use crate::eval::Value;
 use crate::graph::{Graph, Node, NodeId, Sym};
-use crate::model::{Model, SymId};
+use crate::model::Model;
+use crate::query::RandomFill;
 use crate::syntax::ast::{Expr, ExprKind};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// Names for the nodes of a derivation: model symbols, the `--of`
-/// expression as written, and `z_{k}` for each intermediate operation.
-struct Display {
-    ts: Typesetter,
-    /// Display leaf per node that gets a synthetic name.
-    alias: BTreeMap<NodeId, NodeId>,
-    intermediates: Vec<NodeId>,
+/// How a derivation is shown.
+#[derive(Clone, Debug)]
+pub struct ViewOptions {
+    /// One intermediate variable per operation or per equation; must match
+    /// the granularity the derivation's steps were made at.
+    pub granularity: Granularity,
+    /// Significant digits of the values shown in text and math.
+    pub digits: u32,
+    /// Add the lines with every name replaced by its value.
+    pub numbers: bool,
+}
+
+impl Default for ViewOptions {
+    fn default() -> ViewOptions {
+        ViewOptions {
+            granularity: Granularity::Operations,
+            digits: DEFAULT_SHOWN_DIGITS,
+            numbers: false,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -33,34 +53,35 @@ pub struct PathView {
     pub number: usize,
     /// `w_{1} \to z_{1} \to … \to L(y^{(2)})`
     pub route: String,
-    /// Model-syntax labels of the nodes, for JSON.
-    pub nodes: Vec<String>,
     /// `\frac{\partial L}{\partial z_{5}} \frac{\partial z_{5}}{\partial y^{(2)}} …`
     pub chain: String,
     /// The same with each local derivative written out (factors equal to 1 left out).
     pub substituted: String,
     /// Broken into lines when long (for `aligned`/`align*`).
     pub simplified: String,
-    /// On one line (for JSON).
+    /// On one line.
     pub simplified_flat: String,
     /// With `--numbers`: the simplified form with every name replaced by its value.
     pub numbers: String,
+    /// `= 1.65`, `= \frac{223}{60}` or `\approx -0.0465919`.
     pub value: String,
-    pub exact: Option<String>,
 }
 
 #[derive(Serialize)]
 pub struct TotalView {
-    /// The sum of the simplified path forms, or empty when paths were left out.
+    /// The sum of the simplified path forms, when the total is written
+    /// otherwise (and there are two paths or more).
     pub sum: String,
     /// Broken into lines when long.
     pub simplified: String,
-    /// On one line (for JSON).
+    /// On one line.
     pub simplified_flat: String,
     /// With `--numbers`: the simplified total with every name replaced by its value.
     pub numbers: String,
+    /// With `--numbers` and two paths or more: the path values added up.
+    pub path_values: String,
+    /// `= 80` or `\approx -0.0465919`.
     pub value: String,
-    pub exact: Option<String>,
 }
 
 /// `δ_{h^{(2)}} = δ_{y^{(2)}} · (…) + …`
@@ -69,7 +90,7 @@ pub struct AdjointView {
     pub name: String,
     /// The right side, broken into lines for `aligned`/`align*`.
     pub rhs: String,
-    /// The right side on one line (for JSON).
+    /// The right side on one line.
     pub rhs_flat: String,
     pub value: String,
 }
@@ -77,13 +98,17 @@ pub struct AdjointView {
 #[derive(Serialize)]
 pub struct CheckView {
     pub status: &'static str,
+    /// `the model's values`, or `random values (seed 1)`.
+    pub at: String,
     pub ad: String,
     pub difference: String,
     pub difference_bound: String,
     pub epsilon: String,
     pub path_sum: Option<String>,
-    /// Random points where the symbolic result, AD and the central
-    /// difference were compared again, and how many agreed.
+    /// The values were compared to `10^{-tolerance}`.
+    pub tolerance: String,
+    /// Random points where the symbolic result and AD were compared again,
+    /// and how many agreed.
     pub random_points: usize,
     pub random_points_verified: usize,
 }
@@ -109,6 +134,12 @@ pub struct View {
     pub show_numbers: bool,
     /// One intermediate per equation (named quantities) rather than per operation.
     pub per_equation: bool,
+    /// Where the leaves' values came from when some were drawn at random:
+    /// `random values (seed 1): w1 = -2, …`; empty otherwise.
+    pub random_values: String,
+    /// Under `assume relu active`, the quantities whose relu argument is not
+    /// positive at these values (`h^{(2)}`), where relu was read as the identity.
+    pub relu_inactive: Vec<String>,
 }
 
 /// The `--of` text typeset as written: `L(y[2])` → `L\left(y^{(2)}\right)`.
@@ -134,69 +165,78 @@ fn typeset_query(text: &str, model: &Model, ts: &Typesetter) -> Option<String> {
     go(&crate::syntax::parse_expr(text).ok()?, model, ts)
 }
 
-fn exact(v: &Value) -> Option<String> {
-    v.exact().map(|q| q.to_string())
+/// Names for the nodes of a derivation: model symbols, the `--of`
+/// expression as written, and `z_{k}` for each intermediate operation.
+struct Display {
+    ts: Typesetter,
+    /// The text printed for nodes that are not model symbols.
+    names: BTreeMap<NodeId, String>,
+    /// The operations named `z_{k}`, in evaluation order.
+    intermediates: Vec<NodeId>,
 }
 
 impl Display {
-    fn new(g: &mut Graph, model: &Model, d: &Derivation, of_text: &str) -> Display {
-        let base = Typesetter::new(model);
-        let mut bases: Vec<String> = model.ids().map(|id| base.base(id).to_string()).collect();
+    fn new(g: &Graph, model: &Model, d: &Derivation, of_text: &str, gran: Granularity) -> Display {
+        let ts = Typesetter::new(model);
         let letter = ["z", "s", "q", "r"]
             .into_iter()
             .find(|l| model.lookup(l).is_none())
             .unwrap_or("z");
-        let mut on_paths: Vec<NodeId> = d.paths.iter().flat_map(|p| p.nodes.iter().copied()).collect();
-        on_paths.sort();
-        on_paths.dedup();
-        let intermediates: Vec<NodeId> = on_paths
-            .into_iter()
-            .filter(|&n| n != d.of && n != d.wrt && !matches!(g.node(n), Node::Named(..) | Node::Leaf(_)))
+        let mut on_routes: Vec<NodeId> = d
+            .paths
+            .iter()
+            .flat_map(|p| p.steps.iter().flat_map(|s| [s.child, s.parent]))
             .collect();
-        let mut alias = BTreeMap::new();
-        let mut add = |g: &mut Graph, bases: &mut Vec<String>, node: NodeId, name: String| {
-            let id = SymId(bases.len() as u32);
-            bases.push(name);
-            if let Ok(leaf) = g.intern(Node::Leaf(Sym { id, step: None })) {
-                alias.insert(node, leaf);
-            }
+        on_routes.sort_unstable();
+        on_routes.dedup();
+        let intermediates: Vec<NodeId> = match gran {
+            Granularity::Equations => Vec::new(),
+            Granularity::Operations => on_routes
+                .into_iter()
+                .filter(|&n| n != d.of && n != d.wrt && !matches!(g.node(n), Node::Named(..) | Node::Leaf(_)))
+                .collect(),
         };
-        for (k, &n) in intermediates.iter().enumerate() {
-            add(g, &mut bases, n, format!("{letter}_{{{}}}", k + 1));
-        }
+        let mut names: BTreeMap<NodeId, String> = intermediates
+            .iter()
+            .enumerate()
+            .map(|(k, &n)| (n, format!("{letter}_{{{}}}", k + 1)))
+            .collect();
         if !matches!(g.node(d.of), Node::Named(..)) {
-            let shown = typeset_query(of_text, model, &base).unwrap_or_else(|| latex(g, d.of, &base));
-            add(g, &mut bases, d.of, shown);
+            let shown =
+                typeset_query(of_text, model, &ts).unwrap_or_else(|| definition_with(g, d.of, &ts, &NoOverrides));
+            names.insert(d.of, shown);
         }
         Display {
-            ts: Typesetter::from_parts(bases, model.time_style),
-            alias,
+            ts,
+            names,
             intermediates,
         }
     }
 
-    /// The name of a node: its alias, or its symbol, or its expression.
+    /// The name of a node: its `z_{k}` or `--of` text, its symbol, or its expression.
     fn name(&self, g: &Graph, n: NodeId) -> String {
-        latex_symbol_or_expr(g, *self.alias.get(&n).unwrap_or(&n), &self.ts)
+        latex_with(g, n, &self.ts, &self.names)
     }
 
-    /// The definition of an intermediate, with aliased children.
-    fn definition(&self, g: &mut Graph, n: NodeId) -> String {
-        let sub = |c: NodeId| *self.alias.get(&c).unwrap_or(&c);
-        let node = match g.node(n).clone() {
-            Node::Add(a, b) => Node::Add(sub(a), sub(b)),
-            Node::Sub(a, b) => Node::Sub(sub(a), sub(b)),
-            Node::Mul(a, b) => Node::Mul(sub(a), sub(b)),
-            Node::Div(a, b) => Node::Div(sub(a), sub(b)),
-            Node::Pow(a, b) => Node::Pow(sub(a), sub(b)),
-            Node::Neg(a) => Node::Neg(sub(a)),
-            Node::Call(f, a) => Node::Call(f, sub(a)),
-            other => other,
-        };
-        match g.intern(node) {
-            Ok(id) => latex(g, id, &self.ts),
-            Err(_) => latex(g, n, &self.ts),
+    /// An expression in the network's names (no `z_{k}`).
+    fn expr(&self, g: &Graph, n: NodeId) -> String {
+        latex_with(g, n, &self.ts, &NoOverrides)
+    }
+
+    /// The `z_{k}` names alone (not the `--of` text: an expression that
+    /// happens to equal the output is still written out).
+    fn intermediate_names(&self) -> impl Overrides + '_ {
+        struct Only<'a>(&'a Display);
+        impl Overrides for Only<'_> {
+            fn get(&self, n: NodeId) -> Option<&str> {
+                self.0
+                    .intermediates
+                    .binary_search(&n)
+                    .ok()
+                    .and_then(|_| self.0.names.get(&n).map(String::as_str))
+            }
         }
+        Only(self)
     }
 
     fn partial(&self, g: &Graph, parent: NodeId, child: NodeId) -> String {
@@ -218,101 +258,36 @@ fn lines(factors: Vec<String>, sep: &str, per_line: usize) -> String {
         .join(&format!("{sep}\\\\\n  &\\qquad "))
 }
 
+/// A value as it stands in for a name in a formula: short, and bracketed
+/// when negative so that `a - (-b)` and `2 (-3)` read right.
+fn value_text(v: &Value) -> String {
+    let s = show(v, DEFAULT_SHOWN_DIGITS).latex;
+    if s.starts_with('-') || s.contains("\\times") {
+        format!("\\left({s}\\right)")
+    } else {
+        s
+    }
+}
+
 /// The expression at `root` with every leaf and named node replaced by its
-/// value, printed: the handcalcs-style "values substituted" line. Values
-/// show 6 significant digits (exact fractions in full when short).
-/// `base` is the model's typesetter, made once per view: building one
-/// typesets every name of the model, which is not free.
-fn with_values(g: &mut Graph, base: &Typesetter, root: NodeId, values: &BTreeMap<NodeId, Value>) -> String {
-    let mut bases: Vec<String> = base.bases().to_vec();
-    let mut map: BTreeMap<NodeId, NodeId> = BTreeMap::new();
-    let atoms = crate::calculus::derive::printed_atoms(g, root);
-    for a in atoms {
-        if map.contains_key(&a) {
-            continue;
-        }
-        let Some(v) = values.get(&a) else { continue };
-        let text = match v {
-            Value::Exact(q) if q.bits() <= 24 => super::latex::latex_rational(q),
-            _ => decimal(v, 6),
-        };
-        let text = if text.starts_with('-') {
-            format!("\\left({text}\\right)")
-        } else {
-            text
-        };
-        let id = SymId(bases.len() as u32);
-        bases.push(text);
-        if let Ok(leaf) = g.intern(Node::Leaf(Sym { id, step: None })) {
-            map.insert(a, leaf);
-        }
-    }
-    let ts = Typesetter::from_parts(bases, base.style());
-    match substitute(g, root, &map) {
-        Ok(n) => latex(g, n, &ts),
-        Err(_) => String::new(),
-    }
+/// value, and the intermediate variables by theirs: the handcalcs-style
+/// "values substituted" line.
+fn with_values(g: &Graph, ts: &Typesetter, root: NodeId, values: &BTreeMap<NodeId, Value>) -> String {
+    let texts: BTreeMap<NodeId, String> = crate::calculus::derive::printed_atoms(g, root)
+        .into_iter()
+        .filter_map(|a| values.get(&a).map(|v| (a, value_text(v))))
+        .collect();
+    broken(g, root, ts, &texts)
 }
 
-/// A copy of the tree at `root` with the nodes in `map` replaced; no
-/// folding (the values stay visible), one pass over the subtree's ids.
-fn substitute(g: &mut Graph, root: NodeId, map: &BTreeMap<NodeId, NodeId>) -> Result<NodeId, crate::graph::TooLarge> {
-    let mut order = Vec::new();
-    let mut stack = vec![root];
-    let mut seen = std::collections::HashSet::new();
-    while let Some(n) = stack.pop() {
-        if !seen.insert(n) {
-            continue;
-        }
-        order.push(n);
-        if !map.contains_key(&n) {
-            stack.extend(g.node(n).children());
-        }
-    }
-    order.sort_unstable();
-    let mut out: BTreeMap<NodeId, NodeId> = map.clone();
-    for n in order {
-        if out.contains_key(&n) {
-            continue;
-        }
-        let m = |c: NodeId| *out.get(&c).unwrap_or(&c);
-        let node = match g.node(n).clone() {
-            Node::Add(a, b) => Node::Add(m(a), m(b)),
-            Node::Sub(a, b) => Node::Sub(m(a), m(b)),
-            Node::Mul(a, b) => Node::Mul(m(a), m(b)),
-            Node::Div(a, b) => Node::Div(m(a), m(b)),
-            Node::Pow(a, b) => Node::Pow(m(a), m(b)),
-            Node::Neg(a) => Node::Neg(m(a)),
-            Node::Call(f, a) => Node::Call(f, m(a)),
-            other => other,
-        };
-        let id = g.intern(node)?;
-        out.insert(n, id);
-    }
-    Ok(*out.get(&root).unwrap_or(&root))
-}
+/// LaTeX source characters per printed line: about a page's width.
+const LINE: usize = 150;
+/// A line break inside `aligned`/`align*`, continuing indented.
+const BREAK: &str = " \\\\\n  &\\qquad ";
 
-/// Long results broken into lines for `aligned`/`align*`, between the
-/// terms of a sum or else between the factors of a product (a quotient by
-/// a number is written as that fraction times the factors, so it can break
-/// too), about a page's width apart. Short results print as they are.
-fn broken(g: &Graph, root: NodeId, ts: &Typesetter) -> String {
-    // LaTeX source characters per printed line: about a page's width.
-    const LINE: usize = 150;
-    const BREAK: &str = " \\\\\n  &\\qquad ";
-    let whole = latex_symbol_or_expr(g, root, ts);
-    if whole.len() < LINE {
-        return whole;
-    }
-    let bracket = |n: NodeId| {
-        let s = latex_symbol_or_expr(g, n, ts);
-        if matches!(g.node(n), Node::Add(..) | Node::Sub(..) | Node::Neg(_)) {
-            format!("\\left({s}\\right)")
-        } else {
-            s
-        }
-    };
-    // A sum: its terms along the left spine, with their signs.
+/// The terms of a sum along its left spine, with their signs (`true` for
+/// a subtracted term).
+fn sum_terms(g: &Graph, root: NodeId) -> Vec<(bool, NodeId)> {
     let mut terms: Vec<(bool, NodeId)> = Vec::new();
     let mut n = root;
     loop {
@@ -332,188 +307,179 @@ fn broken(g: &Graph, root: NodeId, ts: &Typesetter) -> String {
         }
     }
     terms.reverse();
-    if terms.len() > 1 {
-        let mut out = String::new();
-        let mut line = 0usize;
-        for (i, (neg, t)) in terms.iter().enumerate() {
-            let s = if *neg {
-                bracket(*t)
-            } else {
-                latex_symbol_or_expr(g, *t, ts)
-            };
-            let piece = if i == 0 {
-                s
-            } else {
-                match (*neg, s.strip_prefix('-')) {
-                    (false, Some(rest)) => format!(" - {rest}"),
-                    (false, None) => format!(" + {s}"),
-                    (true, _) => format!(" - {s}"),
-                }
-            };
-            if i > 0 && line + piece.len() > LINE {
-                out.push_str(BREAK);
-                line = 0;
-            }
-            line += piece.len();
-            out.push_str(&piece);
+    terms
+}
+
+/// Pieces joined into lines of about [`LINE`] characters.
+fn fill(pieces: &[String], first_sep: &str) -> String {
+    let mut out = String::new();
+    let mut line = 0usize;
+    for (i, piece) in pieces.iter().enumerate() {
+        if i > 0 && line + piece.len() > LINE {
+            out.push_str(BREAK);
+            line = 0;
+        } else if i > 0 {
+            out.push_str(first_sep);
         }
-        return out;
+        line += piece.len();
+        out.push_str(piece);
     }
-    // A product: its factors along the left spine.
-    let mut factors: Vec<String> = Vec::new();
+    out
+}
+
+/// Long results broken into lines for `aligned`/`align*`, between the
+/// terms of a sum, or between the factors of a product and inside a long
+/// bracketed sum among them (then bracketed with `\Bigl( \Bigr)`, which
+/// may span lines as `\left( \right)` may not). Short results print as
+/// they are.
+fn broken(g: &Graph, root: NodeId, ts: &Typesetter, over: &dyn Overrides) -> String {
+    let whole = latex_with(g, root, ts, over);
+    if whole.len() < LINE {
+        return whole;
+    }
+    let print = |n: NodeId| latex_with(g, n, ts, over);
+    let is_sum = |n: NodeId| over.get(n).is_none() && matches!(g.node(n), Node::Add(..) | Node::Sub(..));
+    let bracket = |n: NodeId| {
+        let s = print(n);
+        if over.get(n).is_none() && matches!(g.node(n), Node::Add(..) | Node::Sub(..) | Node::Neg(_)) {
+            format!("\\left({s}\\right)")
+        } else {
+            s
+        }
+    };
+    // The terms of a sum, each with its sign in front.
+    let signed_terms = |n: NodeId| -> Vec<String> {
+        sum_terms(g, n)
+            .iter()
+            .enumerate()
+            .map(|(i, (neg, t))| {
+                let s = if *neg { bracket(*t) } else { print(*t) };
+                match (i, *neg, s.strip_prefix('-')) {
+                    (0, _, _) => s,
+                    (_, false, Some(rest)) => format!("- {rest}"),
+                    (_, false, None) => format!("+ {s}"),
+                    (_, true, _) => format!("- {s}"),
+                }
+            })
+            .collect()
+    };
+    if is_sum(root) {
+        return fill(&signed_terms(root), " ");
+    }
+    // A product: its factors along the left spine, the same factors in the
+    // same order as on one line, only broken.
     let mut n = root;
     let mut sign = "";
     if let Node::Neg(a) = g.node(n) {
         sign = "-";
         n = *a;
     }
+    let mut spine: Vec<NodeId> = Vec::new();
+    let mut denominator = None;
     if let Node::Div(a, b) = g.node(n) {
-        if let Some(k) = g.literal(*b) {
-            factors.push(format!("\\frac{{1}}{{{k}}}"));
-            n = *a;
-        }
-    }
-    let mut rest: Vec<String> = Vec::new();
-    while let Node::Mul(a, b) = g.node(n) {
-        rest.push(bracket(*b));
+        denominator = Some(*b);
         n = *a;
     }
-    rest.push(bracket(n));
-    rest.reverse();
-    factors.extend(rest);
-    if factors.len() <= 2 {
+    while let Node::Mul(a, b) = g.node(n) {
+        spine.push(*b);
+        n = *a;
+    }
+    spine.push(n);
+    spine.reverse();
+    let mut pieces: Vec<String> = Vec::new();
+    if let Some(b) = denominator {
+        // `\frac{1}{4} (…)(…)`: the same quotient, breakable.
+        pieces.push(format!("\\frac{{1}}{{{}}}", print(b)));
+    }
+    for f in spine {
+        if is_sum(f) && print(f).len() + 14 > LINE {
+            let mut terms = signed_terms(f);
+            if let Some(first) = terms.first_mut() {
+                *first = format!("\\Bigl({first}");
+            }
+            if let Some(last) = terms.last_mut() {
+                last.push_str("\\Bigr)");
+            }
+            pieces.extend(terms);
+        } else {
+            pieces.push(bracket(f));
+        }
+    }
+    if pieces.len() <= 1 {
         return whole;
     }
-    let mut out = sign.to_string();
-    let mut line = 0usize;
-    for (i, f) in factors.iter().enumerate() {
-        if i > 0 && line + f.len() > LINE {
-            out.push_str(BREAK);
-            line = 0;
-        } else if i > 0 {
-            out.push(' ');
-        }
-        line += f.len();
-        out.push_str(f);
+    format!("{sign}{}", fill(&pieces, " "))
+}
+
+/// The factors of one path's chain, written out: each step's partial,
+/// bracketed where a product needs it, factors equal to 1 left out.
+fn substituted(g: &Graph, disp: &Display, steps: &[Step]) -> String {
+    let factors: Vec<String> = steps
+        .iter()
+        .rev()
+        .filter(|e| g.literal(e.partial).is_none_or(|q| !q.is_one()))
+        .map(|e| {
+            let s = disp.expr(g, e.partial);
+            let sum = matches!(g.node(e.partial), Node::Add(..) | Node::Sub(..) | Node::Neg(_));
+            if sum || s.starts_with('-') {
+                format!("\\left({s}\\right)")
+            } else {
+                s
+            }
+        })
+        .collect();
+    if factors.is_empty() {
+        "1".to_string()
+    } else {
+        lines(factors, " \\cdot ", 8)
     }
-    out
 }
 
-/// Builds the view of a derivation.
-pub fn view(g: &mut Graph, model: &Model, d: &Derivation, of_text: &str, wrt_text: &str, digits: u32) -> View {
-    view_with(g, model, d, of_text, wrt_text, digits, Granularity::Operations)
+/// `random values (seed 1): w1 = -2, …` (redrawn under `assume relu active`).
+fn random_note(r: &RandomFill) -> String {
+    let list: Vec<String> = r.values.iter().map(|(_, l, q)| format!("{l} = {q}")).collect();
+    let redrawn = if r.redrawn {
+        ", drawn again until every relu argument was positive"
+    } else {
+        ""
+    };
+    format!("random values (seed {}{redrawn}): {}", r.seed, list.join(", "))
 }
 
-/// What the intermediate variables and the steps of a path are.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Granularity {
-    /// One variable per operation (`z_{k}`), one chain-rule factor per edge.
-    #[default]
-    Operations,
-    /// One per equation: the named quantities (`h^{(1)}`, `y^{(2)}`), and one
-    /// factor per step between them (`∂h^{(2)}/∂h^{(1)}`).
-    Equations,
-}
-
-/// One chain-rule factor: `∂parent/∂child`, written out.
-struct Step {
-    child: NodeId,
-    parent: NodeId,
-    partial: NodeId,
-}
-
-/// The steps of a path at the chosen granularity. For equations, the edges
-/// between two named quantities are multiplied into one factor.
-fn steps(g: &mut Graph, d: &Derivation, edges: &[crate::calculus::derive::Edge], gran: Granularity) -> Vec<Step> {
-    if gran == Granularity::Operations {
-        return edges
-            .iter()
-            .map(|e| Step {
-                child: e.child,
-                parent: e.parent,
-                partial: e.partial,
-            })
-            .collect();
-    }
-    use crate::simplify::{canonical, present::present, Depth, Factored};
-    let key = |g: &Graph, n: NodeId| n == d.of || n == d.wrt || matches!(g.node(n), Node::Named(..));
-    let mut out = Vec::new();
-    let mut start = None;
-    let mut product = Factored::constant(crate::number::Q::one());
-    for e in edges {
-        start.get_or_insert(e.child);
-        product = product.mul(&Factored::from_poly(&canonical(g, e.partial, Depth::StopAtNames)));
-        if key(g, e.parent) {
-            let partial = present(g, &product).unwrap_or(e.partial);
-            out.push(Step {
-                child: start.take().unwrap_or(e.child),
-                parent: e.parent,
-                partial,
-            });
-            product = Factored::constant(crate::number::Q::one());
-        }
-    }
-    out
-}
-
-/// Builds the view of a derivation at the given granularity.
-pub fn view_with(
-    g: &mut Graph,
-    model: &Model,
-    d: &Derivation,
-    of_text: &str,
-    wrt_text: &str,
-    digits: u32,
-    gran: Granularity,
-) -> View {
-    view_labelled(g, model, d, of_text, wrt_text, digits, gran, true)
-}
-
-/// [`view_with`], with the model-syntax labels of the path nodes
-/// ([`PathView::nodes`], which JSON prints) only when `labels` is set. A
-/// label is the text of a whole subexpression, so along a loss summed over
-/// T steps the labels of one path add up to O(T²) characters; the shipped
-/// LaTeX and Markdown templates do not print them, so those formats skip
-/// them and stay linear in T.
+/// Builds the view of a derivation whose steps were made at `opts.granularity`.
 #[allow(clippy::too_many_arguments)]
-pub fn view_labelled(
-    g: &mut Graph,
+pub fn view(
+    g: &Graph,
     model: &Model,
     d: &Derivation,
     of_text: &str,
     wrt_text: &str,
-    digits: u32,
-    gran: Granularity,
-    labels: bool,
+    random: Option<&RandomFill>,
+    opts: &ViewOptions,
 ) -> View {
-    let disp = Display::new(g, model, d, of_text);
-    let text_names = TextNames::new(model);
-    let base_ts = Typesetter::new(model);
-    // Every operation on the paths gets its variable; named quantities on
-    // the paths are listed too, as what they are in those variables
-    // (`h^{(1)} = z_{5}`), and so is the output (`L(y^{(2)}) = -z_{15}`),
-    // so the routes below can be followed line by line.
+    let gran = opts.granularity;
+    let digits = opts.digits;
+    let disp = Display::new(g, model, d, of_text, gran);
+    let base_ts = &disp.ts;
+    // Every operation on the paths gets its variable; the named quantities
+    // on the paths are listed too, by their definitions in those variables
+    // (`h^{(1)} = \operatorname{ReLU}(z_{4})`), and so is the output.
     let mut listed_nodes: Vec<NodeId> = disp.intermediates.clone();
-    let mut on_paths: Vec<NodeId> = d.paths.iter().flat_map(|p| p.nodes.iter().copied()).collect();
-    on_paths.sort_unstable();
-    on_paths.dedup();
-    listed_nodes.extend(
-        on_paths
-            .into_iter()
-            .filter(|&n| n != d.wrt && (matches!(g.node(n), Node::Named(..)) || n == d.of)),
-    );
+    let named_on_routes = d
+        .paths
+        .iter()
+        .flat_map(|p| p.steps.iter().map(|s| s.parent))
+        .filter(|&n| n == d.of || matches!(g.node(n), Node::Named(..)));
+    listed_nodes.extend(named_on_routes);
     listed_nodes.sort_unstable();
     listed_nodes.dedup();
-    if gran == Granularity::Equations {
-        listed_nodes.retain(|&n| n == d.of || matches!(g.node(n), Node::Named(..)));
-    }
+    listed_nodes.retain(|&n| n != d.wrt);
     let intermediates = listed_nodes
         .into_iter()
         .map(|n| {
-            let def = match (gran, g.node(n).clone()) {
-                (Granularity::Equations, _) => latex(g, n, &base_ts),
-                (_, Node::Named(_, inner)) => disp.name(g, inner),
-                _ => disp.definition(g, n),
+            let def = match gran {
+                Granularity::Equations => definition_with(g, n, base_ts, &NoOverrides),
+                Granularity::Operations => definition_with(g, n, base_ts, &disp.intermediate_names()),
             };
             IntermediateView {
                 name: disp.name(g, n),
@@ -523,93 +489,64 @@ pub fn view_labelled(
         .collect();
     let of = disp.name(g, d.of);
     let wrt = disp.name(g, d.wrt);
+    // Results are written in the network's names alone: the `z_{k}` are
+    // for following the chain, not for reading the answer.
+    let over = NoOverrides;
     let mut paths = Vec::new();
     for (i, p) in d.paths.iter().enumerate() {
-        let steps = steps(g, d, &p.edges, gran);
         let route = std::iter::once(d.wrt)
-            .chain(steps.iter().map(|s| s.parent))
+            .chain(p.steps.iter().map(|s| s.parent))
             .map(|n| disp.name(g, n))
             .collect::<Vec<_>>()
             .join(" \\to ");
-        let nodes = p
-            .nodes
-            .iter()
-            .filter(|_| labels)
-            .map(|&n| {
-                if n == d.of {
-                    of_text.to_string()
-                } else if n == d.wrt {
-                    wrt_text.to_string()
-                } else {
-                    text_symbol_or_expr(g, n, &text_names)
-                }
-            })
-            .collect();
         let chain = lines(
-            steps.iter().rev().map(|e| disp.partial(g, e.parent, e.child)).collect(),
+            p.steps
+                .iter()
+                .rev()
+                .map(|e| disp.partial(g, e.parent, e.child))
+                .collect(),
             " \\, ",
             6,
         );
-        let factors: Vec<String> = steps
-            .iter()
-            .rev()
-            .filter(|e| g.literal(e.partial).is_none_or(|q| !q.is_one()))
-            .map(|e| {
-                let s = latex_symbol_or_expr(g, e.partial, &disp.ts);
-                if matches!(g.node(e.partial), Node::Add(..) | Node::Sub(..) | Node::Neg(_)) || s.starts_with('-') {
-                    format!("\\left({s}\\right)")
-                } else {
-                    s
-                }
-            })
-            .collect();
-        let substituted = if factors.is_empty() {
-            "1".to_string()
-        } else {
-            lines(factors, " \\cdot ", 8)
-        };
         paths.push(PathView {
             number: i + 1,
             route,
-            nodes,
             chain,
-            substituted,
-            simplified: broken(g, p.simplified, &disp.ts),
-            simplified_flat: latex_symbol_or_expr(g, p.simplified, &disp.ts),
-            numbers: with_values(g, &base_ts, p.simplified, &d.atom_values),
-            value: decimal(&p.value, digits),
-            exact: exact(&p.value),
+            substituted: substituted(g, &disp, &p.steps),
+            simplified: broken(g, p.simplified, base_ts, &over),
+            simplified_flat: disp.expr(g, p.simplified),
+            numbers: if opts.numbers {
+                with_values(g, base_ts, p.simplified, &d.atom_values)
+            } else {
+                String::new()
+            },
+            value: show(&p.value, digits).latex_relation(),
         });
     }
-    // The sum of the paths is shown only when adding them simplified
-    // something; otherwise it would repeat the total.
-    let sum = if d.truncated || paths.len() < 2 || !d.total_factored {
-        String::new()
+    let sum = match d.total_sum {
+        Some(s) if d.total != Some(s) => broken(g, s, base_ts, &over),
+        _ => String::new(),
+    };
+    let path_values = if opts.numbers && d.paths.len() > 1 {
+        let vals: Vec<String> = d.paths.iter().map(|p| value_text(&p.value)).collect();
+        vals.join(" + ")
+            .replace("+ \\left(-", "- \\left(")
+            .replace("\\left(- ", "\\left(-")
     } else {
-        // One path per line once the sum is long.
-        let flat: Vec<String> = paths.iter().map(|p| p.simplified_flat.clone()).collect();
-        let sep = if flat.iter().map(String::len).sum::<usize>() > 160 {
-            " \\\\\n  &\\qquad + "
-        } else {
-            " + "
-        };
-        flat.join(sep).replace("+ -", "- ")
+        String::new()
     };
     let total = TotalView {
         sum,
-        simplified: d.total.map(|t| broken(g, t, &disp.ts)).unwrap_or_default(),
-        simplified_flat: d
-            .total
-            .map(|t| latex_symbol_or_expr(g, t, &disp.ts))
-            .unwrap_or_default(),
-        numbers: d
-            .total
-            .map(|t| with_values(g, &base_ts, t, &d.atom_values))
-            .unwrap_or_default(),
-        value: decimal(&d.total_value, digits),
-        exact: exact(&d.total_value),
+        simplified: d.total.map(|t| broken(g, t, base_ts, &over)).unwrap_or_default(),
+        simplified_flat: d.total.map(|t| disp.expr(g, t)).unwrap_or_default(),
+        numbers: match d.total {
+            Some(t) if opts.numbers => with_values(g, base_ts, t, &d.atom_values),
+            _ => String::new(),
+        },
+        path_values,
+        value: show(&d.total_value, digits).latex_relation(),
     };
-    let delta = |g: &Graph, n: NodeId| format!("\\delta_{{{}}}", disp.name(g, n));
+    let delta = |n: NodeId| format!("\\delta_{{{}}}", disp.name(g, n));
     let adjoints: Vec<AdjointView> = d
         .adjoints
         .iter()
@@ -618,40 +555,41 @@ pub fn view_labelled(
                 .terms
                 .iter()
                 .map(|t| {
-                    let p = latex_symbol_or_expr(g, t.partial, &disp.ts);
-                    let d = if t.parent == d.of {
+                    // In the network's names alone: the adjoints do not
+                    // refer to the listed paths' variables.
+                    let p = latex_with(g, t.partial, base_ts, &NoOverrides);
+                    let dp = if t.parent == d.of {
                         String::new()
                     } else {
-                        delta(g, t.parent)
+                        delta(t.parent)
                     };
-                    match (d.is_empty(), g.literal(t.partial).is_some_and(|q| q.is_one())) {
+                    match (dp.is_empty(), g.literal(t.partial).is_some_and(|q| q.is_one())) {
                         (true, _) => p,
-                        (false, true) => d,
+                        (false, true) => dp,
                         (false, false) if matches!(g.node(t.partial), Node::Add(..) | Node::Sub(..)) => {
-                            format!("{d} \\left({p}\\right)")
+                            format!("{dp} \\left({p}\\right)")
                         }
-                        (false, false) => format!("{d} \\cdot {p}"),
+                        (false, false) => format!("{dp} \\cdot {p}"),
                     }
                 })
                 .collect();
             AdjointView {
-                name: delta(g, eq.node),
+                name: delta(eq.node),
                 rhs_flat: terms.join(" + ").replace("+ -", "- "),
                 rhs: lines(terms, " + ", 3).replace("+ -", "- "),
-                value: decimal(&eq.value, digits),
+                value: show(&eq.value, digits).latex_relation(),
             }
         })
         .collect();
-    let check = CheckView {
-        status: if d.check.verified { "verified" } else { "failed" },
-        ad: decimal(&d.check.ad, digits),
-        difference: decimal(&Value::Approx(d.check.difference.estimate.clone()), digits),
-        difference_bound: crate::number::decimal::q_to_decimal(&d.check.difference.error_bound, 3).0,
-        epsilon: format!("2^{{-{}}}", d.check.difference.epsilon.denom().bits().saturating_sub(1)),
-        path_sum: d.check.path_sum.as_ref().map(|v| decimal(v, digits)),
-        random_points: d.check.points.len(),
-        random_points_verified: d.check.points.iter().filter(|p| p.verified).count(),
-    };
+    let check = check_view(d, random, digits);
+    let relu_inactive = d
+        .relu_inactive
+        .iter()
+        .filter_map(|&n| crate::eval::owner::owner(g, n))
+        .map(|s| base_ts.symbol(s))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
     View {
         derivative: format!("\\frac{{\\partial {of}}}{{\\partial {wrt}}}"),
         of,
@@ -673,99 +611,186 @@ pub fn view_labelled(
         },
         adjoints,
         check,
-        show_numbers: false,
+        show_numbers: opts.numbers,
         per_equation: gran == Granularity::Equations,
+        random_values: random.map(random_note).unwrap_or_default(),
+        relu_inactive,
+    }
+}
+
+fn check_view(d: &Derivation, random: Option<&RandomFill>, digits: u32) -> CheckView {
+    let c = &d.check;
+    let bound = show_bound(&c.difference.error_bound);
+    CheckView {
+        status: if c.verified { "verified" } else { "failed" },
+        at: match random {
+            Some(r) => format!("random values (seed {})", r.seed),
+            None => "the model's values".to_string(),
+        },
+        ad: show(&c.ad, digits).latex,
+        difference: show(&Value::Approx(c.difference.estimate.clone()), digits).latex,
+        difference_bound: if c.difference.error_bound.is_zero() {
+            "0".to_string()
+        } else {
+            bound.latex
+        },
+        epsilon: format!("2^{{-{}}}", c.difference.epsilon.denom().bits().saturating_sub(1)),
+        path_sum: c.path_sum.as_ref().map(|v| show(v, digits).latex),
+        tolerance: format!("10^{{-{}}}", c.tolerance_digits),
+        random_points: c.points.len(),
+        random_points_verified: c.points.iter().filter(|p| p.verified).count(),
     }
 }
 
 #[derive(Serialize)]
-struct JsonPath<'a> {
-    nodes: &'a [String],
-    latex: &'a str,
-    value: &'a str,
+struct JsonPath {
+    nodes: Vec<String>,
+    latex: String,
+    value: String,
     exact: Option<String>,
 }
 
 #[derive(Serialize)]
-struct JsonTotal<'a> {
-    latex: &'a str,
-    value: &'a str,
+struct JsonTotal {
+    latex: String,
+    value: String,
     exact: Option<String>,
 }
 
-/// The JSON `exact` field is always `p/q` (LANGUAGE.md): `-1` reads `-1/1`.
-fn as_pq(s: &Option<String>) -> Option<String> {
-    s.as_ref()
-        .map(|t| if t.contains('/') { t.clone() } else { format!("{t}/1") })
+#[derive(Serialize)]
+struct JsonCheck {
+    status: &'static str,
+    ad: String,
+    difference: String,
+    difference_bound: String,
+    epsilon: String,
+    path_sum: Option<String>,
+    random_points: usize,
+    random_points_verified: usize,
 }
 
 #[derive(Serialize)]
 struct JsonDerivation<'a> {
     of: &'a str,
     wrt: &'a str,
-    path_count: &'a str,
+    path_count: String,
     truncated: bool,
-    paths: Vec<JsonPath<'a>>,
-    total: JsonTotal<'a>,
-    check: &'a CheckView,
+    paths: Vec<JsonPath>,
+    total: JsonTotal,
+    check: JsonCheck,
 }
 
-/// JSON with the fields of LANGUAGE.md §3 (`derive`).
-pub fn json(v: &View) -> String {
-    // With paths left out, the total is the last adjoint, written in the
-    // adjoints of the quantities above it.
-    let total_latex = match v.adjoints.last() {
-        Some(a) if v.truncated => &a.rhs_flat,
-        _ if v.total.simplified_flat.is_empty() => &v.total.sum,
-        _ => &v.total.simplified_flat,
+/// The JSON `exact` field is always `p/q` (LANGUAGE.md): `-1` reads `-1/1`.
+fn exact_pq(v: &Value) -> Option<String> {
+    v.exact().map(|q| {
+        let t = q.to_string();
+        if t.contains('/') {
+            t
+        } else {
+            format!("{t}/1")
+        }
+    })
+}
+
+/// JSON with the fields of LANGUAGE.md §3 (`derive`): every value with all
+/// its certified digits (`digits`, at least 30), path nodes as the
+/// quantities they pass through (`w1`, `h[1]`, `y[2]`, `L(y[2])`).
+pub fn json(g: &Graph, model: &Model, d: &Derivation, of_text: &str, wrt_text: &str, digits: u32) -> String {
+    let disp = Display::new(g, model, d, of_text, Granularity::Equations);
+    let labels = route_labels(
+        g,
+        model,
+        d.of,
+        d.wrt,
+        of_text,
+        wrt_text,
+        d.paths.iter().map(|p| p.nodes.as_slice()),
+    );
+    let c = &d.check;
+    let total_latex = match (d.total, d.adjoints.last()) {
+        (Some(t), _) => disp.expr(g, t),
+        // With paths left out, the total is the last adjoint, written in
+        // the adjoints of the quantities above it.
+        (None, Some(eq)) => {
+            let terms: Vec<String> = eq
+                .terms
+                .iter()
+                .map(|t| {
+                    let p = latex_with(g, t.partial, &disp.ts, &NoOverrides);
+                    if t.parent == d.of {
+                        p
+                    } else {
+                        format!("\\delta_{{{}}} \\left({p}\\right)", disp.name(g, t.parent))
+                    }
+                })
+                .collect();
+            terms.join(" + ")
+        }
+        (None, None) => String::new(),
     };
     let doc = JsonDerivation {
-        of: &v.of_text,
-        wrt: &v.wrt_text,
-        path_count: &v.path_count,
-        truncated: v.truncated,
-        paths: v
+        of: of_text,
+        wrt: wrt_text,
+        path_count: d.path_count.to_string(),
+        truncated: d.truncated,
+        paths: d
             .paths
             .iter()
-            .map(|p| JsonPath {
-                nodes: &p.nodes,
-                latex: &p.simplified_flat,
-                value: &p.value,
-                exact: as_pq(&p.exact),
+            .zip(labels)
+            .map(|(p, nodes)| JsonPath {
+                nodes,
+                latex: disp.expr(g, p.simplified),
+                value: json_decimal(&p.value, digits),
+                exact: exact_pq(&p.value),
             })
             .collect(),
         total: JsonTotal {
             latex: total_latex,
-            value: &v.total.value,
-            exact: as_pq(&v.total.exact),
+            value: json_decimal(&d.total_value, digits),
+            exact: exact_pq(&d.total_value),
         },
-        check: &v.check,
+        check: JsonCheck {
+            status: if c.verified { "verified" } else { "failed" },
+            ad: json_decimal(&c.ad, digits),
+            difference: json_decimal(&Value::Approx(c.difference.estimate.clone()), digits),
+            difference_bound: show_bound(&c.difference.error_bound).text,
+            epsilon: format!("2^-{}", c.difference.epsilon.denom().bits().saturating_sub(1)),
+            path_sum: c.path_sum.as_ref().map(|v| json_decimal(v, digits)),
+            random_points: c.points.len(),
+            random_points_verified: c.points.iter().filter(|p| p.verified).count(),
+        },
     };
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
 }
 
-/// The view `derive` shows for a derivation it asked for: the request's
-/// `--of`, `--wrt` and digits, at `gran`, with `--numbers` lines if `numbers`.
+/// The view `derive` shows for a derivation it asked for.
 pub fn derived_view(
-    derived: &mut crate::query::Derived,
+    derived: &crate::query::Derived,
     model: &Model,
     req: &crate::query::DeriveRequest,
-    gran: Granularity,
-    numbers: bool,
-    labels: bool,
+    opts: &ViewOptions,
 ) -> View {
-    let mut v = view_labelled(
-        &mut derived.graph,
+    view(
+        &derived.graph,
         model,
         &derived.derivation,
         &req.of,
         &req.wrt,
-        req.digits,
-        gran,
-        labels,
-    );
-    v.show_numbers = numbers;
-    v
+        derived.random.as_ref(),
+        opts,
+    )
+}
+
+/// The JSON `derive` prints for a derivation it asked for.
+pub fn derived_json(derived: &crate::query::Derived, model: &Model, req: &crate::query::DeriveRequest) -> String {
+    json(
+        &derived.graph,
+        model,
+        &derived.derivation,
+        &req.of,
+        &req.wrt,
+        req.digits.max(crate::query::CERTIFIED_DIGITS),
+    )
 }

@@ -11,10 +11,48 @@ use crate::number::Q;
 
 const LATEX: Notation = Notation::Latex;
 
+/// Text printed in place of some nodes: the `z_{4}` of an intermediate
+/// variable, or a value in a line with the numbers substituted. A node
+/// printed this way is an atom: it is never looked into, and it takes no
+/// brackets of its own (a negative value brings its own `\left( \right)`).
+pub trait Overrides {
+    fn get(&self, n: NodeId) -> Option<&str>;
+}
+
+/// No node is printed in place of another.
+pub struct NoOverrides;
+
+impl Overrides for NoOverrides {
+    fn get(&self, _: NodeId) -> Option<&str> {
+        None
+    }
+}
+
+impl Overrides for std::collections::BTreeMap<NodeId, String> {
+    fn get(&self, n: NodeId) -> Option<&str> {
+        std::collections::BTreeMap::get(self, &n).map(String::as_str)
+    }
+}
+
+impl Overrides for std::collections::HashMap<NodeId, String> {
+    fn get(&self, n: NodeId) -> Option<&str> {
+        std::collections::HashMap::get(self, &n).map(String::as_str)
+    }
+}
+
+/// The printer's state: the graph, names, and the nodes printed otherwise.
+struct Printer<'a> {
+    graph: &'a Graph,
+    ts: &'a Typesetter,
+    over: &'a dyn Overrides,
+}
+
 /// One piece of pending output.
 enum Task {
     /// Print a node, inside `\left( \right)` when the flag is set.
     Node(NodeId, bool),
+    /// Print a node by its structure even if it has an override.
+    Structure(NodeId),
     Emit(&'static str),
 }
 
@@ -37,33 +75,173 @@ enum Task {
 /// assert_eq!(latex(&g, e, &ts), "a - \\left(b - c\\right)");
 /// ```
 pub fn latex(graph: &Graph, root: NodeId, ts: &Typesetter) -> String {
-    let start = match *graph.node(root) {
-        Node::Named(_, def) => def,
-        _ => root,
-    };
-    let mut out = String::new();
-    let mut stack = vec![Task::Node(start, false)];
-    while let Some(task) = stack.pop() {
-        match task {
-            Task::Emit(s) => out.push_str(s),
-            Task::Node(id, bracket) => {
-                if bracket {
-                    out.push_str("\\left(");
-                    stack.push(Task::Emit("\\right)"));
-                }
-                visit(graph, id, ts, &mut out, &mut stack);
-            }
-        }
-    }
-    out
+    definition_with(graph, root, ts, &NoOverrides)
 }
 
 /// Like [`latex`], except that a Named root prints as its symbol
 /// (`y^{(2)}`), as in the nodes of a path.
 pub fn latex_symbol_or_expr(graph: &Graph, root: NodeId, ts: &Typesetter) -> String {
+    latex_with(graph, root, ts, &NoOverrides)
+}
+
+/// The expression at `root` with the nodes of `over` printed as given:
+/// a root that has an override, or is Named, prints as that name.
+pub fn latex_with(graph: &Graph, root: NodeId, ts: &Typesetter, over: &dyn Overrides) -> String {
+    if let Some(s) = over.get(root) {
+        return s.to_string();
+    }
     match *graph.node(root) {
         Node::Named(sym, _) => ts.symbol(sym),
-        _ => latex(graph, root, ts),
+        _ => Printer { graph, ts, over }.run(root),
+    }
+}
+
+/// The definition at `root`, whatever its own name: a Named root prints its
+/// right side, and an overridden root its structure, with the nodes below
+/// printed as [`latex_with`] does (`z_{3} + b_{h}` for `z_{4}`).
+pub fn definition_with(graph: &Graph, root: NodeId, ts: &Typesetter, over: &dyn Overrides) -> String {
+    let start = match *graph.node(root) {
+        Node::Named(_, def) => def,
+        _ => root,
+    };
+    Printer { graph, ts, over }.run(start)
+}
+
+impl Printer<'_> {
+    fn run(&self, start: NodeId) -> String {
+        let mut out = String::new();
+        let mut stack = vec![Task::Structure(start)];
+        while let Some(task) = stack.pop() {
+            match task {
+                Task::Emit(s) => out.push_str(s),
+                Task::Structure(id) => self.visit(id, &mut out, &mut stack),
+                Task::Node(id, bracket) => {
+                    if bracket {
+                        out.push_str("\\left(");
+                        stack.push(Task::Emit("\\right)"));
+                    }
+                    match self.over.get(id) {
+                        Some(s) => out.push_str(s),
+                        None => self.visit(id, &mut out, &mut stack),
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn prec(&self, n: NodeId) -> Prec {
+        if self.over.get(n).is_some() {
+            return Prec::Atom;
+        }
+        prec(self.graph, n, LATEX)
+    }
+
+    fn is_sum(&self, n: NodeId) -> bool {
+        self.prec(n) == Prec::Sum
+    }
+
+    /// As [`leads_with_minus`], stopping at overridden nodes (which bring
+    /// their own brackets).
+    fn minus(&self, mut id: NodeId) -> bool {
+        loop {
+            if self.over.get(id).is_some() {
+                return false;
+            }
+            id = match *self.graph.node(id) {
+                Node::Add(l, _) | Node::Sub(l, _) => l,
+                Node::Mul(l, _) if self.is_sum(l) => return false,
+                Node::Mul(l, _) => l,
+                _ => return leads_with_minus(self.graph, id, LATEX),
+            };
+        }
+    }
+
+    /// Writes the start of node `id` and pushes the rest, last part first.
+    fn visit(&self, id: NodeId, out: &mut String, stack: &mut Vec<Task>) {
+        let graph = self.graph;
+        let (l, sep, r, l_bracket, r_bracket) = match *graph.node(id) {
+            // `a + (b + c)` and `a + (b - c)` drop their brackets: addition is
+            // associative, and the reader sees one sum either way.
+            Node::Add(l, r) => (l, " + ", r, false, self.minus(r)),
+            Node::Sub(l, r) => (l, " - ", r, false, self.is_sum(r) || self.minus(r)),
+            Node::Mul(l, r) => {
+                let r_bracket = self.is_sum(r) || self.minus(r);
+                // Juxtaposed numbers would read as one number (`2 3`) or as a
+                // mixed fraction (`2 \frac{1}{2}`).
+                let number = !r_bracket && self.starts_with_number(r);
+                let sep = if number { " \\cdot " } else { " " };
+                (l, sep, r, self.is_sum(l), r_bracket)
+            }
+            Node::Pow(b, e) => {
+                stack.push(Task::Emit("}"));
+                (b, "^{", e, !self.bare_base(b), false)
+            }
+            Node::Div(l, r) => {
+                out.push_str("\\frac{");
+                stack.push(Task::Emit("}"));
+                (l, "}{", r, false, false)
+            }
+            Node::Lit(ref q) => {
+                out.push_str(&latex_rational(q));
+                return;
+            }
+            Node::Leaf(sym) | Node::Named(sym, _) => {
+                out.push_str(&self.ts.symbol(sym));
+                return;
+            }
+            Node::Neg(x) => {
+                out.push('-');
+                stack.push(Task::Node(x, self.is_sum(x) || self.minus(x)));
+                return;
+            }
+            Node::Call(f, z) => {
+                out.push_str(builtin_open(f));
+                let close = if f == Builtin::Sqrt { "}" } else { "\\right)" };
+                stack.extend([Task::Emit(close), Task::Node(z, false)]);
+                return;
+            }
+        };
+        stack.extend([Task::Node(r, r_bracket), Task::Emit(sep), Task::Node(l, l_bracket)]);
+    }
+
+    /// A base that takes `^{...}` without brackets: a symbol with no
+    /// superscript of its own, or a non-negative integer. Everything else,
+    /// including `h^{(2)}`, calls, fractions and negatives, is bracketed so
+    /// that the exponent cannot be misread as applying to a part of it.
+    fn bare_base(&self, b: NodeId) -> bool {
+        if let Some(s) = self.over.get(b) {
+            return !has_superscript(s) && !s.contains(['\\', ' ', '-', '+']);
+        }
+        match *self.graph.node(b) {
+            Node::Leaf(sym) | Node::Named(sym, _) => !has_superscript(&self.ts.symbol(sym)),
+            Node::Lit(ref q) => q.is_integer() && !q.is_negative(),
+            _ => false,
+        }
+    }
+
+    /// True when node `id`, printed without brackets, begins with a numeral
+    /// or a numeric fraction, following leftmost factors (`2 x`, `3^{x}`).
+    fn starts_with_number(&self, mut id: NodeId) -> bool {
+        let graph = self.graph;
+        loop {
+            if let Some(s) = self.over.get(id) {
+                return s.starts_with(|c: char| c.is_ascii_digit()) || s.starts_with("\\frac");
+            }
+            id = match *graph.node(id) {
+                Node::Lit(_) => return true,
+                Node::Mul(l, _) if self.is_sum(l) => return false,
+                Node::Mul(l, _) => l,
+                // A bracketed base starts with `\left(`; a bare one may be a number.
+                Node::Pow(b, _) if !self.bare_base(b) => return false,
+                Node::Pow(b, _) => b,
+                Node::Div(n, d) => return graph.literal(n).is_some() && graph.literal(d).is_some(),
+                Node::Leaf(sym) | Node::Named(sym, _) => {
+                    return self.ts.symbol(sym).starts_with(|c: char| c.is_ascii_digit())
+                }
+                Node::Add(..) | Node::Sub(..) | Node::Neg(_) | Node::Call(..) => return false,
+            };
+        }
     }
 }
 
@@ -93,83 +271,5 @@ fn builtin_open(f: Builtin) -> &'static str {
         Builtin::Ln => "\\ln\\left(",
         Builtin::Sqrt => "\\sqrt{",
         Builtin::Step => "\\phi\\left(",
-    }
-}
-
-/// Writes the start of node `id` and pushes the rest, last part first.
-fn visit(graph: &Graph, id: NodeId, ts: &Typesetter, out: &mut String, stack: &mut Vec<Task>) {
-    let is_sum = |n: NodeId| prec(graph, n, LATEX) == Prec::Sum;
-    // A sign right after an operator is bracketed: `a + \left(-b\right)`.
-    let minus = |n: NodeId| leads_with_minus(graph, n, LATEX);
-    let (l, sep, r, l_bracket, r_bracket) = match *graph.node(id) {
-        // `a + (b + c)` and `a + (b - c)` drop their brackets: addition is
-        // associative, and the reader sees one sum either way.
-        Node::Add(l, r) => (l, " + ", r, false, minus(r)),
-        Node::Sub(l, r) => (l, " - ", r, false, is_sum(r) || minus(r)),
-        Node::Mul(l, r) => {
-            let r_bracket = is_sum(r) || minus(r);
-            // Juxtaposed numbers would read as one number (`2 3`) or as a
-            // mixed fraction (`2 \frac{1}{2}`).
-            let number = !r_bracket && starts_with_number(graph, r, ts);
-            let sep = if number { " \\cdot " } else { " " };
-            (l, sep, r, is_sum(l), r_bracket)
-        }
-        Node::Pow(b, e) => {
-            stack.push(Task::Emit("}"));
-            (b, "^{", e, !bare_base(graph, b, ts), false)
-        }
-        Node::Div(l, r) => {
-            out.push_str("\\frac{");
-            stack.push(Task::Emit("}"));
-            (l, "}{", r, false, false)
-        }
-        Node::Lit(ref q) => {
-            out.push_str(&latex_rational(q));
-            return;
-        }
-        Node::Leaf(sym) | Node::Named(sym, _) => {
-            out.push_str(&ts.symbol(sym));
-            return;
-        }
-        Node::Neg(x) => {
-            out.push('-');
-            stack.push(Task::Node(x, is_sum(x) || minus(x)));
-            return;
-        }
-        Node::Call(f, z) => {
-            out.push_str(builtin_open(f));
-            let close = if f == Builtin::Sqrt { "}" } else { "\\right)" };
-            stack.extend([Task::Emit(close), Task::Node(z, false)]);
-            return;
-        }
-    };
-    stack.extend([Task::Node(r, r_bracket), Task::Emit(sep), Task::Node(l, l_bracket)]);
-}
-
-/// A base that takes `^{...}` without brackets: a symbol with no
-/// superscript of its own, or a non-negative integer. Everything else,
-/// including `h^{(2)}`, calls, fractions and negatives, is bracketed so that
-/// the exponent cannot be misread as applying to a part of it.
-fn bare_base(graph: &Graph, b: NodeId, ts: &Typesetter) -> bool {
-    match *graph.node(b) {
-        Node::Leaf(sym) | Node::Named(sym, _) => !has_superscript(&ts.symbol(sym)),
-        Node::Lit(ref q) => q.is_integer() && !q.is_negative(),
-        _ => false,
-    }
-}
-
-/// True when node `id`, printed without brackets, begins with a numeral or
-/// a numeric fraction, following leftmost factors (`2 x`, `3^{x}`).
-fn starts_with_number(graph: &Graph, mut id: NodeId, ts: &Typesetter) -> bool {
-    loop {
-        id = match *graph.node(id) {
-            Node::Lit(_) => return true,
-            Node::Mul(l, _) if prec(graph, l, LATEX) == Prec::Sum => return false,
-            Node::Mul(l, _) => l,
-            Node::Pow(b, _) => return matches!(graph.node(b), Node::Lit(q) if q.is_integer() && !q.is_negative()),
-            Node::Div(n, d) => return graph.literal(n).is_some() && graph.literal(d).is_some(),
-            Node::Leaf(sym) | Node::Named(sym, _) => return ts.symbol(sym).starts_with(|c: char| c.is_ascii_digit()),
-            Node::Add(..) | Node::Sub(..) | Node::Neg(_) | Node::Call(..) => return false,
-        };
     }
 }

@@ -3,6 +3,7 @@
 pub mod derivation;
 pub mod latex;
 pub mod names;
+pub mod numbers;
 pub mod paths;
 pub mod precedence;
 pub mod table;

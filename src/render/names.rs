@@ -40,6 +40,9 @@ fn greek(name: &str) -> Option<String> {
 /// assert_eq!(default_latex("yhat2"), "\\hat{y}_{2}");
 /// assert_eq!(default_latex("loss"), "\\mathrm{loss}");
 /// assert_eq!(default_latex("uf"), "u_{f}");
+/// assert_eq!(default_latex("Ws"), "W_{s}");
+/// assert_eq!(default_latex("Whh"), "W_{hh}");
+/// assert_eq!(default_latex("Pi"), "\\Pi");
 /// assert_eq!(default_latex("mu"), "\\mu");
 /// assert_eq!(default_latex("L"), "L");
 /// ```
@@ -58,7 +61,17 @@ pub fn default_latex(name: &str) -> String {
     // with a subscript, as weight and gate names are written in the
     // literature: `uf` → `u_{f}`, `bo` → `b_{o}`, `hf` → `h_{f}`.
     let two_letters = stem.len() == 2 && stem.bytes().all(|b| b.is_ascii_lowercase()) && greek(stem).is_none();
-    let (stem, lead_sub) = if two_letters { stem.split_at(1) } else { (stem, "") };
+    // A capital (a matrix, by the course's convention) with one or two
+    // lower-case letters reads the same way: `Ws` → `W_{s}`, `Whh` → `W_{hh}`.
+    let capital = (2..=3).contains(&stem.len())
+        && stem.as_bytes()[0].is_ascii_uppercase()
+        && stem.bytes().skip(1).all(|b| b.is_ascii_lowercase())
+        && greek(stem).is_none();
+    let (stem, lead_sub) = if two_letters || capital {
+        stem.split_at(1)
+    } else {
+        (stem, "")
+    };
     let mut out = stem_latex(stem);
     // `w1_h` has both a digit and an underscore subscript; one merged
     // subscript avoids LaTeX's "double subscript" error.

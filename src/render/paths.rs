@@ -10,51 +10,101 @@
 use super::latex::latex_symbol_or_expr;
 use super::names::Typesetter;
 use super::text::{text_symbol_or_expr, TextNames};
-use crate::graph::NodeId;
+use crate::graph::{Graph, Node, NodeId};
 use crate::model::Model;
 use crate::query::DiffQuery;
 use num_bigint::BigUint;
 use serde::Serialize;
 use std::collections::HashMap;
 
-/// Model-syntax labels of path nodes, each computed once: the paths listed
-/// share most of their nodes.
-struct Labels<'a> {
-    q: &'a DiffQuery,
-    names: TextNames,
-    cache: HashMap<NodeId, String>,
+/// Each path as the quantities it passes through: `wrt`, the named
+/// quantities and leaves it meets, and `of` (`w1 → h[1] → h[2] → y[2] →
+/// L(y[2])`), as a course draws it. Operations are not listed, except on
+/// paths that would otherwise read the same as another listed path (two
+/// routes between the same quantities, as through `x*x`): those keep
+/// every node.
+pub fn routes(g: &Graph, of: NodeId, wrt: NodeId, listed: &[&[NodeId]]) -> Vec<Vec<NodeId>> {
+    let shown = |n: NodeId| n == of || n == wrt || matches!(g.node(n), Node::Named(..) | Node::Leaf(_));
+    let short: Vec<Vec<NodeId>> = listed
+        .iter()
+        .map(|p| p.iter().copied().filter(|&n| shown(n)).collect())
+        .collect();
+    let mut seen: HashMap<&Vec<NodeId>, usize> = HashMap::new();
+    for s in &short {
+        *seen.entry(s).or_insert(0) += 1;
+    }
+    listed
+        .iter()
+        .zip(&short)
+        .map(|(p, s)| if seen[s] > 1 { p.to_vec() } else { s.clone() })
+        .collect()
 }
 
-impl<'a> Labels<'a> {
-    fn new(model: &Model, q: &'a DiffQuery) -> Labels<'a> {
-        Labels {
-            q,
-            names: TextNames::new(model),
-            cache: HashMap::new(),
-        }
-    }
+/// [`routes`] in model syntax: the `--wrt` and `--of` texts as given, the
+/// rest as `h[1]` (or, for a spelt-out operation, `u*h[1]`).
+pub fn route_labels<'p>(
+    g: &Graph,
+    model: &Model,
+    of: NodeId,
+    wrt: NodeId,
+    of_text: &str,
+    wrt_text: &str,
+    listed: impl Iterator<Item = &'p [NodeId]>,
+) -> Vec<Vec<String>> {
+    let names = TextNames::new(model);
+    let mut cache: HashMap<NodeId, String> = HashMap::new();
+    let listed: Vec<&[NodeId]> = listed.collect();
+    routes(g, of, wrt, &listed)
+        .into_iter()
+        .map(|r| {
+            r.into_iter()
+                .map(|n| match n {
+                    _ if n == wrt => wrt_text.to_string(),
+                    _ if n == of => of_text.to_string(),
+                    _ => cache
+                        .entry(n)
+                        .or_insert_with(|| text_symbol_or_expr(g, n, &names))
+                        .clone(),
+                })
+                .collect()
+        })
+        .collect()
+}
 
-    /// The labels of one path's nodes: the `--wrt` text first, the `--of`
-    /// text last, model syntax in between.
-    fn path(&mut self, path: &[NodeId]) -> Vec<String> {
-        let last = path.len().saturating_sub(1);
-        let mut out = Vec::with_capacity(path.len());
-        for (i, &id) in path.iter().enumerate() {
-            let label = if i == 0 && id == self.q.wrt {
-                self.q.wrt_text.clone()
-            } else if i == last && id == self.q.of {
-                self.q.of_text.clone()
-            } else {
-                let (graph, names) = (&self.q.graph, &self.names);
-                self.cache
-                    .entry(id)
-                    .or_insert_with(|| text_symbol_or_expr(graph, id, names))
-                    .clone()
-            };
-            out.push(label);
-        }
-        out
+/// For each listed path, ` (edge k of m)` when it goes through the very
+/// same nodes as `m − 1` others (an operation that uses one operand twice,
+/// as `x*x`, has two edges from it), else nothing.
+fn edge_notes(listed: &[Vec<NodeId>]) -> Vec<String> {
+    let mut total: HashMap<&Vec<NodeId>, usize> = HashMap::new();
+    for p in listed {
+        *total.entry(p).or_insert(0) += 1;
     }
+    let mut seen: HashMap<&Vec<NodeId>, usize> = HashMap::new();
+    listed
+        .iter()
+        .map(|p| {
+            let m = total[p];
+            let k = seen.entry(p).or_insert(0);
+            *k += 1;
+            if m > 1 {
+                format!(" (edge {k} of {m})")
+            } else {
+                String::new()
+            }
+        })
+        .collect()
+}
+
+fn labels(model: &Model, q: &DiffQuery, listed: &[Vec<NodeId>]) -> Vec<Vec<String>> {
+    route_labels(
+        &q.graph,
+        model,
+        q.of,
+        q.wrt,
+        &q.of_text,
+        &q.wrt_text,
+        listed.iter().map(Vec::as_slice),
+    )
 }
 
 /// `1 path` or `N paths`.
@@ -82,11 +132,11 @@ fn left_out(count: &BigUint, listed: &[Vec<NodeId>]) -> Option<BigUint> {
 ///
 /// then `… and M more (showing the first K; --max-paths)` when truncated.
 pub fn text(model: &Model, q: &DiffQuery, count: &BigUint, listed: &[Vec<NodeId>]) -> String {
-    let mut labels = Labels::new(model, q);
     let mut out = format!("{} from {} to {}\n", count_phrase(count), q.wrt_text, q.of_text);
     let width = listed.len().to_string().len();
-    for (i, path) in listed.iter().enumerate() {
-        out.push_str(&format!("  {:>width$}. {}\n", i + 1, labels.path(path).join(" → ")));
+    let notes = edge_notes(listed);
+    for (i, path) in labels(model, q, listed).iter().enumerate() {
+        out.push_str(&format!("  {:>width$}. {}{}\n", i + 1, path.join(" → "), notes[i]));
     }
     if let Some(more) = left_out(count, listed) {
         out.push_str(&format!(
@@ -110,12 +160,11 @@ struct JsonPaths {
 /// `{"of", "wrt", "path_count": "<decimal>", "paths": [[label, …], …], "truncated"}`.
 /// Pretty-printed, with a trailing newline.
 pub fn json(model: &Model, q: &DiffQuery, count: &BigUint, listed: &[Vec<NodeId>]) -> String {
-    let mut labels = Labels::new(model, q);
     let report = JsonPaths {
         of: q.of_text.clone(),
         wrt: q.wrt_text.clone(),
         path_count: count.to_string(),
-        paths: listed.iter().map(|p| labels.path(p)).collect(),
+        paths: labels(model, q, listed),
         truncated: left_out(count, listed).is_some(),
     };
     let mut s = serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
@@ -126,14 +175,14 @@ pub fn json(model: &Model, q: &DiffQuery, count: &BigUint, listed: &[Vec<NodeId>
 /// Markdown: a sentence with the count, then a numbered list of paths whose
 /// nodes are inline code.
 pub fn markdown(model: &Model, q: &DiffQuery, count: &BigUint, listed: &[Vec<NodeId>]) -> String {
-    let mut labels = Labels::new(model, q);
     let mut out = format!("**{}** from `{}` to `{}`\n", count_phrase(count), q.wrt_text, q.of_text);
     if !listed.is_empty() {
         out.push('\n');
     }
-    for (i, path) in listed.iter().enumerate() {
-        let nodes: Vec<String> = labels.path(path).into_iter().map(|l| format!("`{l}`")).collect();
-        out.push_str(&format!("{}. {}\n", i + 1, nodes.join(" → ")));
+    let notes = edge_notes(listed);
+    for (i, path) in labels(model, q, listed).into_iter().enumerate() {
+        let nodes: Vec<String> = path.into_iter().map(|l| format!("`{l}`")).collect();
+        out.push_str(&format!("{}. {}{}\n", i + 1, nodes.join(" → "), notes[i]));
     }
     if let Some(more) = left_out(count, listed) {
         out.push_str(&format!(
@@ -155,14 +204,19 @@ pub fn latex(model: &Model, q: &DiffQuery, count: &BigUint, listed: &[Vec<NodeId
         // Typeset each node once: the paths share most of their nodes.
         let mut cache: HashMap<NodeId, String> = HashMap::new();
         out.push_str("\\begin{enumerate}\n");
-        for path in listed {
-            for &id in path {
-                cache
-                    .entry(id)
-                    .or_insert_with(|| latex_symbol_or_expr(&q.graph, id, &ts));
-            }
-            let nodes: Vec<&str> = path.iter().map(|id| cache[id].as_str()).collect();
-            out.push_str(&format!("  \\item ${}$\n", nodes.join(" \\to ")));
+        let slices: Vec<&[NodeId]> = listed.iter().map(Vec::as_slice).collect();
+        let notes = edge_notes(listed);
+        for (route, note) in routes(&q.graph, q.of, q.wrt, &slices).into_iter().zip(notes) {
+            let nodes: Vec<String> = route
+                .iter()
+                .map(|&id| {
+                    cache
+                        .entry(id)
+                        .or_insert_with(|| latex_symbol_or_expr(&q.graph, id, &ts))
+                        .clone()
+                })
+                .collect();
+            out.push_str(&format!("  \\item ${}${note}\n", nodes.join(" \\to ")));
         }
         out.push_str("\\end{enumerate}\n");
     }

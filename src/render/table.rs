@@ -2,24 +2,30 @@
 
 use super::latex::latex_rational;
 use super::names::Typesetter;
+use super::numbers::show;
 use crate::eval::Value;
 use crate::model::Model;
 use crate::number::decimal::{interval_to_decimal, q_to_decimal};
 use crate::query::{EvalReport, RandomFill};
 use serde::Serialize;
 
-/// The decimal shown for a value: every digit of an exact decimal, else as
-/// many significant digits as are certain (at most `digits`).
+/// The decimal of a value with every certain digit: every digit of an
+/// exact decimal, else as many significant digits as are certain (at most
+/// `digits`). An enclosure of 0 whose sign is not known is written as the
+/// interval it is, `[-2.3e-45, 2.3e-45]`: a number, never a word.
 pub fn decimal(v: &Value, digits: u32) -> String {
     match v {
         Value::Exact(q) => q_to_decimal(q, digits as usize).0,
-        Value::Approx(iv) => interval_to_decimal(iv, digits as usize).unwrap_or_else(|| "(uncertain)".into()),
+        Value::Approx(iv) => interval_to_decimal(iv, digits as usize).unwrap_or_else(|| {
+            let b = super::numbers::show_bound(&iv.lo().abs().max(iv.hi().abs())).text;
+            format!("[-{b}, {b}]")
+        }),
     }
 }
 
 /// The decimal for JSON: at least `digits` significant digits even when the
 /// value is a short exact decimal (trailing zeros are exact).
-fn json_decimal(v: &Value, digits: u32) -> String {
+pub(crate) fn json_decimal(v: &Value, digits: u32) -> String {
     let s = decimal(v, digits);
     match v {
         Value::Exact(q) if !q.is_zero() => pad_significant(&s, digits as usize),
@@ -78,7 +84,7 @@ pub fn text(report: &EvalReport) -> String {
             (
                 r.label.clone(),
                 exact(&r.value).unwrap_or_default(),
-                decimal(&r.value, report.digits),
+                super::numbers::show_decimal(&r.value, report.shown).text,
             )
         })
         .collect();
@@ -102,17 +108,17 @@ pub fn text(report: &EvalReport) -> String {
     out
 }
 
-/// The value's right-hand side in LaTeX: `= \frac{33}{20} = 1.65` or `\approx 0.9937…`.
+/// The value's right-hand side in LaTeX: `= \frac{33}{20} = 1.65`,
+/// `= \frac{223}{60} \approx 3.71667` or `\approx 0.993788`.
 fn value_latex(v: &Value, digits: u32) -> String {
-    let d = decimal(v, digits);
+    let shown = show(v, digits);
     match v {
         Value::Exact(q) if q.is_integer() => format!("= {q}"),
         Value::Exact(q) => {
-            let (_, terminates) = q_to_decimal(q, digits as usize);
-            let rel = if terminates { "=" } else { "\\approx" };
-            format!("= {} {rel} {d}", latex_rational(q))
+            let decimal = super::numbers::show_q_decimal(q, digits);
+            format!("= {} {}", latex_rational(q), decimal.latex_relation())
         }
-        Value::Approx(_) => format!("\\approx {d}"),
+        Value::Approx(_) => shown.latex_relation(),
     }
 }
 
@@ -123,7 +129,7 @@ pub fn latex(report: &EvalReport, model: &Model) -> String {
     let n = report.rows.len();
     for (i, r) in report.rows.iter().enumerate() {
         let sep = if i + 1 < n { " \\\\" } else { "" };
-        let rhs = value_latex(&r.value, report.digits);
+        let rhs = value_latex(&r.value, report.shown);
         let (rel, rest) = rhs.split_at(rhs.find(' ').unwrap_or(0));
         out.push_str(&format!("  {} &{}{}{}\n", r.latex, rel, rest, sep));
     }
@@ -164,7 +170,10 @@ pub fn markdown(report: &EvalReport, model: &Model) -> String {
             .exact()
             .map(|q| format!("${}$", latex_rational(q)))
             .unwrap_or_default();
-        out.push_str(&format!("| {name} | {ex} | {} |\n", decimal(&r.value, report.digits)));
+        out.push_str(&format!(
+            "| {name} | {ex} | {} |\n",
+            super::numbers::show_decimal(&r.value, report.shown).latex
+        ));
     }
     out
 }

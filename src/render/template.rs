@@ -3,7 +3,6 @@
 //! The shipped templates are compiled in; `--template FILE` replaces them.
 
 use super::derivation::View;
-use crate::query::RandomFill;
 use minijinja::syntax::SyntaxConfig;
 use minijinja::Environment;
 use std::sync::OnceLock;
@@ -81,27 +80,12 @@ pub enum Layout {
 }
 
 /// Exactly what `derive` prints in a text layout: the view through the
-/// shipped template (or the user's `custom` one), then the seed and values
-/// of any random leaves, as an italic line (Markdown) or a `%` comment.
-pub fn derivation(
-    view: &View,
-    layout: Layout,
-    custom: Option<&str>,
-    random: Option<&RandomFill>,
-) -> Result<String, minijinja::Error> {
+/// shipped template, or the user's `custom` one.
+pub fn derivation(view: &View, layout: Layout, custom: Option<&str>) -> Result<String, minijinja::Error> {
     let name = match layout {
         Layout::Markdown => "derivation.md.jinja",
         Layout::Latex => "derivation.tex.jinja",
         Layout::Document => "document.tex.jinja",
     };
-    let mut out = render(view, name, custom)?;
-    if let Some(r) = random {
-        let list: Vec<String> = r.values.iter().map(|(_, l, q)| format!("{l} = {q}")).collect();
-        let note = format!("random values (seed {}): {}", r.seed, list.join(", "));
-        match layout {
-            Layout::Markdown => out = format!("{out}\n_{note}_\n"),
-            Layout::Latex | Layout::Document => out = format!("{out}% {note}\n"),
-        }
-    }
-    Ok(out)
+    render(view, name, custom)
 }

@@ -1,7 +1,7 @@
 //! Canonical and factored forms back into graph nodes, so the one LaTeX
 //! printer (`render::latex`) typesets them.
 
-use super::factored::Factored;
+use super::factored::{CommonFactor, Factored};
 use super::poly::{Monomial, Poly};
 use crate::graph::{Graph, Node, NodeId, TooLarge};
 use crate::number::Q;
@@ -137,5 +137,41 @@ pub fn factored_node(g: &mut Graph, f: &Factored) -> Result<NodeId, TooLarge> {
         g.add(Node::Neg(node))
     } else {
         Ok(node)
+    }
+}
+
+/// `common · (rest₁ + rest₂ + …)`: what the terms share first, then the
+/// bracketed sum of what is left of each (`(y − 1) v (x⁽²⁾ + u x⁽¹⁾)`), as
+/// a person factors a sum of paths by hand. Without a common factor, the
+/// sum alone.
+pub fn common_factor_node(g: &mut Graph, cf: &CommonFactor) -> Result<NodeId, TooLarge> {
+    let mut sum: Option<NodeId> = None;
+    for r in &cf.rests {
+        let t = factored_node(g, r)?;
+        sum = Some(match (sum, g.node(t).clone()) {
+            (None, _) => t,
+            (Some(a), Node::Neg(inner)) => g.add(Node::Sub(a, inner))?,
+            (Some(a), _) => g.add(Node::Add(a, t))?,
+        });
+    }
+    let sum = match sum {
+        Some(s) => s,
+        None => return lit(g, Q::zero()),
+    };
+    let c = &cf.common;
+    if c.sums.is_empty() && c.mono.is_one() && c.coeff.abs().is_one() {
+        return if c.coeff.is_negative() {
+            g.add(Node::Neg(sum))
+        } else {
+            Ok(sum)
+        };
+    }
+    let common = factored_node(g, c)?;
+    match g.node(common).clone() {
+        Node::Neg(inner) => {
+            let m = g.add(Node::Mul(inner, sum))?;
+            g.add(Node::Neg(m))
+        }
+        _ => g.add(Node::Mul(common, sum)),
     }
 }

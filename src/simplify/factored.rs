@@ -139,6 +139,72 @@ impl Factored {
     }
 }
 
+/// A sum of factored terms with what they share pulled out, the rest left
+/// as it is: `common · (rest₁ + rest₂ + …)`. Nothing is multiplied out, so
+/// it is never longer than the sum it came from: the total of a
+/// derivation reads as its paths do, `(y − 1) v (x⁽²⁾ + u x⁽¹⁾)` or
+/// `(1 − (h⁽¹⁾)²) x⁽¹⁾ + x⁽²⁾`. Equal rests are collected (`w + w` → `2 w`);
+/// the rests keep the order of the terms, so the factored total lists
+/// the paths in the order the sum of paths does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommonFactor {
+    pub common: Factored,
+    pub rests: Vec<Factored>,
+}
+
+impl CommonFactor {
+    /// The same sum with the sign moved between the common factor and the
+    /// rests: `(−c) · (−r₁ − r₂)`.
+    pub fn negated(&self) -> CommonFactor {
+        let mut out = self.clone();
+        out.common.coeff = -out.common.coeff.clone();
+        for r in &mut out.rests {
+            r.coeff = -r.coeff.clone();
+        }
+        out
+    }
+
+    /// `None` for fewer than two non-zero terms.
+    pub fn of(items: &[Factored]) -> Option<CommonFactor> {
+        let items: Vec<&Factored> = items.iter().filter(|f| !f.is_zero()).collect();
+        let first = *items.first()?;
+        if items.len() < 2 {
+            return None;
+        }
+        let mut common_sums: Vec<(Poly, u32)> = Vec::new();
+        for (p, e) in &first.sums {
+            let min = items
+                .iter()
+                .map(|f| f.sums.iter().find(|(q, _)| q == p).map_or(0, |(_, e)| *e))
+                .min()
+                .unwrap_or(0);
+            if min > 0 {
+                common_sums.push((p.clone(), min.min(*e)));
+            }
+        }
+        let mono = items.iter().skip(1).fold(first.mono.clone(), |m, f| m.gcd(&f.mono));
+        // The content: the gcd of the coefficients' magnitudes, with the
+        // sign that leaves the first rest positive.
+        let content = items.iter().skip(1).fold(first.coeff.abs(), |g, f| g.gcd(&f.coeff));
+        let coeff = if first.coeff.is_negative() { -content } else { content };
+        let common = Factored {
+            coeff,
+            sums: common_sums,
+            mono,
+        };
+        let mut rests: Vec<Factored> = Vec::new();
+        for f in &items {
+            let r = divide(f, &common);
+            match rests.iter_mut().find(|x| x.sums == r.sums && x.mono == r.mono) {
+                Some(x) => x.coeff = &x.coeff + &r.coeff,
+                None => rests.push(r),
+            }
+        }
+        rests.retain(|r| !r.is_zero());
+        Some(CommonFactor { common, rests })
+    }
+}
+
 /// `f / d` where `d`'s sum factors divide `f`'s (as chosen by `sum`).
 fn divide(f: &Factored, d: &Factored) -> Factored {
     let mut sums = f.sums.clone();

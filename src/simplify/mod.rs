@@ -10,5 +10,5 @@ pub mod poly;
 pub mod present;
 
 pub use canonical::{canonical, Depth};
-pub use factored::Factored;
+pub use factored::{CommonFactor, Factored};
 pub use poly::{Monomial, Poly};

@@ -43,6 +43,16 @@ impl Monomial {
         self.0.iter().map(|&(_, p)| i64::from(p)).sum()
     }
 
+    /// The product of `atom^power` over the pairs (powers of a repeated
+    /// atom add up).
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (NodeId, i32)>) -> Monomial {
+        let mut m: BTreeMap<std::cmp::Reverse<NodeId>, i32> = BTreeMap::new();
+        for (a, p) in pairs {
+            *m.entry(std::cmp::Reverse(a)).or_insert(0) += p;
+        }
+        Monomial::from_map(m)
+    }
+
     fn from_map(m: BTreeMap<std::cmp::Reverse<NodeId>, i32>) -> Monomial {
         Monomial(
             m.into_iter()

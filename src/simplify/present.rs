@@ -37,3 +37,21 @@ pub fn operands(g: &Graph, root: NodeId) -> usize {
     }
     count
 }
+
+/// Minus signs as printed: subtractions, negations and negative numbers,
+/// in a walk of the expression tree that stops at named nodes.
+pub fn minus_signs(g: &Graph, root: NodeId) -> usize {
+    let mut count = 0;
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        match g.node(n) {
+            Node::Lit(q) => count += usize::from(q.is_negative()),
+            Node::Leaf(_) | Node::Named(..) => {}
+            other => {
+                count += usize::from(matches!(other, Node::Sub(..) | Node::Neg(_)));
+                stack.extend(other.children());
+            }
+        }
+    }
+    count
+}
