@@ -247,3 +247,45 @@ fn no_dependence_is_no_path() {
     let text = chainrule::render::paths::text(&m, &q, &BigUint::from(0u32), &[]);
     assert_eq!(text, "0 paths from x1[2] to L(y[1])\n");
 }
+
+/// A path count is a property of the graph, not of the data: a boundary
+/// value of 0 (or 1) keeps `u*h[0]` an operation of its own, as 1/5 does
+/// (issue 11). The figures: EXPECTED.md, "elman.chain" (2 paths from w1 to
+/// L(y[2]), and by the same graph 2 from u: one through `u*h[1]`, one
+/// through `u*h[0]`) and "lstm.chain" (6 paths from uf at T = 2, whose
+/// h[0] = 1/10 is not zero).
+#[test]
+fn a_zero_boundary_keeps_its_paths() {
+    for h0 in ["0", "1", "1/5"] {
+        let src = example("elman.chain").replace("h[0] = 1/5", &format!("h[0] = {h0}"));
+        let m = load(&src, &[]).unwrap();
+        let q = query(&m, "L(y[2])", "u");
+        assert_eq!(count_paths(&q.graph, q.wrt, q.of), BigUint::from(2u32), "h[0] = {h0}");
+        // By h[0] itself: one path, along u*h[0] into step 1.
+        let q0 = query(&m, "L(y[2])", "h[0]");
+        assert_eq!(
+            count_paths(&q0.graph, q0.wrt, q0.of),
+            BigUint::from(1u32),
+            "h[0] = {h0}"
+        );
+        // derive counts the same graph.
+        let req = chainrule::query::DeriveRequest {
+            of: "L(y[2])".into(),
+            wrt: "u".into(),
+            steps: None,
+            max_paths: 50,
+            digits: 40,
+            seed: 1,
+            granularity: Default::default(),
+        };
+        let d = chainrule::query::derive(&m, &req).unwrap();
+        assert_eq!(d.derivation.path_count, BigUint::from(2u32), "derive, h[0] = {h0}");
+        assert!(d.derivation.check.verified);
+    }
+    let zero = example("lstm.chain")
+        .replace("h[0] = 1/10", "h[0] = 0")
+        .replace("c[0] = -1/10", "c[0] = 0");
+    let m = load(&zero, &["T=2".parse().unwrap()]).unwrap();
+    let q = query(&m, "L", "uf");
+    assert_eq!(count_paths(&q.graph, q.wrt, q.of), BigUint::from(6u32));
+}

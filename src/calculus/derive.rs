@@ -29,13 +29,13 @@ pub struct DeriveOptions {
     pub seed: u64,
 }
 
-/// One edge of a path: `parent` uses `child` as operand number `slot`.
+/// One step of a path: `parent` uses `child` (as one operand or more).
 #[derive(Clone, Debug)]
 pub struct Edge {
     pub child: NodeId,
     pub parent: NodeId,
-    pub slot: usize,
-    /// `∂parent/∂child`, written through names and presented.
+    /// `∂parent/∂child` (over every operand that is `child`), written
+    /// through names and presented.
     pub partial: NodeId,
 }
 
@@ -50,6 +50,9 @@ pub struct PathDerivation {
     /// The product of the local partials, simplified.
     pub product: Factored,
     pub simplified: NodeId,
+    /// How many paths of the graph this one stands for: more than one when
+    /// an operation on it uses its operand twice (`x*x`: one path per edge).
+    pub multiplicity: BigUint,
     pub value: Value,
 }
 
@@ -136,20 +139,6 @@ impl From<Unevaluable> for DeriveError {
     }
 }
 
-/// Every slot assignment of a node path: `x*x` gives two paths through the
-/// same nodes, one per operand.
-fn edge_choices(g: &Graph, nodes: &[NodeId]) -> Vec<Vec<usize>> {
-    let mut out: Vec<Vec<usize>> = vec![Vec::new()];
-    for w in nodes.windows(2) {
-        let s = slots(g, w[1], w[0]);
-        out = out
-            .into_iter()
-            .flat_map(|prefix| s.iter().map(move |&k| [prefix.clone(), vec![k]].concat()))
-            .collect();
-    }
-    out
-}
-
 /// Builds the derivation: paths and products, the simplified total, values
 /// at `bindings`, and the independent check.
 pub fn derive(
@@ -172,45 +161,51 @@ pub fn derive(
     };
     crate::progress::step("derive paths");
     let path_count = count_paths(g, wrt, of);
-    // One derivation per edge of a repeated node path (`x*x`): see `edge_choices`.
-    let mut node_paths = listed_paths(g, wrt, of, opts.max_paths);
-    node_paths.dedup();
+    // A node path that goes through an operation using one operand twice
+    // (`x*x`) stands for as many graph paths, one per edge; it is shown
+    // once, with the whole local partial (`2x`), as a course writes it,
+    // and counted as what it stands for.
+    let node_paths: Vec<Vec<NodeId>> = {
+        let mut seen = std::collections::HashSet::new();
+        listed_paths(g, wrt, of, opts.max_paths)
+            .into_iter()
+            .filter(|p| seen.insert(p.clone()))
+            .collect()
+    };
     let named = Names::new(g);
     // Paths share most of their edges: each local partial is derived and
     // presented once.
-    let mut partials: std::collections::HashMap<(NodeId, usize), (Factored, NodeId)> = Default::default();
-    let mut listed: Vec<(Vec<NodeId>, Vec<Edge>, Factored)> = Vec::new();
-    'outer: for nodes in &node_paths {
-        for choice in edge_choices(g, nodes) {
-            if listed.len() >= opts.max_paths {
-                break 'outer;
-            }
-            let mut product = Factored::constant(Q::one());
-            let mut edges = Vec::new();
-            for (w, &slot) in nodes.windows(2).zip(&choice) {
-                let (f, partial) = match partials.get(&(w[1], slot)) {
-                    Some(hit) => hit.clone(),
-                    None => {
-                        let f = local_partial(g, &named, w[1], slot, opts.relu_active)?;
-                        let partial = present(g, &f)?;
-                        partials.insert((w[1], slot), (f.clone(), partial));
-                        (f, partial)
-                    }
-                };
-                product = product.mul(&f);
-                edges.push(Edge {
-                    child: w[0],
-                    parent: w[1],
-                    slot,
-                    partial,
-                });
-            }
-            listed.push((nodes.clone(), edges, product));
-        }
-    }
-    let truncated = BigUint::from(listed.len()) < path_count;
+    let mut partials: std::collections::HashMap<(NodeId, NodeId), (Factored, NodeId)> = Default::default();
     let mut built = Vec::new();
-    for (nodes, edges, product) in listed {
+    let mut stands_for = BigUint::from(0u32);
+    for nodes in node_paths {
+        let mut product = Factored::constant(Q::one());
+        let mut edges = Vec::new();
+        let mut multiplicity = BigUint::from(1u32);
+        for w in nodes.windows(2) {
+            let (child, parent) = (w[0], w[1]);
+            let slots = slots(g, parent, child);
+            multiplicity *= slots.len();
+            let (f, partial) = match partials.get(&(parent, child)) {
+                Some(hit) => hit.clone(),
+                None => {
+                    let mut terms = Vec::with_capacity(slots.len());
+                    for &slot in &slots {
+                        terms.push(local_partial(g, &named, parent, slot, opts.relu_active)?);
+                    }
+                    let f = match terms.len() {
+                        1 => terms.remove(0),
+                        _ => Factored::sum(&terms).unwrap_or_else(|| terms.remove(0)),
+                    };
+                    let partial = present(g, &f)?;
+                    partials.insert((parent, child), (f.clone(), partial));
+                    (f, partial)
+                }
+            };
+            product = product.mul(&f);
+            edges.push(Edge { child, parent, partial });
+        }
+        stands_for += &multiplicity;
         let simplified = present(g, &product)?;
         let steps = steps(g, of, wrt, &edges, Granularity::Operations)?;
         built.push(PathDerivation {
@@ -219,9 +214,11 @@ pub fn derive(
             steps,
             product,
             simplified,
+            multiplicity,
             value: Value::Exact(Q::zero()),
         });
     }
+    let truncated = stands_for < path_count;
     let (total_sum, total) = if truncated {
         (None, None)
     } else {

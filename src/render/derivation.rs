@@ -65,6 +65,10 @@ pub struct PathView {
     pub numbers: String,
     /// `= 1.65`, `= \frac{223}{60}` or `\approx -0.0465919`.
     pub value: String,
+    /// When the route stands for several paths of the graph (an operation
+    /// that uses one operand twice): `counts as 2 paths: $z_{4}$ uses
+    /// $h^{(1)}$ twice`; empty otherwise.
+    pub counts_as: String,
 }
 
 #[derive(Serialize)]
@@ -102,6 +106,8 @@ pub struct CheckView {
     pub at: String,
     pub ad: String,
     pub difference: String,
+    /// When the difference is an enclosure of 0: the bound on it.
+    pub difference_within: String,
     pub difference_bound: String,
     pub epsilon: String,
     pub path_sum: Option<String>,
@@ -435,6 +441,30 @@ fn substituted(g: &Graph, disp: &Display, steps: &[Step]) -> String {
     }
 }
 
+/// `counts as 2 paths: $z_{4}$ uses $h^{(1)}$ twice`, for a route through
+/// an operation that uses one operand more than once.
+fn counts_as(g: &Graph, disp: &Display, p: &crate::calculus::derive::PathDerivation) -> String {
+    if p.multiplicity == 1u32.into() {
+        return String::new();
+    }
+    let twice: Vec<String> = p
+        .edges
+        .iter()
+        .filter_map(|e| {
+            let n = g.node(e.parent).children().filter(|&c| c == e.child).count();
+            (n > 1).then(|| {
+                let times = if n == 2 {
+                    "twice".to_string()
+                } else {
+                    format!("{n} times")
+                };
+                format!("${}$ uses ${}$ {times}", disp.name(g, e.parent), disp.name(g, e.child))
+            })
+        })
+        .collect();
+    format!("counts as {} paths: {}", p.multiplicity, twice.join(", "))
+}
+
 /// `random values (seed 1): w1 = -2, …` (redrawn under `assume relu active`).
 fn random_note(r: &RandomFill) -> String {
     let list: Vec<String> = r.values.iter().map(|(_, l, q)| format!("{l} = {q}")).collect();
@@ -521,6 +551,7 @@ pub fn view(
                 String::new()
             },
             value: show(&p.value, digits).latex_relation(),
+            counts_as: counts_as(g, &disp, p),
         });
     }
     let sum = match d.total_sum {
@@ -629,6 +660,9 @@ fn check_view(d: &Derivation, random: Option<&RandomFill>, digits: u32) -> Check
         },
         ad: show(&c.ad, digits).latex,
         difference: show(&Value::Approx(c.difference.estimate.clone()), digits).latex,
+        difference_within: show(&Value::Approx(c.difference.estimate.clone()), digits)
+            .within
+            .unwrap_or_default(),
         difference_bound: if c.difference.error_bound.is_zero() {
             "0".to_string()
         } else {

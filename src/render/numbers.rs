@@ -23,6 +23,10 @@ pub struct Shown {
     pub exact: bool,
     pub latex: String,
     pub text: String,
+    /// For an enclosure of 0 whose sign is unknown, shown as `0`: the bound
+    /// on its magnitude (`1.1 \times 10^{-50}`), for a sentence that says
+    /// "to within" it.
+    pub within: Option<String>,
 }
 
 impl Shown {
@@ -40,6 +44,7 @@ fn from_significant(s: &Significant, exact: bool) -> Shown {
             exact,
             latex: p.clone(),
             text: p,
+            within: None,
         };
     }
     let m = s.mantissa();
@@ -53,6 +58,7 @@ fn from_significant(s: &Significant, exact: bool) -> Shown {
         exact,
         latex,
         text: format!("{m}e{}", s.exp),
+        within: None,
     }
 }
 
@@ -67,6 +73,7 @@ fn short_fraction(q: &Q) -> Option<Shown> {
             exact: true,
             latex: format!("{sign}\\frac{{{n}}}{{{d}}}"),
             text: format!("{sign}{n}/{d}"),
+            within: None,
         }
     })
 }
@@ -96,10 +103,13 @@ pub fn show_interval(iv: &Interval, digits: u32) -> Shown {
         None => {
             let bound = iv.lo().abs().max(iv.hi().abs());
             let b = from_significant(&significant_q(&bound, 2).0, false);
+            // `≈ 0`, which is true (the value rounds to 0 at any number of
+            // places down to the bound), with the bound for whoever says it.
             Shown {
                 exact: false,
-                latex: format!("0 \\; (\\lvert\\cdot\\rvert \\le {})", b.latex),
+                latex: "0".to_string(),
                 text: format!("0 (|x| <= {})", b.text),
+                within: Some(b.latex),
             }
         }
     }
