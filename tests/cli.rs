@@ -251,7 +251,7 @@ fn derive_options_change_the_output() {
     let o = chainrule(&[&base[..], &["--numbers"]].concat());
     assert!(o.status.success());
     assert!(
-        stdout(&o).contains(r"\left(0.993788 - 1\right) \cdot 1.5 \cdot 1 \approx"),
+        stdout(&o).contains(r"(0.993788 - 1) \cdot 1.5 \cdot 1 \approx"),
         "{}",
         stdout(&o)
     );

@@ -5,7 +5,7 @@
 //! forms and every value come from `calculus`; this module only names
 //! nodes (`z_{k}` for the intermediate operations) and prints them.
 
-use super::latex::{definition_with, latex_with, NoOverrides, Overrides};
+use super::latex::{definition_with, latex_with, paren, NoOverrides, Overrides};
 use super::names::Typesetter;
 use super::numbers::{show, show_bound, DEFAULT_SHOWN_DIGITS};
 use super::paths::route_labels;
@@ -148,7 +148,7 @@ pub struct View {
     pub relu_inactive: Vec<String>,
 }
 
-/// The `--of` text typeset as written: `L(y[2])` → `L\left(y^{(2)}\right)`.
+/// The `--of` text typeset as written: `L(y[2])` → `L(y^{(2)})`.
 fn typeset_query(text: &str, model: &Model, ts: &Typesetter) -> Option<String> {
     fn go(e: &Expr, model: &Model, ts: &Typesetter) -> Option<String> {
         match &e.kind {
@@ -163,7 +163,7 @@ fn typeset_query(text: &str, model: &Model, ts: &Typesetter) -> Option<String> {
             ExprKind::Call(id, args) => {
                 let f = model.lookup(&id.name).map(|s| ts.base(s).to_string())?;
                 let args: Option<Vec<String>> = args.iter().map(|a| go(a, model, ts)).collect();
-                Some(format!("{f}\\left({}\\right)", args?.join(", ")))
+                Some(format!("{f}{}", super::latex::paren(&args?.join(", "))))
             }
             _ => None,
         }
@@ -269,7 +269,7 @@ fn lines(factors: Vec<String>, sep: &str, per_line: usize) -> String {
 fn value_text(v: &Value) -> String {
     let s = show(v, DEFAULT_SHOWN_DIGITS).latex;
     if s.starts_with('-') || s.contains("\\times") {
-        format!("\\left({s}\\right)")
+        paren(&s)
     } else {
         s
     }
@@ -348,7 +348,7 @@ fn broken(g: &Graph, root: NodeId, ts: &Typesetter, over: &dyn Overrides) -> Str
     let bracket = |n: NodeId| {
         let s = print(n);
         if over.get(n).is_none() && matches!(g.node(n), Node::Add(..) | Node::Sub(..) | Node::Neg(_)) {
-            format!("\\left({s}\\right)")
+            paren(&s)
         } else {
             s
         }
@@ -428,7 +428,7 @@ fn substituted(g: &Graph, disp: &Display, steps: &[Step]) -> String {
             let s = disp.expr(g, e.partial);
             let sum = matches!(g.node(e.partial), Node::Add(..) | Node::Sub(..) | Node::Neg(_));
             if sum || s.starts_with('-') {
-                format!("\\left({s}\\right)")
+                paren(&s)
             } else {
                 s
             }
@@ -559,10 +559,16 @@ pub fn view(
         _ => String::new(),
     };
     let path_values = if opts.numbers && d.paths.len() > 1 {
-        let vals: Vec<String> = d.paths.iter().map(|p| value_text(&p.value)).collect();
-        vals.join(" + ")
-            .replace("+ \\left(-", "- \\left(")
-            .replace("\\left(- ", "\\left(-")
+        let mut sum = String::new();
+        for (i, p) in d.paths.iter().enumerate() {
+            let v = show(&p.value, digits).latex;
+            match (i, v.strip_prefix('-')) {
+                (0, _) => sum.push_str(&v),
+                (_, Some(rest)) => sum.push_str(&format!(" - {rest}")),
+                (_, None) => sum.push_str(&format!(" + {v}")),
+            }
+        }
+        sum
     } else {
         String::new()
     };
@@ -598,7 +604,7 @@ pub fn view(
                         (true, _) => p,
                         (false, true) => dp,
                         (false, false) if matches!(g.node(t.partial), Node::Add(..) | Node::Sub(..)) => {
-                            format!("{dp} \\left({p}\\right)")
+                            format!("{dp} {}", paren(&p))
                         }
                         (false, false) => format!("{dp} \\cdot {p}"),
                     }
@@ -754,7 +760,7 @@ pub fn json(g: &Graph, model: &Model, d: &Derivation, of_text: &str, wrt_text: &
                     if t.parent == d.of {
                         p
                     } else {
-                        format!("\\delta_{{{}}} \\left({p}\\right)", disp.name(g, t.parent))
+                        format!("\\delta_{{{}}} {}", disp.name(g, t.parent), paren(&p))
                     }
                 })
                 .collect();

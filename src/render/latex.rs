@@ -45,6 +45,8 @@ struct Printer<'a> {
     graph: &'a Graph,
     ts: &'a Typesetter,
     over: &'a dyn Overrides,
+    /// The nodes that print something tall, which take `\left( \right)`.
+    tall: std::collections::HashSet<NodeId>,
 }
 
 /// One piece of pending output.
@@ -72,7 +74,7 @@ enum Task {
 /// let [a, b, c] = [0, 1, 2].map(|i| g.intern(Node::Leaf(Sym { id: SymId(i), step: None })).unwrap());
 /// let bc = g.intern(Node::Sub(b, c)).unwrap();
 /// let e = g.intern(Node::Sub(a, bc)).unwrap();
-/// assert_eq!(latex(&g, e, &ts), "a - \\left(b - c\\right)");
+/// assert_eq!(latex(&g, e, &ts), "a - (b - c)");
 /// ```
 pub fn latex(graph: &Graph, root: NodeId, ts: &Typesetter) -> String {
     definition_with(graph, root, ts, &NoOverrides)
@@ -92,7 +94,7 @@ pub fn latex_with(graph: &Graph, root: NodeId, ts: &Typesetter, over: &dyn Overr
     }
     match *graph.node(root) {
         Node::Named(sym, _) => ts.symbol(sym),
-        _ => Printer { graph, ts, over }.run(root),
+        _ => Printer::new(graph, ts, over, root).run(root),
     }
 }
 
@@ -104,10 +106,19 @@ pub fn definition_with(graph: &Graph, root: NodeId, ts: &Typesetter, over: &dyn 
         Node::Named(_, def) => def,
         _ => root,
     };
-    Printer { graph, ts, over }.run(start)
+    Printer::new(graph, ts, over, start).run(start)
 }
 
-impl Printer<'_> {
+impl<'a> Printer<'a> {
+    fn new(graph: &'a Graph, ts: &'a Typesetter, over: &'a dyn Overrides, root: NodeId) -> Printer<'a> {
+        Printer {
+            graph,
+            ts,
+            over,
+            tall: tall_nodes(graph, root, over),
+        }
+    }
+
     fn run(&self, start: NodeId) -> String {
         let mut out = String::new();
         let mut stack = vec![Task::Structure(start)];
@@ -117,8 +128,9 @@ impl Printer<'_> {
                 Task::Structure(id) => self.visit(id, &mut out, &mut stack),
                 Task::Node(id, bracket) => {
                     if bracket {
-                        out.push_str("\\left(");
-                        stack.push(Task::Emit("\\right)"));
+                        let (open, close) = self.brackets(id);
+                        out.push_str(open);
+                        stack.push(Task::Emit(close));
                     }
                     match self.over.get(id) {
                         Some(s) => out.push_str(s),
@@ -128,6 +140,22 @@ impl Printer<'_> {
             }
         }
         out
+    }
+
+    /// Brackets around node `n`: `\left( \right)` only when it holds
+    /// something tall (a fraction), since they grow with their content and
+    /// a superscript alone makes them too big; else plain `( )`, as written
+    /// by hand.
+    fn brackets(&self, n: NodeId) -> (&'static str, &'static str) {
+        if self.tall(n) {
+            ("\\left(", "\\right)")
+        } else {
+            ("(", ")")
+        }
+    }
+
+    fn tall(&self, n: NodeId) -> bool {
+        self.tall.contains(&n)
     }
 
     fn prec(&self, n: NodeId) -> Prec {
@@ -196,8 +224,12 @@ impl Printer<'_> {
                 return;
             }
             Node::Call(f, z) => {
-                out.push_str(builtin_open(f));
-                let close = if f == Builtin::Sqrt { "}" } else { "\\right)" };
+                out.push_str(builtin_name(f));
+                let (open, close) = match f {
+                    Builtin::Sqrt => ("{", "}"),
+                    _ => self.brackets(z),
+                };
+                out.push_str(open);
                 stack.extend([Task::Emit(close), Task::Node(z, false)]);
                 return;
             }
@@ -261,15 +293,67 @@ pub fn latex_rational(q: &Q) -> String {
     format!("{sign}\\frac{{{}}}{{{}}}", q.numer().magnitude(), q.denom())
 }
 
-/// What opens a call of `f`, up to its argument: `\sigma\left(`, `\sqrt{`.
-fn builtin_open(f: Builtin) -> &'static str {
-    match f {
-        Builtin::Sigmoid => "\\sigma\\left(",
-        Builtin::Tanh => "\\tanh\\left(",
-        Builtin::Relu => "\\operatorname{ReLU}\\left(",
-        Builtin::Exp => "\\exp\\left(",
-        Builtin::Ln => "\\ln\\left(",
-        Builtin::Sqrt => "\\sqrt{",
-        Builtin::Step => "\\phi\\left(",
+/// `s` in brackets: `\left( \right)` when it holds something tall (a
+/// fraction, a sum or product sign, brackets that grow), else `( )`.
+///
+/// ```
+/// use chainrule::render::latex::paren;
+/// assert_eq!(paren("y^{(2)} - 1"), "(y^{(2)} - 1)");
+/// assert_eq!(paren("-\\frac{1}{y}"), "\\left(-\\frac{1}{y}\\right)");
+/// ```
+pub fn paren(s: &str) -> String {
+    if ["\\frac", "\\left", "\\sum", "\\prod"].iter().any(|t| s.contains(t)) {
+        format!("\\left({s}\\right)")
+    } else {
+        format!("({s})")
     }
+}
+
+/// The name of a built-in as a call prints it: `\sigma`, `\sqrt`.
+fn builtin_name(f: Builtin) -> &'static str {
+    match f {
+        Builtin::Sigmoid => "\\sigma",
+        Builtin::Tanh => "\\tanh",
+        Builtin::Relu => "\\operatorname{ReLU}",
+        Builtin::Exp => "\\exp",
+        Builtin::Ln => "\\ln",
+        Builtin::Sqrt => "\\sqrt",
+        Builtin::Step => "\\phi",
+    }
+}
+
+/// The nodes below `root` (itself included) that print something tall: a
+/// fraction, or an override that holds one. One pass over the subtree,
+/// children before parents.
+fn tall_nodes(graph: &Graph, root: NodeId, over: &dyn Overrides) -> std::collections::HashSet<NodeId> {
+    let mut order = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if !seen.insert(n) {
+            continue;
+        }
+        order.push(n);
+        // A named node prints as its name: its definition is not looked at.
+        if over.get(n).is_none() && !matches!(graph.node(n), Node::Named(..)) {
+            stack.extend(graph.node(n).children());
+        }
+    }
+    order.sort_unstable();
+    let mut tall = std::collections::HashSet::new();
+    for n in order {
+        let here = match over.get(n) {
+            Some(s) => ["\\frac", "\\left", "\\sum", "\\prod"].iter().any(|t| s.contains(t)),
+            None => match graph.node(n) {
+                Node::Div(..) => true,
+                Node::Lit(q) => !q.is_integer(),
+                Node::Named(..) | Node::Leaf(_) => false,
+                other => other.children().any(|c| tall.contains(&c)),
+            },
+        };
+        if here {
+            tall.insert(n);
+        }
+    }
+    tall
 }
