@@ -576,7 +576,11 @@ impl<'u, 'm> Resolver<'u, 'm> {
         // in a linear recurrence), which a student file must not buy.
         if let Some(k) = a.step {
             let last = self.model.data_horizon().unwrap_or(MAX_FREE_STEP);
-            if k > last || k < -MAX_FREE_STEP {
+            // A step the model gives an equation of its own (`hb[4] = 0`, the
+            // boundary of a backward recurrence) is part of the question even
+            // past the data: derivations print it, so it must read back.
+            let boundary = matches!(&self.model.symbol(a.id).kind, SymKind::Sequence(q) if q.fixed.contains_key(&k));
+            if !boundary && (k > last || k < -MAX_FREE_STEP) {
                 return Err(self.unsupported(
                     span,
                     format!(
