@@ -52,3 +52,37 @@ fn a_boundary_step_past_the_data_is_part_of_the_question() {
     // hb[5] has no equation and lies past the data: not part of the question.
     assert_eq!(verdicts(&r), [Verdict::Correct, Verdict::Unparsed], "{}", describe(&r));
 }
+
+/// `1.49e-63`, `1.49 \times 10^{-63}` and `1.49\cdot 10^{-63}` are one number.
+#[test]
+fn numbers_in_scientific_notation_read_as_written() {
+    let m = model_file("elman.chain");
+    // By hand (examples/elman.chain): h[1] = 1/2*2 - 1/3*0 + 2*1/5 + 1/4 = 33/20 = 1.65,
+    // so h[1] * 10^-63 = 1.65e-63 exactly.
+    let doc = "$$h^{(1)} \\cdot 10^{-63} = 1.65 \\times 10^{-63} = 1.65\\cdot 10^{-63} = 1.65e-63$$\n\n\
+               $$h^{(1)} \\cdot 10^{-63} \\approx 1.7 \\times 10^{-63}$$\n\n\
+               $$h^{(1)} = 1.65e0$$\n\n$$h^{(1)} = 1.49e-63$$\n";
+    let r = check_md(&m, doc);
+    assert_eq!(
+        verdicts(&r),
+        [
+            Verdict::Correct,
+            Verdict::Correct,
+            Verdict::Correct,
+            // 1.65e-63 to 2 significant figures is 1.7e-63 (half rounds up).
+            Verdict::Approximate,
+            Verdict::Correct,
+            // 1.49e-63 is not 1.65. Read as 1.49·e − 63 it would be about
+            // -58.95, also wrong, so the number itself is checked too:
+            Verdict::Wrong,
+        ],
+        "{}",
+        describe(&r)
+    );
+    assert_eq!(r.claims[5].got, "1.49e-63");
+    assert!(r.claims[3].note.contains("2 significant figures"), "{}", describe(&r));
+    // The written value is 1.49·10^-63 exactly: 1.49e-63 = 149/10^65.
+    let doc = "$$\\frac{149}{10^{65}} = 1.49e-63 = 1.49 \\times 10^{-63}$$\n";
+    let r = check_md(&m, doc);
+    assert_eq!(verdicts(&r), [Verdict::Correct, Verdict::Correct], "{}", describe(&r));
+}

@@ -112,6 +112,31 @@ fn numbers_and_signs() {
     ]);
 }
 
+/// Scientific notation is one number, as written: chainrule prints small
+/// values as `1.49 \times 10^{-63}`, calculators as `1.49e-63`.
+#[test]
+fn scientific_notation() {
+    check(&[
+        ("1.49e-63", "1.49e-63"),
+        ("1.49E+3", "1.49E+3"),
+        (r"1.49 \times 10^{-63}", "1.49e-63"),
+        (r"1.49\cdot 10^{-63}", "1.49e-63"),
+        (r"3 * 10^{4}", "3e4"),
+        (r"-2.5 \times 10^{-3}", "(- 2.5e-3)"),
+        (r"a \cdot 1.49 \times 10^{-63}", "(* a 1.49e-63)"),
+        // Euler's e stays a symbol when no digits follow it.
+        ("2e^{x}", "(* 2 e^{x})"),
+        ("2e - 1", "(+ (* 2 e) -1)"),
+        ("3e", "(* 3 e)"),
+        // Only a number times a power of ten merges.
+        (r"x \times 10^{-3}", "(* x (^ 10 (- 3)))"),
+        (r"2 \times 10^{t}", "(* 2 (^ 10 t))"),
+        (r"2 \times 3^{2}", "(* 2 (^ 3 2))"),
+        (r"2 / 10^{3}", "(* 2 /(^ 10 3))"),
+    ]);
+    assert!(unparsed("1e99999").contains("power of ten"));
+}
+
 #[test]
 fn products_and_fractions() {
     check(&[

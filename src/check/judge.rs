@@ -730,16 +730,23 @@ pub(super) fn rounds_to(v: &Value, text: &str) -> Option<String> {
     let iv = v.interval();
     let lo = q.clone() - half.clone();
     let hi = q + half;
-    if &lo <= iv.lo() && iv.hi() <= &hi {
-        let places = text.split_once('.').map(|(_, f)| f.len()).unwrap_or(0);
-        Some(match places {
-            0 => "units".to_string(),
-            1 => "1 decimal place".to_string(),
-            n => format!("{n} decimal places"),
-        })
-    } else {
-        None
+    if !(&lo <= iv.lo() && iv.hi() <= &hi) {
+        return None;
     }
+    // `1.49e-63`: what was written is significant figures, not places.
+    if text.contains(['e', 'E']) {
+        let (_, sig, _) = parse_decimal(text)?;
+        return Some(match sig {
+            1 => "1 significant figure".to_string(),
+            n => format!("{n} significant figures"),
+        });
+    }
+    let places = text.split_once('.').map(|(_, f)| f.len()).unwrap_or(0);
+    Some(match places {
+        0 => "units".to_string(),
+        1 => "1 decimal place".to_string(),
+        n => format!("{n} decimal places"),
+    })
 }
 
 fn join(parts: &[&str]) -> String {

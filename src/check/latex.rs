@@ -27,6 +27,10 @@ pub const MAX_TEXT: usize = 100_000;
 pub const MAX_DEPTH: usize = 64;
 /// Digits in one number.
 pub const MAX_NUMBER: usize = 300;
+/// The power of ten of a number in scientific notation (`1.5e-300`,
+/// `2 \times 10^{40}`): beyond it, the exact value alone would be a very
+/// long integer, which nothing written by hand needs.
+pub const MAX_DECIMAL_EXPONENT: i64 = 10_000;
 /// `\sum`/`\prod` in one line: a big operator's body is read recursively
 /// without a bracket, so their count bounds the recursion.
 pub const MAX_BIG_OPS: usize = 16;
@@ -556,20 +560,38 @@ impl Builder<'_> {
         let span = self.span(&p);
         let mut factors: Vec<(bool, Math)> = Vec::new();
         let mut div = false;
+        // The factor follows an explicit `\times`, `\cdot` or `*`.
+        let mut times = false;
         for c in p.into_inner() {
-            match c.as_rule() {
-                Rule::mul_times => div = false,
-                Rule::mul_div => div = true,
-                Rule::factor => {
-                    factors.push((div, self.factor(c)?));
-                    div = false;
+            let f = match c.as_rule() {
+                Rule::mul_times => {
+                    (div, times) = (false, true);
+                    continue;
                 }
-                Rule::signed => {
-                    factors.push((div, self.signed(c)?));
-                    div = false;
+                Rule::mul_div => {
+                    (div, times) = (true, false);
+                    continue;
                 }
-                _ => {}
+                Rule::factor => self.factor(c)?,
+                Rule::signed => self.signed(c)?,
+                _ => continue,
+            };
+            // `1.49 \times 10^{-63}`: one number in scientific notation, read
+            // as `1.49e-63` so that its places (and rounding) are the ones
+            // written, as chainrule prints small values.
+            let merged = match factors.last() {
+                Some((false, prev)) if times && !div => scientific(prev, &f),
+                _ => None,
+            };
+            match merged {
+                Some(n) => {
+                    if let Some(last) = factors.last_mut() {
+                        last.1 = n;
+                    }
+                }
+                None => factors.push((div, f)),
             }
+            (div, times) = (false, false);
         }
         if factors.len() == 1 {
             return Ok(factors.pop().expect("one factor").1);
@@ -711,6 +733,14 @@ impl Builder<'_> {
             Rule::number => {
                 if p.as_str().len() > MAX_NUMBER {
                     return self.fail(&p, format!("a number longer than {MAX_NUMBER} characters"));
+                }
+                if let Some((_, e)) = p.as_str().split_once(['e', 'E']) {
+                    if e.trim_start_matches(['+', '-'])
+                        .parse::<i64>()
+                        .map_or(true, |e| e > MAX_DECIMAL_EXPONENT)
+                    {
+                        return self.fail(&p, format!("a power of ten beyond {MAX_DECIMAL_EXPONENT}"));
+                    }
                 }
                 m(MathKind::Number(p.as_str().to_string()))
             }
@@ -953,6 +983,36 @@ impl Builder<'_> {
         }
         Ok(sym)
     }
+}
+
+/// `mantissa \times 10^{k}` as one number `mantissa e k`, when the mantissa
+/// is a plain decimal and `k` a whole number within the limit.
+fn scientific(mantissa: &Math, power: &Math) -> Option<Math> {
+    let MathKind::Number(m) = &mantissa.kind else {
+        return None;
+    };
+    if m.contains(['e', 'E']) {
+        return None;
+    }
+    let MathKind::Pow(base, exp) = &power.kind else {
+        return None;
+    };
+    if !matches!(&base.kind, MathKind::Number(b) if b == "10") {
+        return None;
+    }
+    fn int(x: &Math) -> Option<i64> {
+        match &x.kind {
+            MathKind::Number(t) if t.bytes().all(|b| b.is_ascii_digit()) => t.parse().ok(),
+            MathKind::Neg(a) => int(a).map(|k| -k),
+            MathKind::Group(a) => int(a),
+            _ => None,
+        }
+    }
+    let k = int(exp).filter(|k| k.abs() <= MAX_DECIMAL_EXPONENT)?;
+    Some(Math {
+        kind: MathKind::Number(format!("{m}e{k}")),
+        span: mantissa.span.to(power.span),
+    })
 }
 
 fn func_of(p: &Pair<Rule>) -> Func {
