@@ -86,3 +86,55 @@ fn numbers_in_scientific_notation_read_as_written() {
     let r = check_md(&m, doc);
     assert_eq!(verdicts(&r), [Verdict::Correct, Verdict::Correct], "{}", describe(&r));
 }
+
+/// A unit gated by the Heaviside step. By hand, with w = 1/2, b = -1,
+/// x = [4, 1], h[0] = 0:
+///   h[1] = step(1/2*4 - 1)*4 + 0 = step(1)*4 = 4
+///   h[2] = step(1/2*1 - 1)*1 + 4 = step(-1/2)*1 + 4 = 4
+const STEP_MODEL: &str = "param w = 1/2, b = -1\ninput x = [4, 1]\nh[0] = 0\n\
+                          h[t] = step(w*x[t] + b)*x[t] + h[t-1]\nL = h[2]^2\n";
+
+/// chainrule prints `step` as `\phi(…)`; a document that writes it so reads
+/// it back as the step function.
+#[test]
+fn phi_of_something_is_the_step_function() {
+    let doc = "$$h^{(1)} = \\phi\\left(w x^{(1)} + b\\right) x^{(1)} + h^{(0)} = 4$$\n\n\
+               $$h^{(2)} = \\phi(w x^{(2)} + b)\\, x^{(2)} + h^{(1)} = 4$$\n\n\
+               $$h^{(2)} = \\phi(w x^{(2)} + b)\\, x^{(2)} + h^{(1)} = 5$$\n\n\
+               $$\\phi\\left(w x^{(1)} + b\\right) - \\phi(w x^{(2)} + b) = 1$$\n";
+    let r = check_md(STEP_MODEL, doc);
+    use Verdict::*;
+    // The middle member of each chain is the model's own equation written
+    // out, so each chain is one claim about h: 4, 4, and 5 (wrong). Then
+    // step(1) - step(-1/2) = 1 - 0 = 1.
+    assert_eq!(verdicts(&r), [Correct, Correct, Wrong, Correct], "{}", describe(&r));
+    assert_eq!(r.claims[2].expected, "4");
+    // A model with a `phi` of its own keeps it: \phi(3) is phi times 3 = 6.
+    let m = "param phi = 2\nL = phi\n";
+    let r = check_md(m, "$$\\phi(3) = 6$$\n");
+    assert_eq!(verdicts(&r), [Correct], "{}", describe(&r));
+}
+
+/// What `chainrule derive` prints for the step model reads back as correct.
+#[test]
+fn a_derivation_with_the_step_function_reads_back() {
+    let dir = std::env::temp_dir().join(format!("chainrule-answer-keys-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let model = dir.join("step.chain");
+    std::fs::write(&model, STEP_MODEL).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_chainrule"))
+        .args(["derive", model.to_str().unwrap(), "--of", "L", "--wrt", "w"])
+        .args(["--format", "markdown", "--granularity", "equations"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.contains("\\phi\\left("), "{md}");
+    let r = check_md(STEP_MODEL, &md);
+    let bad: Vec<&Claim> = r
+        .claims
+        .iter()
+        .filter(|c| !matches!(c.verdict, Verdict::Correct | Verdict::Approximate))
+        .collect();
+    assert!(!r.claims.is_empty() && bad.is_empty(), "{}", describe(&r));
+}

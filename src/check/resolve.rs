@@ -606,17 +606,38 @@ impl<'u, 'm> Resolver<'u, 'm> {
         r.map_err(|e| self.model_error(span, e))
     }
 
-    /// The name is a function of the model (`L`, `f`).
+    /// The name is a function of the model (`L`, `f`), or `\phi` for the
+    /// step built-in.
     fn is_function(&self, s: &Symbol) -> bool {
         let sub = s.sub.as_ref().map(|x| x.text.as_str()).unwrap_or("");
-        s.sup.is_none()
-            && self
-                .index
-                .lookup(&s.base, sub, false)
-                .is_some_and(|id| matches!(self.model.symbol(id).kind, SymKind::Function { .. }))
+        self.is_step_phi(s)
+            || s.sup.is_none()
+                && self
+                    .index
+                    .lookup(&s.base, sub, false)
+                    .is_some_and(|id| matches!(self.model.symbol(id).kind, SymKind::Function { .. }))
+    }
+
+    /// `\phi` applied to something is the Heaviside step, which is how
+    /// chainrule typesets `step` (LANGUAGE.md §1) — unless the model or the
+    /// author has a `\phi` of their own, which then keeps its meaning.
+    fn is_step_phi(&self, s: &Symbol) -> bool {
+        s.base == "\\phi"
+            && s.sub.is_none()
+            && s.sup.is_none()
+            && self.index.lookup(&s.base, "", false).is_none()
+            && self.index.lookup(&s.base, "", true).is_none()
+            && !self.defs.keys().any(|(base, _)| base == &s.base)
     }
 
     fn apply(&mut self, s: &Symbol, args: &[Math], span: Span, env: &Env) -> Result<NodeId, Problem> {
+        if self.is_step_phi(s) {
+            let [arg] = args else {
+                return Err(self.unsupported(span, "the step function `\\phi` takes one argument"));
+            };
+            let x = self.resolve(arg, env)?;
+            return self.mk(Node::Call(Builtin::Step, x), span);
+        }
         let sub = s.sub.as_ref().map(|x| x.text.as_str()).unwrap_or("");
         let f = self
             .index
