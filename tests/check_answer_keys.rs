@@ -138,3 +138,27 @@ fn a_derivation_with_the_step_function_reads_back() {
         .collect();
     assert!(!r.claims.is_empty() && bad.is_empty(), "{}", describe(&r));
 }
+
+/// A matrix is never judged entry by entry: `1.65 & 2` is not the claim
+/// ∂L/∂w₁ = 1.65, nor `h = (1.65)` a scalar one.
+#[test]
+fn a_formula_with_a_matrix_is_unparsed_whole() {
+    let m = model_file("elman.chain");
+    let doc = "$$\\frac{\\partial L(y^{(2)})}{\\partial w_1} = \\begin{bmatrix} 1.65 & 2 \\\\ 3 & 4 \\end{bmatrix}$$\n\n\
+               $$h^{(1)} = \\begin{pmatrix} 1.65 \\end{pmatrix}$$\n\n\
+               $$\\begin{aligned} h^{(1)} &= 1.65 \\\\ W &= \\left[\\begin{vmatrix} h^{(1)} & 1 \\\\ 1 & h^{(1)} \\end{vmatrix}\\right] \\end{aligned}$$\n";
+    let r = check_md(&m, doc);
+    use Verdict::*;
+    // h[1] = 33/20 = 1.65 by hand (see numbers_in_scientific_notation_read_as_written).
+    assert_eq!(
+        verdicts(&r),
+        [Unparsed, Unparsed, Correct, Unparsed],
+        "{}",
+        describe(&r)
+    );
+    for i in [0, 1, 3] {
+        assert!(r.claims[i].note.contains("matrix notation"), "{}", describe(&r));
+        // The whole formula is reported, from its first symbol.
+        assert!(r.claims[i].source.contains("\\end{"), "{}", describe(&r));
+    }
+}

@@ -391,6 +391,45 @@ fn unreadable_lines_are_unparsed_whole() {
     unparsed("σ(x)");
 }
 
+/// A matrix is never split into scalar claims at its `&` and `\\`: the
+/// formula holding it is one unparsed line, and the lines around it read.
+#[test]
+fn matrices_are_one_unparsed_formula() {
+    for env in [
+        "matrix",
+        "pmatrix",
+        "bmatrix",
+        "Bmatrix",
+        "vmatrix",
+        "Vmatrix",
+        "smallmatrix",
+    ] {
+        let text = format!(r"W = \begin{{{env}}} 1 & 2 \\ 3 & 4 \end{{{env}}}");
+        let m = unparsed(&text);
+        assert!(m.contains("matrix notation") && m.contains(env), "{env}: {m}");
+    }
+    let m = unparsed(r"\frac{\partial L}{\partial W} = \left[\begin{array}{cc} a & b \\ c & d \end{array}\right] = 0");
+    assert!(m.contains("`array`"), "{m}");
+    // Nested blocks and an unclosed one stay whole.
+    unparsed(r"A = \begin{bmatrix} \begin{bmatrix} 1 & 2 \end{bmatrix} & 3 \\ 4 & 5 \end{bmatrix}");
+    unparsed(r"A = \begin{bmatrix} 1 & 2 \\ 3 & 4");
+    // In an aligned block only the matrix line is given up.
+    let lines = read_math(
+        r"\begin{aligned} h &= 1.65 \\ W &= \begin{pmatrix} 1 & 0 \\ 0 & 1 \end{pmatrix} \\ &= I \\ y &= 2 \end{aligned}",
+    );
+    let kinds: Vec<&str> = lines
+        .iter()
+        .map(|l| match l {
+            Line::Chain(_) => "chain",
+            Line::Unparsed { .. } => "unparsed",
+        })
+        .collect();
+    // `&= I` continues the matrix line, so it goes with it.
+    assert_eq!(kinds, ["chain", "unparsed", "chain"], "{lines:?}");
+    let m = unparsed(r"\phi'(z) = \begin{cases} 1 & z > 0 \\ 0 & \text{otherwise} \end{cases}");
+    assert!(m.contains("cases"), "{m}");
+}
+
 #[test]
 fn limits() {
     let long = "1".repeat(301);
