@@ -430,6 +430,28 @@ fn matrices_are_one_unparsed_formula() {
     assert!(m.contains("cases"), "{m}");
 }
 
+/// Prose between two formulas separates them: read as nothing, it would
+/// join them into a product (`1.65 \text{ since } h_0` as 1.65·h₀).
+#[test]
+fn prose_between_formulas_separates_claims() {
+    let strs = |t: &str| chains(t).iter().map(line_str).collect::<Vec<_>>();
+    assert_eq!(
+        strs(r"h = 1.65 \quad\text{and}\quad y \approx 0.88"),
+        ["h = 1.65", "y ~ 0.88"]
+    );
+    assert_eq!(strs(r"h = 1.65 \text{ since } g = 0.2"), ["h = 1.65", "g = 0.2"]);
+    assert_eq!(strs(r"h = 1.65 \qquad \text{(forward pass)}"), ["h = 1.65"]);
+    assert_eq!(
+        strs(r"d = -4 \quad \text{(path through } h\text{)}"),
+        ["d = (- 4)", "h"]
+    );
+    assert_eq!(strs(r"a = b \quad c = d"), ["a = b", "c = d"]);
+    // Inside braces text is part of the math, and a wrapped line's
+    // `&\qquad` continues it.
+    assert_eq!(strs(r"x_{\text{in}} = 2").len(), 1);
+    assert_eq!(strs("a &= b \\\\\n &\\qquad + c"), ["a = (+ b c)"]);
+}
+
 #[test]
 fn limits() {
     let long = "1".repeat(301);

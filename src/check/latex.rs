@@ -300,6 +300,12 @@ fn prepare(text: &str) -> Prepared {
                 }
                 if BLANK_COMMANDS.contains(&name) {
                     blank(&mut buf, i, j);
+                    // `h = 2 \quad y = 3`: a wide space between two formulas
+                    // separates them (a wrapped line's `&\qquad` starts its line).
+                    if matches!(name, "quad" | "qquad") && !at_line_start && depth == 0 {
+                        breaks.push((i, j));
+                        line_start = j;
+                    }
                 } else if (name == "left" || name == "right") && src.get(j) == Some(&b'.') {
                     blank(&mut buf, i, j + 1);
                 } else if BLANK_WITH_ARG.contains(&name) || TEXT_COMMANDS.contains(&name) || name == "boxed" {
@@ -323,6 +329,14 @@ fn prepare(text: &str) -> Prepared {
                                 blank(&mut buf, close, close + 1);
                             } else {
                                 blank(&mut buf, i, close + 1);
+                                // Prose between formulas (`\text{ since }`,
+                                // `\text{(path 1)}`) ends the claim before
+                                // it: read as nothing, `h = 1.65 \text{ since }
+                                // h_0 = 0.2` would multiply 1.65 by h_0.
+                                if TEXT_COMMANDS.contains(&name) && !at_line_start && depth == 0 {
+                                    breaks.push((i, close + 1));
+                                    line_start = close + 1;
+                                }
                                 i = close + 1;
                                 continue;
                             }
