@@ -162,3 +162,104 @@ fn a_formula_with_a_matrix_is_unparsed_whole() {
         assert!(r.claims[i].source.contains("\\end{"), "{}", describe(&r));
     }
 }
+
+/// Hand-worked in examples/check/models/two_paths.chain: the path through
+/// h⁽¹⁾ gives −4, the direct path 12, the total 8.
+fn two_paths() -> String {
+    model_file("check/models/two_paths.chain")
+}
+
+const D: &str = "\\frac{\\partial L}{\\partial w_h}";
+
+/// A claim about the total that equals one path's value is wrong, with a
+/// note naming the path and giving the total.
+#[test]
+fn a_wrong_total_equal_to_one_path_is_wrong() {
+    let m = two_paths();
+    for (value, path) in [("-4", "h^{(1)}"), ("12", "the path through w_{h} x^{(2)}")] {
+        let r = check_md(&m, &format!("$${D} = {value}$$\n"));
+        assert_eq!(verdicts(&r), [Verdict::Wrong], "{}", describe(&r));
+        let c = &r.claims[0];
+        assert!(
+            c.note.contains("only the contribution of the path through"),
+            "{}",
+            describe(&r)
+        );
+        assert!(c.note.contains(path), "{}", describe(&r));
+        assert!(
+            c.note.contains("the total is") && c.note.contains("= 8"),
+            "{}",
+            describe(&r)
+        );
+        assert!(c.expected.ends_with("= 8"), "{}", describe(&r));
+    }
+    // The total itself.
+    let r = check_md(&m, &format!("$${D} = 8$$\n"));
+    assert_eq!(verdicts(&r), [Verdict::Correct], "{}", describe(&r));
+    // Prose that names both paths, or the sum, is about the total.
+    for lead in [
+        "There are two paths from $w_h$ to $L$.",
+        "Adding the two paths:",
+        "The total gradient:",
+    ] {
+        let r = check_md(&m, &format!("{lead}\n\n$${D} = -4$$\n"));
+        assert_eq!(verdicts(&r), [Verdict::Wrong], "{lead}\n{}", describe(&r));
+    }
+}
+
+/// The same value under prose that says which path it is: correct, and the
+/// expected value shown is that path's, not the total.
+#[test]
+fn one_path_is_right_where_the_text_says_so() {
+    let m = two_paths();
+    for doc in [
+        format!("Along the path through $h^{{(1)}}$:\n\n$${D} = -4$$\n"),
+        format!("The two paths give different signs. The one through $h^{{(1)}}$:\n\n$${D} = -4$$\n"),
+        format!("Its contribution is $${D} = -4 \\quad \\text{{(path through }} h^{{(1)}}\\text{{)}}$$\n"),
+        format!("We get ${D} = -4$ along the path through $h^{{(1)}}$.\n"),
+    ] {
+        let r = check_md(&m, &doc);
+        let c = r.claims.iter().find(|c| c.source.contains("-4")).expect("the claim");
+        assert_eq!(c.verdict, Verdict::Correct, "{doc}\n{}", describe(&r));
+        assert!(
+            c.note.contains("one path") && c.note.contains("= 8"),
+            "{}",
+            describe(&r)
+        );
+        assert!(c.expected.ends_with("= -4"), "{}", describe(&r));
+    }
+}
+
+/// A path's value rounded is approximate under path prose, wrong without.
+/// Elman, by hand: the path entering at step 2 is (y⁽²⁾ − 1)·v·x₁⁽²⁾ =
+/// (0.9937877… − 1)·1.5·1 = −0.0093184…, which is −0.0093 to 4 places; the
+/// total is −0.046591… (examples/elman_student.expected.md, row 11).
+#[test]
+fn a_rounded_path_value() {
+    let m = model_file("elman.chain");
+    let claim = "$$\\frac{\\partial L(y^{(2)})}{\\partial w_1} \\approx -0.0093$$\n";
+    let r = check_md(&m, &format!("Along the path that enters at step 2:\n\n{claim}"));
+    assert_eq!(verdicts(&r), [Verdict::Approximate], "{}", describe(&r));
+    assert!(r.claims[0].note.contains("one path"), "{}", describe(&r));
+    let r = check_md(&m, claim);
+    assert_eq!(verdicts(&r), [Verdict::Wrong], "{}", describe(&r));
+    assert!(r.claims[0].note.contains("-0.04659"), "{}", describe(&r));
+}
+
+/// Prose inside a formula between two claims keeps them apart. By hand
+/// (examples/elman.chain): h⁽¹⁾ = 33/20 = 1.65, h⁽⁰⁾ = 1/5 = 0.2,
+/// y⁽¹⁾ = σ(3/2·1.65 − 1/2) = σ(1.975) = 0.87815….
+#[test]
+fn prose_between_claims_is_not_a_factor() {
+    let m = model_file("elman.chain");
+    let doc = "$$h^{(1)} = 1.65 \\quad\\text{and}\\quad y^{(1)} \\approx 0.8781$$\n\n\
+               $$h^{(1)} = 1.65 \\text{ since } h^{(0)} = 0.2$$\n";
+    let r = check_md(&m, doc);
+    use Verdict::*;
+    assert_eq!(
+        verdicts(&r),
+        [Correct, Approximate, Correct, Correct],
+        "{}",
+        describe(&r)
+    );
+}

@@ -19,9 +19,18 @@ const MAX_VARIANTS: usize = 200;
 
 #[derive(Clone, Debug)]
 pub enum Slip {
-    /// The right side is one path's contribution, not the total; `form` is
-    /// the path's simplified form.
-    OnePath { note: String, form: Option<String> },
+    /// The right side is one path's contribution, not the total: `path`
+    /// describes it ("the path through …"), `form` is its simplified form
+    /// and `value` its value at the model's values; `total_paths` counts
+    /// all paths. `rounded` names the places when the right side is that
+    /// value rounded rather than equal to it.
+    OnePath {
+        path: String,
+        form: Option<String>,
+        value: Value,
+        total_paths: String,
+        rounded: Option<String>,
+    },
     /// Any other single slip, explained.
     Explained(String),
 }
@@ -29,7 +38,10 @@ pub enum Slip {
 impl Slip {
     pub fn note(&self) -> String {
         match self {
-            Slip::OnePath { note, .. } | Slip::Explained(note) => note.clone(),
+            Slip::OnePath { path, total_paths, .. } => {
+                format!("this is the contribution of one path, {path}, not the total over all {total_paths} paths")
+            }
+            Slip::Explained(note) => note.clone(),
         }
     }
 }
@@ -66,8 +78,9 @@ pub(super) fn diagnose(
         vb.push(v[1].clone());
     }
     let d = deriv.and_then(|k| c.derivation(k).cloned());
+    let written = super::judge::written_decimal(b.math);
     if let Some(d) = &d {
-        if let Some(s) = path_slips(c, d, &va, &vb, pts) {
+        if let Some(s) = path_slips(c, d, &va, &vb, pts, written.as_deref()) {
             return Some(s);
         }
     }
@@ -114,8 +127,16 @@ fn operand(c: &Checker, n: NodeId) -> String {
     }
 }
 
-/// Slips measured against the engine's paths.
-fn path_slips(c: &mut Checker, d: &Derivation, va: &[Value], vb: &[Value], pts: &[Bindings]) -> Option<Slip> {
+/// Slips measured against the engine's paths. `written` is the right side
+/// when it is a decimal as written, which may be a path's value rounded.
+fn path_slips(
+    c: &mut Checker,
+    d: &Derivation,
+    va: &[Value],
+    vb: &[Value],
+    pts: &[Bindings],
+    written: Option<&str>,
+) -> Option<Slip> {
     let n = d.paths.len();
     if n == 0 {
         return None;
@@ -146,13 +167,19 @@ fn path_slips(c: &mut Checker, d: &Derivation, va: &[Value], vb: &[Value], pts: 
     let form = |id: NodeId| latex_symbol_or_expr(g, id, &c.ts);
     if n > 1 || d.truncated {
         for (i, p) in d.paths.iter().enumerate() {
-            if all_same(vb, &pv[i]) {
+            let exact = all_same(vb, &pv[i]);
+            // A decimal is checked at the model's values only.
+            let rounded = match (exact, written, pv[i].as_slice()) {
+                (false, Some(t), [v]) => super::judge::rounds_to(v, t),
+                _ => None,
+            };
+            if exact || rounded.is_some() {
                 return Some(Slip::OnePath {
-                    note: format!(
-                        "this is the contribution of one path, {}, not the total over all {total_paths} paths",
-                        describe(c, &p.nodes)
-                    ),
+                    path: describe(c, &p.nodes),
                     form: Some(form(p.simplified)),
+                    value: pv[i][0].clone(),
+                    total_paths,
+                    rounded,
                 });
             }
         }

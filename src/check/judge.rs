@@ -10,12 +10,14 @@
 //! follow), or `wrong` (a model quantity or derivative given a value the
 //! model does not have), with the single slip that explains it if one does.
 
+use super::context::Prose;
 use super::diagnose::{diagnose, Slip};
 use super::document::{line_col, Segment};
 use super::math::{Line, Math, MathKind, Relation};
 use super::points::{fill_free, leaves, random_points, same, symbolic, values_at};
 use super::resolve::{Definition, Definitions, DerivTerm, Problem, Resolver, SymbolIndex};
 use super::verdict::{Claim, Report, Verdict};
+use super::DocKind;
 use crate::calculus::derive::{derive, Derivation, DeriveOptions};
 use crate::eval::{Bindings, Value};
 use crate::graph::{Graph, Node, NodeId, Sym, UnrollOptions, Unroller};
@@ -103,10 +105,14 @@ pub(super) struct Checker<'m> {
     derivations: BTreeMap<usize, Option<Derivation>>,
     claims: Vec<Claim>,
     warnings: Vec<String>,
+    /// The prose around the formulas.
+    prose: Prose,
+    /// The author says the formula being judged is about one path.
+    path_context: bool,
 }
 
 /// Checks every claim of a document whose math has been cut into segments.
-pub fn check_segments(model: &Model, src: &str, segments: &[Segment], opts: &CheckOptions) -> Report {
+pub fn check_segments(model: &Model, src: &str, kind: DocKind, segments: &[Segment], opts: &CheckOptions) -> Report {
     let mut c = Checker {
         model,
         src,
@@ -127,9 +133,14 @@ pub fn check_segments(model: &Model, src: &str, segments: &[Segment], opts: &Che
         derivations: BTreeMap::new(),
         claims: Vec::new(),
         warnings: Vec::new(),
+        prose: Prose::new(src, segments, kind),
+        path_context: false,
     };
     let mut saw_log = false;
     'segments: for seg in segments {
+        c.path_context = c
+            .prose
+            .speaks_of_one_path(seg.start, seg.start + seg.text.len(), &seg.text);
         for line in super::latex::read_math(&seg.text) {
             if c.claims.len() >= opts.max_claims {
                 c.warnings.push(format!(
@@ -212,7 +223,7 @@ fn is_derivative(m: &Math) -> bool {
 }
 
 /// The decimal written, with its sign: `-0.0466`.
-fn written_decimal(m: &Math) -> Option<String> {
+pub(super) fn written_decimal(m: &Math) -> Option<String> {
     match &m.kind {
         MathKind::Number(t) => Some(t.clone()),
         MathKind::Neg(a) => written_decimal(a).map(|t| format!("-{t}")),
@@ -625,12 +636,40 @@ impl<'m> Checker<'m> {
         } else {
             None
         };
-        if let Some(Slip::OnePath { note, form }) = &slip {
-            let expected = match form {
-                Some(f) => format!("{f} (this path); the total is {expected}"),
-                None => expected,
+        if let Some(Slip::OnePath {
+            path,
+            form,
+            value,
+            total_paths,
+            rounded,
+        }) = &slip
+        {
+            let this = match form {
+                Some(f) => format!("{f} = {}", show(value)),
+                None => show(value),
             };
-            return Ok((Verdict::Correct, expected, got, note.clone()));
+            let rounding = match rounded {
+                Some(places) => format!(" rounded to the {places} written"),
+                None => String::new(),
+            };
+            // Equal to one path is right only where the author says the
+            // formula is about that path; as a claim about the derivative
+            // itself it is a wrong total (issue 11).
+            if self.path_context {
+                let verdict = if rounded.is_some() {
+                    Verdict::Approximate
+                } else {
+                    Verdict::Correct
+                };
+                let note = format!(
+                    "this is the contribution of one path, {path}{rounding}, not the total over all {total_paths} paths; the total is {expected}"
+                );
+                return Ok((verdict, this, got, note));
+            }
+            let note = format!(
+                "this equals only the contribution of {path} ({this}){rounding}, one of {total_paths} paths; the total is {expected}. If only this path is meant, say so in the text (\"along the path through …\")"
+            );
+            return Ok((Verdict::Wrong, expected, got, note));
         }
         let slip_note = slip.map(|s| s.note()).unwrap_or_default();
         // 5. The author's own computation does not give what they wrote.

@@ -2,6 +2,7 @@
 //! (`document`, `latex`), resolve its math through the model (`resolve`),
 //! judge each claim (`judge`, `points`, `diagnose`) and report (`report`).
 
+pub mod context;
 pub mod diagnose;
 pub mod document;
 pub mod judge;
@@ -38,5 +39,5 @@ pub fn check_document(model: &crate::model::Model, src: &str, kind: DocKind, opt
         DocKind::Markdown => document::markdown_math(src),
         DocKind::Tex => document::tex_math(src),
     };
-    judge::check_segments(model, src, &segments, opts)
+    judge::check_segments(model, src, kind, &segments, opts)
 }
