@@ -56,6 +56,9 @@ pub struct Prose {
     buf: Vec<u8>,
     /// Paragraphs (runs of non-blank lines) as byte ranges, in order.
     paras: Vec<(usize, usize)>,
+    /// For each paragraph, the last paragraph at or before it that holds
+    /// prose (a paragraph of formulas alone has no letters left).
+    prose_before: Vec<Option<usize>>,
 }
 
 impl Prose {
@@ -140,7 +143,19 @@ impl Prose {
         if let Some(s) = open {
             paras.push((s, n));
         }
-        Prose { buf, paras }
+        let mut prose_before = Vec::with_capacity(paras.len());
+        let mut last = None;
+        for (k, &(a, b)) in paras.iter().enumerate() {
+            if has_letters(&buf[a..b]) {
+                last = Some(k);
+            }
+            prose_before.push(last);
+        }
+        Prose {
+            buf,
+            paras,
+            prose_before,
+        }
     }
 
     /// Does the author say that the formula at `start..end` (offsets in
@@ -153,12 +168,12 @@ impl Prose {
         let here = k.checked_sub(1).map(|k| self.paras[k]).unwrap_or((start, start));
         let mut lead = here.0.max(start.saturating_sub(WINDOW))..start;
         if !has_letters(&self.buf[lead.clone()]) && k >= 2 {
-            // The formula opens its paragraph: the paragraph before leads to
-            // it, if it is prose (a bare formula leads nowhere).
-            let prev = self.paras[k - 2];
-            let prev = prev.0.max(prev.1.saturating_sub(WINDOW))..prev.1;
-            if has_letters(&self.buf[prev.clone()]) {
-                lead = prev;
+            // The formula opens its paragraph: the prose paragraph before
+            // leads to it, across display formulas written one after
+            // another ("Two paths: …" and then one formula for each).
+            if let Some(prev) = self.prose_before[k - 2] {
+                let prev = self.paras[prev];
+                lead = prev.0.max(prev.1.saturating_sub(WINDOW))..prev.1;
             }
         }
         let lead_text = &self.buf[lead];
@@ -279,10 +294,15 @@ mod tests {
         assert_eq!(md("The gradient flows through $h$:\n\n$$a = b$$\n"), [false, false]);
         // No prose at all.
         assert_eq!(md("$$a = b$$\n"), [false]);
-        // A bare formula between leads nowhere (`$h$` itself sits in the
-        // sentence that names the path).
+        // Formulas written one after another share the lead-in (`$h$`
+        // itself sits in the sentence that names the path) …
         assert_eq!(
             md("Along the path through $h$:\n\n$$a = 1$$\n\n$$b = 2$$\n"),
+            [true, true, true]
+        );
+        // … up to the next prose.
+        assert_eq!(
+            md("Along the path through $h$:\n\n$$a = 1$$\n\nSo:\n\n$$b = 2$$\n"),
             [true, true, false]
         );
         // Inline, with the path named after the formula in its sentence.
