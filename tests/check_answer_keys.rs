@@ -263,3 +263,78 @@ fn prose_between_claims_is_not_a_factor() {
         describe(&r)
     );
 }
+
+/// Without values in the model, checks run at seeded random values, and
+/// the notes say so; a plain number cannot be checked at all.
+#[test]
+fn notes_say_when_values_are_random() {
+    let m = model_file("check/models/free_tanh.chain");
+    // The model's equation with h⁽⁰⁾ = 0, so u h⁽⁰⁾ = 0: an identity.
+    // Dropping b (the model leaves it free) is wrong at every point.
+    let doc = "$$h^{(1)} = \\tanh(w x^{(1)} + b)$$\n\n$$h^{(1)} = \\tanh(w x^{(1)})$$\n\n$$h^{(1)} = 0.5$$\n";
+    let model = load(&m, &[]).unwrap();
+    for seed in [1u64, 7] {
+        let opts = CheckOptions {
+            seed,
+            ..CheckOptions::default()
+        };
+        let r = check_document(&model, doc, DocKind::Markdown, &opts);
+        use Verdict::*;
+        assert_eq!(verdicts(&r), [Correct, Wrong, Unparsed], "{}", describe(&r));
+        let phrase = format!("random values (seed {seed})");
+        for c in &r.claims[..2] {
+            assert!(c.note.contains(&phrase), "{phrase}\n{}", describe(&r));
+        }
+        for c in &r.claims {
+            assert!(!c.note.contains("model's values"), "{}", describe(&r));
+        }
+        assert!(r.claims[2].note.contains("cannot be checked"), "{}", describe(&r));
+        assert!(r.claims[2].note.contains("--set"), "{}", describe(&r));
+    }
+}
+
+/// A correct step never shows a different expected value, and an error
+/// carried forward names only the earlier line it rests on.
+/// By hand (examples/elman.chain): with the wrong h⁽¹⁾ = 1.55,
+///   h⁽²⁾ = 1/2 − 1/3 + 2·1.55 + 1/4 = (30 − 20 + 186 + 15)/60 = 211/60,
+/// and y⁽²⁾ = σ(3/2·h⁽²⁾ − 1/2) depends on h⁽²⁾ alone. The model's
+/// h⁽²⁾ is 223/60 (elman_student.expected.md, row 5). y⁽¹⁾ = 0.5 (line 3)
+/// is wrong too, but nothing after it uses it.
+#[test]
+fn carried_forward_cites_only_what_it_uses() {
+    let m = model_file("elman.chain");
+    let doc = "$$h^{(1)} = 1.55$$\n\n$$y^{(1)} = 0.5$$\n\n\
+               $$h^{(2)} = \\frac{1}{2} - \\frac{1}{3} + 2 \\cdot 1.55 + \\frac{1}{4} = \\frac{211}{60}$$\n\n\
+               $$y^{(2)} = \\sigma\\left(\\frac{3}{2} \\cdot \\frac{211}{60} - \\frac{1}{2}\\right)$$\n";
+    let r = check_md(&m, doc);
+    use Verdict::*;
+    assert_eq!(
+        verdicts(&r),
+        [Wrong, Wrong, Correct, Correct, Correct],
+        "{}",
+        describe(&r)
+    );
+    let h2 = &r.claims[2];
+    assert!(
+        h2.note.contains("carried forward") && h2.note.contains("(line 1)"),
+        "{}",
+        describe(&r)
+    );
+    assert!(!h2.note.contains("line 3"), "{}", describe(&r));
+    // Right against 211/60, which is what it shows; the model's 223/60 is
+    // in the note.
+    assert!(h2.expected.starts_with("211/60"), "{}", describe(&r));
+    assert!(h2.note.contains("223/60"), "{}", describe(&r));
+    let y2 = &r.claims[4];
+    assert!(
+        y2.note.contains("h^{(2)} = 211/60") && y2.note.contains("(line 5)"),
+        "{}",
+        describe(&r)
+    );
+    assert!(
+        !y2.note.contains("line 1") && !y2.note.contains("line 3"),
+        "{}",
+        describe(&r)
+    );
+    assert_eq!(y2.expected, y2.got, "{}", describe(&r));
+}

@@ -101,6 +101,8 @@ pub(super) struct Checker<'m> {
     pub ts: Typesetter,
     /// The model's values, plus seeded values for leaves without one.
     pub p0: Bindings,
+    /// The model's values alone: a leaf not here has a random value in `p0`.
+    model_vals: Bindings,
     beliefs: Vec<Belief>,
     derivations: BTreeMap<usize, Option<Derivation>>,
     claims: Vec<Claim>,
@@ -129,6 +131,7 @@ pub fn check_segments(model: &Model, src: &str, kind: DocKind, segments: &[Segme
         last_applied: BTreeMap::new(),
         ts: Typesetter::new(model),
         p0: Bindings::from_model(model),
+        model_vals: Bindings::from_model(model),
         beliefs: Vec::new(),
         derivations: BTreeMap::new(),
         claims: Vec::new(),
@@ -415,6 +418,15 @@ impl<'m> Checker<'m> {
         if !is_reference(head.math) || is_derivative(head.math) || h.node == l.node || symbolic(self.graph(), l.node) {
             return;
         }
+        // Without the model's values there is nothing to believe against:
+        // the value written may be right for values the author chose.
+        let roots = [h.node];
+        if leaves(self.graph(), &roots)
+            .iter()
+            .any(|s| self.model_vals.get(s).is_none())
+        {
+            return;
+        }
         let p0 = self.p0.clone();
         let Ok(vals) = values_at(
             self.graph(),
@@ -530,16 +542,26 @@ impl<'m> Checker<'m> {
         (pts, kept)
     }
 
-    /// The leaves both sides depend on, and those only one side does.
-    /// Random points vary the shared ones only: a leaf on one side alone is
-    /// a value the author substituted (`v h = 1.5 h` with v = 1.5), right at
-    /// the model's values and at no other.
+    /// The leaves random points vary, and those they keep. A leaf on one
+    /// side alone with a value in the model may be that value substituted
+    /// (`v h = 1.5 h` with v = 1.5), right at the model's values and at no
+    /// other, so it is kept. A leaf without a value in the model has none
+    /// to substitute: it varies like the shared ones, so dropping it
+    /// (`\tanh(w x)` for `\tanh(w x + b)`) is caught.
     fn shared_leaves(&self, na: &Built, nb: &Built) -> (Vec<Sym>, Vec<Sym>) {
         let left: BTreeSet<Sym> = leaves(self.graph(), &self.roots(&[na])).into_iter().collect();
         let right: BTreeSet<Sym> = leaves(self.graph(), &self.roots(&[nb])).into_iter().collect();
-        let shared = left.intersection(&right).copied().collect();
-        let one_sided = left.symmetric_difference(&right).copied().collect();
-        (shared, one_sided)
+        let mut vary: Vec<Sym> = left.intersection(&right).copied().collect();
+        let mut kept = Vec::new();
+        for s in left.symmetric_difference(&right) {
+            if self.model_vals.get(s).is_some() {
+                kept.push(*s);
+            } else {
+                vary.push(*s);
+            }
+        }
+        vary.sort();
+        (vary, kept)
     }
 
     /// Does `b` equal `a` at every point? `Ok(None)` when undecided.
@@ -590,6 +612,15 @@ impl<'m> Checker<'m> {
         let (pts, kept) = self.points(na, nb);
         let mut uses = na.uses.clone();
         uses.extend(&nb.uses);
+        // Leaves the model gives no value: the first point holds seeded
+        // random values for them, and every note must say so.
+        let all_leaves = leaves(self.graph(), &self.roots(&[na, nb]));
+        let random: Vec<Sym> = all_leaves
+            .iter()
+            .filter(|s| self.model_vals.get(s).is_none())
+            .copied()
+            .collect();
+        let at = self.values_phrase(&random, all_leaves.len());
         let v0 = self.eval(&[na.node, nb.node], &uses, &pts[0], &[])?;
         let (va, vb) = (&v0[0], &v0[1]);
         let expected = self.expected(a, na, va);
@@ -599,21 +630,104 @@ impl<'m> Checker<'m> {
         };
         // 1. Correct.
         if self.agree_everywhere(na, nb, &pts)? {
+            // A leaf on one side only that the claim does not depend on
+            // (`u h^{(0)}` with h⁽⁰⁾ = 0) was not substituted by anyone: the
+            // claim is an identity when it holds with every leaf varied too.
+            let substituted = !kept.is_empty() && !self.holds_varying_all(na, nb, &all_leaves)?;
             let kept: Vec<String> = kept.iter().map(|&s| self.ts.symbol(s)).collect();
-            let note = match (pts.len() > 1, kept.is_empty()) {
-                (false, _) => String::new(),
-                (true, true) => format!(
-                    "an identity: checked exactly at the model's values and at {} random points",
+            let more = if random.is_empty() { "" } else { "more " };
+            let note = match (pts.len() > 1, substituted) {
+                (false, _) if random.is_empty() => String::new(),
+                (false, _) => format!("checked exactly at {at}"),
+                (true, false) => format!(
+                    "an identity: checked exactly at {at} and at {} {more}random points",
                     pts.len() - 1
                 ),
-                (true, false) => format!(
-                    "checked exactly at the model's values and at {} random points, keeping the values substituted for {}",
+                (true, true) => format!(
+                    "checked exactly at {at} and at {} {more}random points, keeping the values substituted for {}",
                     pts.len() - 1,
                     kept.join(", ")
                 ),
             };
             return Ok((Verdict::Correct, expected, got, note));
         }
+        // A number compared with quantities the model gives no value: only
+        // the author's own values could decide it, and random ones say
+        // nothing about it.
+        if pts.len() == 1 && !random.is_empty() {
+            let names: Vec<String> = random.iter().map(|&s| self.ts.symbol(s)).collect();
+            let first = random[0];
+            let name = &self.model.symbol(first.id).name;
+            let example = match first.step {
+                Some(k) => format!("--set '{name}[{k}]=VALUE'"),
+                None => format!("--set {name}=VALUE"),
+            };
+            let note = format!(
+                "cannot be checked: the model gives no value for {}, and this claim holds or fails only at particular values; give them with --set (e.g. {example})",
+                names.join(", ")
+            );
+            return Ok((Verdict::Unparsed, String::new(), got, note));
+        }
+        let (verdict, expected, got, note) =
+            self.disagreement(head, a, b, na, nb, rel, started, &pts, &uses, va, expected, got)?;
+        // Whatever is shown was worked out at these values.
+        let note = if random.is_empty() {
+            note
+        } else {
+            join(&[&note, &format!("values are at {at}, as the model gives none")])
+        };
+        Ok((verdict, expected, got, note))
+    }
+
+    /// "the model's values", "random values (seed 1)", or both with the
+    /// leaves that are random named.
+    fn values_phrase(&self, random: &[Sym], leaves: usize) -> String {
+        let seed = self.opts.seed;
+        if random.is_empty() {
+            "the model's values".to_string()
+        } else if random.len() == leaves {
+            format!("random values (seed {seed})")
+        } else {
+            let names: Vec<String> = random.iter().map(|&s| self.ts.symbol(s)).collect();
+            format!(
+                "the model's values, with random values (seed {seed}) for {}",
+                names.join(", ")
+            )
+        }
+    }
+
+    /// Both sides agree at random points where every leaf, shared or not,
+    /// is varied.
+    fn holds_varying_all(&self, na: &Built, nb: &Built, all: &[Sym]) -> Result<bool, String> {
+        let pts = random_points(
+            self.graph(),
+            &self.roots(&[na, nb]),
+            all,
+            &self.p0,
+            self.opts.seed ^ 0x5eed,
+            self.opts.points,
+            self.model.relu_active,
+        );
+        Ok(!pts.is_empty() && self.agree_everywhere(na, nb, &pts)?)
+    }
+
+    /// The verdict of a claim whose sides disagree at the model's values.
+    #[allow(clippy::too_many_arguments)]
+    fn disagreement(
+        &mut self,
+        head: &MemberRef,
+        a: &MemberRef,
+        b: &MemberRef,
+        na: &Built,
+        nb: &Built,
+        rel: Relation,
+        started: Instant,
+        pts: &[Bindings],
+        uses: &[usize],
+        va: &Value,
+        expected: String,
+        got: String,
+    ) -> Result<(Verdict, String, String, String), String> {
         // 2. Approximate: a decimal that is the true value rounded.
         if let Some(text) = written_decimal(b.math) {
             if let Some(places) = rounds_to(va, &text) {
@@ -622,8 +736,16 @@ impl<'m> Checker<'m> {
             }
         }
         // 3. Right given earlier values the author wrote: rounded ones make
-        // it approximate, wrong ones an error carried forward.
-        if let Some((verdict, note)) = self.carried(na, nb, &uses, b.math)? {
+        // it approximate, wrong ones an error carried forward. A correct
+        // step shows as expected what it was right against.
+        if let Some((verdict, note, given)) = self.carried(na, nb, uses, b.math)? {
+            let carried_forward = note.starts_with("error carried forward");
+            let expected = if carried_forward { show(&given) } else { expected };
+            let note = if carried_forward {
+                format!("{note}; with the model's values it is {}", show(va))
+            } else {
+                note
+            };
             return Ok((verdict, expected, got, note));
         }
         let deriv = match &a.math.kind {
@@ -632,7 +754,7 @@ impl<'m> Checker<'m> {
         };
         // 4. One path of a derivative, not the total.
         let slip = if started.elapsed() < self.opts.claim_time {
-            diagnose(self, a, b, na, nb, deriv, &pts, started)
+            diagnose(self, a, b, na, nb, deriv, pts, started)
         } else {
             None
         };
@@ -718,23 +840,50 @@ impl<'m> Checker<'m> {
     /// earlier values: `approximate` when each of those values is the
     /// model's rounded to the places written, else `correct` with "error
     /// carried forward" naming the values the model does not give.
-    fn carried(&self, na: &Built, nb: &Built, uses: &[usize], bm: &Math) -> Result<Option<(Verdict, String)>, String> {
+    ///
+    /// Only the earlier values the step actually rests on are named: those
+    /// it reaches, and of those none that it holds without (a later wrong
+    /// value that replaces an earlier one is the one cited). The value
+    /// returned is the left side's, given those values.
+    fn carried(
+        &self,
+        na: &Built,
+        nb: &Built,
+        uses: &[usize],
+        bm: &Math,
+    ) -> Result<Option<(Verdict, String, Value)>, String> {
         // A claim about a quantity the author gave a value earlier is
         // worked out afresh: its own earlier value is not put in.
-        let beliefs: Vec<&Belief> = self
+        let reach = self.graph().reachable(&[na.node, nb.node]);
+        let mut beliefs: Vec<&Belief> = self
             .beliefs
             .iter()
-            .filter(|b| b.node != na.node && b.node != nb.node)
+            .filter(|b| b.node != na.node && b.node != nb.node && reach[b.node.index()])
             .collect();
+        let close_with = |set: &[&Belief]| -> Result<Option<Value>, String> {
+            let ov: Vec<(NodeId, Value)> = set.iter().map(|b| (b.node, b.value.clone())).collect();
+            let v = self.eval(&[na.node, nb.node], uses, &self.p0, &ov)?;
+            let close = same(&v[0], &v[1]) == Some(true) || rounded_to(&v[0], bm).is_some();
+            Ok(close.then(|| v[0].clone()))
+        };
         if beliefs.is_empty() {
             return Ok(None);
         }
-        let ov: Vec<(NodeId, Value)> = beliefs.iter().map(|b| (b.node, b.value.clone())).collect();
-        let v = self.eval(&[na.node, nb.node], uses, &self.p0, &ov)?;
-        let close =
-            same(&v[0], &v[1]) == Some(true) || written_decimal(bm).is_some_and(|t| rounds_to(&v[0], &t).is_some());
-        if !close {
+        let Some(mut given) = close_with(&beliefs)? else {
             return Ok(None);
+        };
+        // Drop, oldest first, every value the step holds without.
+        let mut i = 0;
+        while i < beliefs.len() && beliefs.len() > 1 {
+            let mut without = beliefs.clone();
+            without.remove(i);
+            match close_with(&without)? {
+                Some(v) => {
+                    beliefs = without;
+                    given = v;
+                }
+                None => i += 1,
+            }
         }
         let list = |rounded: bool, rel: &str| -> Vec<String> {
             beliefs
@@ -748,16 +897,36 @@ impl<'m> Checker<'m> {
             return Ok(Some((
                 Verdict::Approximate,
                 format!("follows from the rounded {}", list(true, "≈").join(", ")),
+                given,
             )));
         }
-        Ok(Some((
-            Verdict::Correct,
-            format!(
-                "error carried forward: right given the earlier {}, which the model does not give",
-                wrong.join(", ")
-            ),
-        )))
+        let note = format!(
+            "error carried forward: right given the earlier {}, which the model does not give",
+            wrong.join(", ")
+        );
+        // Right given the earlier values, and rounded to the places written:
+        // approximate, so that a correct step never shows another value.
+        let exact = self
+            .eval(&[nb.node], &[], &self.p0, &[])
+            .is_ok_and(|v| same(&given, &v[0]) == Some(true));
+        match rounded_to(&given, bm).filter(|_| !exact) {
+            Some(places) => Ok(Some((
+                Verdict::Approximate,
+                format!(
+                    "{note}; that gives {}, which rounds to {} at the {places} written",
+                    show(&given),
+                    written_decimal(bm).unwrap_or_default()
+                ),
+                given,
+            ))),
+            None => Ok(Some((Verdict::Correct, note, given))),
+        }
     }
+}
+
+/// `Some(places)` when `m` is a decimal as written that is `v` rounded.
+fn rounded_to(v: &Value, m: &Math) -> Option<String> {
+    written_decimal(m).and_then(|t| rounds_to(v, &t))
 }
 
 /// `Some(places)` when the decimal `text` is `v` rounded to the places
