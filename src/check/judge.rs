@@ -193,6 +193,9 @@ pub fn check_segments(model: &Model, src: &str, kind: DocKind, segments: &[Segme
     }
     Report {
         claims: c.claims,
+        formulas: segments.len(),
+        first_formula: segments.first().map(|s| s.start),
+        kind,
         seed: opts.seed,
         warnings: c.warnings,
     }

@@ -1,6 +1,14 @@
 //! Checking hand derivations (`chainrule check`): read a student's document
 //! (`document`, `latex`), resolve its math through the model (`resolve`),
-//! judge each claim (`judge`, `points`, `diagnose`) and report (`report`).
+//! judge each claim (`judge`, `points`, `diagnose`, with the prose around a
+//! formula from `context`) and report (`report`).
+//!
+//! A check passes (exit 0) when every claim read is correct or approximate
+//! and at least one claim was read: [`Report::has_errors`] is true when a
+//! claim is wrong or arithmetic, or when every claim is unparsed or
+//! unknown-symbol (exit 1). A document with no claim at all, no math or
+//! math that relates nothing, is bad input: [`Report::nothing_to_check`]
+//! gives the located error (exit 2).
 
 pub mod context;
 pub mod diagnose;
@@ -14,7 +22,7 @@ pub mod resolve;
 pub mod verdict;
 
 pub use judge::CheckOptions;
-pub use verdict::{Claim, Report, Verdict};
+pub use verdict::{Claim, NothingToCheck, Report, Verdict};
 
 /// What kind of document a file is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
