@@ -292,6 +292,24 @@ fn variants(
             cands.push((s, format!("the steps of {base} are off by one: each should be {dir}")));
         }
     }
+    // One step of one symbol off by one, the others right: the wrong time
+    // index in a local derivative, `(1 - (h^{(2)})^2)` where the tanh′ of
+    // step 3 belongs.
+    for x in &atoms {
+        let Some(k) = x.step else { continue };
+        for delta in [-1i64, 1] {
+            let y = Atom {
+                id: x.id,
+                step: Some(k + delta),
+            };
+            // With one step of this symbol, that is the candidate above.
+            if atoms.iter().filter(|a| a.id == x.id).count() == 1 {
+                continue;
+            }
+            let s: Subst = [(*x, y)].into_iter().collect();
+            cands.push((s, format!("{} is written where {} belongs", name(c, *x), name(c, y))));
+        }
+    }
     // One symbol written for another of the same kind.
     let model = c.model;
     for x in &atoms {

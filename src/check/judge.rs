@@ -446,10 +446,23 @@ impl<'m> Checker<'m> {
         if same(&vals[0], &vals[1]) != Some(true) {
             let (line, _) = line_col(self.src, last.seg_start + last.math.span.start);
             let rounded = written_decimal(last.math).is_some_and(|t| rounds_to(&vals[0], &t).is_some());
+            // A model quantity by its name; the author's own name
+            // (`a^{(3)}` for `d^{(t)} = …`) as the author wrote it, not
+            // expanded into the formula it stands for.
+            let label = match self.graph().node(h.node) {
+                Node::Named(..) | Node::Leaf(_) => latex_symbol_or_expr(self.graph(), h.node, &self.ts),
+                _ => {
+                    let (from, to) = (
+                        head.seg_start + head.math.span.start,
+                        head.seg_start + head.math.span.end,
+                    );
+                    self.src.get(from..to).unwrap_or("").trim().to_string()
+                }
+            };
             self.beliefs.push(Belief {
                 node: h.node,
                 value: vals[1].clone(),
-                label: latex_symbol_or_expr(self.graph(), h.node, &self.ts),
+                label,
                 line,
                 rounded,
             });

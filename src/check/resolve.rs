@@ -386,12 +386,18 @@ impl<'u, 'm> Resolver<'u, 'm> {
         let bad = |r: &Self| r.unsupported(m.span, "a step or bound must be a whole number");
         match &m.kind {
             MathKind::Number(t) => t.parse::<i64>().map_err(|_| bad(self)),
-            MathKind::Symbol(s) if s.sub.is_none() && s.sup.is_none() => env
-                .iter()
-                .rev()
-                .find(|(v, _)| *v == s.base)
-                .map(|(_, k)| *k)
-                .ok_or_else(|| bad(self)),
+            MathKind::Symbol(s) if s.sub.is_none() && s.sup.is_none() => {
+                env.iter().rev().find(|(v, _)| *v == s.base).map(|(_, k)| *k).ok_or_else(|| {
+                    // `h^{(t)} = \tanh(a^{(t)})`: a statement for every step.
+                    self.unsupported(
+                        m.span,
+                        format!(
+                            "`{0}` here is any step: statements about a general step are not checked yet; write it for one step, such as {0} = 2",
+                            s.base
+                        ),
+                    )
+                })
+            }
             MathKind::Group(a) => self.integer(a, env),
             MathKind::Neg(a) => Ok(-self.integer(a, env)?),
             MathKind::Sum(terms) => {
