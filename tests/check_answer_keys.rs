@@ -338,3 +338,41 @@ fn carried_forward_cites_only_what_it_uses() {
     );
     assert_eq!(y2.expected, y2.got, "{}", describe(&r));
 }
+
+/// A decimal rounded inside a formula is rounding, not an error. By hand
+/// (examples/lstm.chain): the forget gate's input at step 1 is
+/// 1/2·1 − 1/3·1/10 + 1/4 = 43/60 = 0.71666…, which is 0.7167 to 4 places
+/// and 0.72 to 2, but not 0.75 (nor 0.7166) to any places written.
+#[test]
+fn decimals_rounded_inside_a_formula() {
+    let m = model_file("lstm.chain");
+    let doc = "$$f^{(1)} = \\sigma(0.7167)$$\n\n$$f^{(1)} = \\sigma(0.72)$$\n\n\
+               $$f^{(1)} = \\sigma(0.75)$$\n\n$$f^{(1)} = \\sigma(0.7166)$$\n";
+    let r = check_md(&m, doc);
+    use Verdict::*;
+    assert_eq!(
+        verdicts(&r),
+        [Approximate, Approximate, Wrong, Wrong],
+        "{}",
+        describe(&r)
+    );
+    assert!(
+        r.claims[0].note.contains("rounding of the decimals written (0.7167)"),
+        "{}",
+        describe(&r)
+    );
+}
+
+/// Two gates written for each other. By hand: c⁽¹⁾ = f⁽¹⁾c⁽⁰⁾ + i⁽¹⁾g⁽¹⁾ in
+/// the model; f⁽¹⁾g⁽¹⁾ + i⁽¹⁾c⁽⁰⁾ swaps f⁽¹⁾ and i⁽¹⁾ (0.159277 against 0.131744).
+#[test]
+fn swapped_gates_are_named() {
+    let m = model_file("lstm.chain");
+    let r = check_md(&m, "$$c^{(1)} = f^{(1)} g^{(1)} + i^{(1)} c^{(0)}$$\n");
+    assert_eq!(verdicts(&r), [Verdict::Wrong], "{}", describe(&r));
+    assert!(
+        r.claims[0].note.contains("f^{(1)} and i^{(1)} are swapped"),
+        "{}",
+        describe(&r)
+    );
+}

@@ -310,6 +310,16 @@ fn variants(
             cands.push((s, format!("{} is written where {} belongs", name(c, *x), name(c, y))));
         }
     }
+    // Two symbols of the same kind and step, each written for the other
+    // (the forget and the input gate in `c = f c_{prev} + i g`).
+    for (i, x) in atoms.iter().enumerate() {
+        for y in &atoms[i + 1..] {
+            if x.id != y.id && x.step == y.step && same_kind(&c.model.symbol(x.id).kind, &c.model.symbol(y.id).kind) {
+                let s: Subst = [(*x, *y), (*y, *x)].into_iter().collect();
+                cands.push((s, format!("{} and {} are swapped", name(c, *x), name(c, *y))));
+            }
+        }
+    }
     // One symbol written for another of the same kind.
     let model = c.model;
     for x in &atoms {

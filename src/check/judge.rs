@@ -764,6 +764,15 @@ impl<'m> Checker<'m> {
             };
             return Ok((verdict, expected, got, note));
         }
+        // 3½. Right up to the rounding of decimals written inside a formula
+        // (`\sigma(0.7167)` for σ(0.71666…), or intermediate values rounded
+        // on the way to a rounded result).
+        if pts.len() == 1 {
+            if let Some(written) = self.within_rounding(a, b)? {
+                let note = format!("right up to the rounding of the decimals written ({written})");
+                return Ok((Verdict::Approximate, expected, got, note));
+            }
+        }
         let deriv = match &a.math.kind {
             _ if is_derivative(a.math) => na.uses.first().copied(),
             _ => None,
@@ -832,6 +841,64 @@ impl<'m> Checker<'m> {
             note = format!("{got} is not {} rounded to the places written", show(va));
         }
         Ok((Verdict::Wrong, expected, got, note))
+    }
+
+    /// The decimals written in `a` and `b` (as text), when some value that
+    /// rounds to each of them makes the two sides agree at the model's
+    /// values: both sides are evaluated with every decimal standing for the
+    /// interval of numbers that round to it, and the enclosures overlap.
+    /// `None` when there are no decimals, or no such values.
+    fn within_rounding(&mut self, a: &MemberRef, b: &MemberRef) -> Result<Option<String>, String> {
+        let mut decimals = Vec::new();
+        let mut built = Vec::new();
+        for m in [a, b] {
+            let mut r = Resolver::new(
+                self.model,
+                &mut self.un,
+                &self.index,
+                &self.defs,
+                &mut self.derivs,
+                &mut self.last_applied,
+                None,
+                m.seg_start,
+            );
+            r.decimals = Some(std::mem::take(&mut decimals));
+            let Ok(node) = r.build(m.math) else {
+                return Ok(None);
+            };
+            built.push((node, r.uses.clone()));
+            decimals = r.decimals.take().unwrap_or_default();
+        }
+        if decimals.is_empty() {
+            return Ok(None);
+        }
+        let mut ov: Vec<(NodeId, Value)> = Vec::new();
+        let mut texts = Vec::new();
+        for (leaf, q, ulp) in &decimals {
+            let half = ulp.clone() * Q::ratio(1, 2);
+            let iv = crate::number::Interval::new(q.clone() - half.clone(), q.clone() + half);
+            ov.push((*leaf, Value::Approx(iv)));
+        }
+        for m in [a, b] {
+            collect_decimals(m.math, &mut texts);
+        }
+        let mut uses = built[0].1.clone();
+        uses.extend(&built[1].1);
+        let derivs: Vec<&DerivTerm> = uses.iter().map(|&k| &self.derivs[k]).collect();
+        let Ok(v) = values_at(
+            self.graph(),
+            &[built[0].0, built[1].0],
+            &derivs,
+            &self.p0,
+            &ov,
+            self.model.relu_active,
+            self.opts.digits,
+        ) else {
+            return Ok(None);
+        };
+        let (x, y) = (v[0].interval(), v[1].interval());
+        let overlap = x.lo() <= y.hi() && y.lo() <= x.hi();
+        Ok(overlap.then(|| texts.join(", ")))
     }
 
     /// What the model gives for the left side: for a derivative, its
@@ -936,6 +1003,34 @@ impl<'m> Checker<'m> {
                 given,
             ))),
             None => Ok(Some((Verdict::Correct, note, given))),
+        }
+    }
+}
+
+/// The decimals written in a formula (with a point or an exponent), in
+/// order: the numbers [`Resolver::decimals`] turns into leaves.
+fn collect_decimals(m: &Math, out: &mut Vec<String>) {
+    let mut stack = vec![m];
+    while let Some(m) = stack.pop() {
+        match &m.kind {
+            MathKind::Number(t) if t.contains(['.', 'e', 'E']) => out.push(t.clone()),
+            MathKind::Number(_) | MathKind::Symbol(_) => {}
+            MathKind::Apply(_, args) => stack.extend(args.iter().rev()),
+            MathKind::Func(_, x) | MathKind::Neg(x) | MathKind::Group(x) => stack.push(x),
+            MathKind::Sum(xs) | MathKind::Product(xs) => stack.extend(xs.iter().rev().map(|(_, x)| x)),
+            MathKind::Frac(x, y) | MathKind::Pow(x, y) => {
+                stack.push(y);
+                stack.push(x);
+            }
+            MathKind::Derivative { of, wrt } => {
+                stack.push(wrt);
+                stack.push(of);
+            }
+            MathKind::Big { lo, hi, body, .. } => {
+                stack.push(body);
+                stack.push(hi);
+                stack.push(lo);
+            }
         }
     }
 }

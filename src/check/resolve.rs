@@ -19,6 +19,10 @@ use std::collections::BTreeMap;
 /// Placeholder leaves for derivatives use symbol ids from here up; no
 /// model has this many symbols.
 const DERIV_BASE: u32 = 1 << 30;
+/// Leaves standing for the decimals written in a formula (see
+/// [`Resolver::decimals`]) use symbol ids from here up, past any
+/// derivative placeholder.
+const DECIMAL_BASE: u32 = 1 << 31;
 /// Student definitions may refer to one another this deep.
 const MAX_DEF_DEPTH: usize = 16;
 /// `\sum_{i=1}^{n}` expands at most this many terms.
@@ -180,6 +184,12 @@ pub struct Resolver<'u, 'm> {
     pub subst: Option<&'u Subst>,
     /// Every model atom used, in order of first use.
     pub atoms: Vec<Atom>,
+    /// When `Some`, each decimal written with a point or an exponent
+    /// (`0.7167`, `1.5e-3`) becomes a leaf of its own, listed here with its
+    /// value and one unit in its last place: the judge puts in the interval
+    /// of everything that rounds to it, to see whether a claim holds up to
+    /// the rounding of the numbers the author wrote.
+    pub decimals: Option<Vec<(NodeId, Q, Q)>>,
     /// `\log` was read as the natural logarithm.
     pub saw_log: bool,
     /// The derivative placeholders this formula uses.
@@ -216,6 +226,7 @@ impl<'u, 'm> Resolver<'u, 'm> {
             derivs,
             subst,
             atoms: Vec::new(),
+            decimals: None,
             saw_log: false,
             uses: Vec::new(),
             last_applied,
@@ -268,7 +279,23 @@ impl<'u, 'm> Resolver<'u, 'm> {
     fn resolve(&mut self, m: &Math, env: &Env) -> Result<NodeId, Problem> {
         match &m.kind {
             MathKind::Number(text) => {
-                let (q, _, _) = parse_decimal(text).ok_or_else(|| self.unsupported(m.span, "not a number"))?;
+                let (q, _, ulp) = parse_decimal(text).ok_or_else(|| self.unsupported(m.span, "not a number"))?;
+                if let Some(k) = self.decimals.as_ref().map(Vec::len) {
+                    if text.contains(['.', 'e', 'E']) {
+                        let id = DECIMAL_BASE.saturating_add(u32::try_from(k).unwrap_or(u32::MAX - DECIMAL_BASE));
+                        let leaf = self.mk(
+                            Node::Leaf(Sym {
+                                id: SymId(id),
+                                step: None,
+                            }),
+                            m.span,
+                        )?;
+                        if let Some(list) = &mut self.decimals {
+                            list.push((leaf, q, ulp));
+                        }
+                        return Ok(leaf);
+                    }
+                }
                 self.mk(Node::Lit(q), m.span)
             }
             MathKind::Symbol(s) => self.symbol(s, m.span, env),
@@ -770,7 +797,8 @@ fn is_variable(g: &Graph, n: NodeId) -> bool {
     !matches!(g.node(n), Node::Lit(_))
 }
 
-/// True for a placeholder leaf standing for a derivative.
+/// True for a placeholder leaf standing for a derivative (or for a decimal
+/// written, see [`Resolver::decimals`]): never a leaf of the model.
 pub fn is_placeholder(g: &Graph, n: NodeId) -> bool {
     matches!(g.node(n), Node::Leaf(s) if s.id.0 >= DERIV_BASE)
 }
