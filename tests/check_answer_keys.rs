@@ -376,3 +376,40 @@ fn swapped_gates_are_named() {
         describe(&r)
     );
 }
+
+/// A number against a quantity the model gives no value is never "correct"
+/// by the luck of a random draw (random values are small fractions, so
+/// x⁽¹⁾ = 1 happens), while a real identity (u h⁽⁰⁾ = 0, as h⁽⁰⁾ = 0 in the
+/// model) still is.
+#[test]
+fn a_lucky_random_value_proves_nothing() {
+    let m = load(&model_file("check/models/free_tanh.chain"), &[]).unwrap();
+    for seed in 1..=40u64 {
+        let opts = CheckOptions {
+            seed,
+            ..CheckOptions::default()
+        };
+        let doc = "$$x^{(1)} = 1$$\n\n$$w = -1$$\n\n$$u h^{(0)} = 0$$\n";
+        let r = check_document(&m, doc, DocKind::Markdown, &opts);
+        use Verdict::*;
+        assert_eq!(
+            verdicts(&r),
+            [Unparsed, Unparsed, Correct],
+            "seed {seed}\n{}",
+            describe(&r)
+        );
+    }
+}
+
+/// One path of a sum missing a factor. By hand (free_tanh.chain): ∂L/∂w =
+/// 2h⁽²⁾(1 − h⁽²⁾²)(x⁽²⁾ + u(1 − h⁽¹⁾²)x⁽¹⁾); without the u, the path
+/// through h⁽¹⁾ lacks its factor ∂(u h⁽¹⁾)/∂h⁽¹⁾ = u.
+#[test]
+fn a_path_in_a_sum_without_one_factor() {
+    let m = model_file("check/models/free_tanh.chain");
+    let doc = "$$\\frac{\\partial L}{\\partial w} = 2 h^{(2)} \\left(1 - \\left(h^{(2)}\\right)^2\\right) \
+               \\left(x^{(2)} + \\left(1 - \\left(h^{(1)}\\right)^2\\right) x^{(1)}\\right)$$\n";
+    let r = check_md(&m, doc);
+    assert_eq!(verdicts(&r), [Verdict::Wrong], "{}", describe(&r));
+    assert!(r.claims[0].note.contains("without its factor u ="), "{}", describe(&r));
+}

@@ -216,6 +216,37 @@ fn path_slips(
             }
         }
     }
+    // A sum of the paths where one path misses one of its factors:
+    // right side = total − path + path / factor, that is
+    // (right side − total + path) · factor = path.
+    if n > 1 && !d.truncated {
+        let minus_one = Value::Exact(-Q::one());
+        for (i, p) in d.paths.iter().enumerate() {
+            let rest: Vec<Value> = vb
+                .iter()
+                .zip(va)
+                .zip(&pv[i])
+                .map(|((b, t), x)| b.add(&t.mul(&minus_one, prec()), prec()).add(x, prec()))
+                .collect();
+            for (j, e) in p.edges.iter().enumerate() {
+                let f = &ev[i][j];
+                if f.iter().all(|v| v.exact().is_some_and(|q| q.is_one())) {
+                    continue;
+                }
+                let times: Vec<Value> = rest.iter().zip(f).map(|(x, y)| x.mul(y, prec())).collect();
+                if all_same(&times, &pv[i]) && !all_same(vb, va) {
+                    return Some(Slip::Explained(format!(
+                        "the sum over the paths has {} without its factor {} = \\partial {} / \\partial {}; that path is {}",
+                        describe(c, &p.nodes),
+                        form(e.partial),
+                        operand(c, e.parent),
+                        operand(c, e.child),
+                        form(p.simplified)
+                    )));
+                }
+            }
+        }
+    }
     // A dropped path.
     if n > 1 && !d.truncated {
         let minus_one = Value::Exact(-Q::one());

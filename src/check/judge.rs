@@ -644,8 +644,16 @@ impl<'m> Checker<'m> {
             Some(t) if !symbolic(self.graph(), nb.node) => t,
             _ => show(vb),
         };
-        // 1. Correct.
-        if self.agree_everywhere(na, nb, &pts)? {
+        // 1. Correct. A side that is a number, against quantities the model
+        // gives no value: agreeing at one random point proves little
+        // (`x^{(1)} = 1` where x⁽¹⁾ drew 1), so the random leaves are varied
+        // at more points before it counts as an identity (`u h^{(0)} = 0`).
+        let mut agree = self.agree_everywhere(na, nb, &pts)?;
+        let lone_random = pts.len() == 1 && !random.is_empty();
+        if agree && lone_random {
+            agree = self.holds_varying_all(na, nb, &random)?;
+        }
+        if agree {
             // A leaf on one side only that the claim does not depend on
             // (`u h^{(0)}` with h⁽⁰⁾ = 0) was not substituted by anyone: the
             // claim is an identity when it holds with every leaf varied too.
@@ -654,7 +662,10 @@ impl<'m> Checker<'m> {
             let more = if random.is_empty() { "" } else { "more " };
             let note = match (pts.len() > 1, substituted) {
                 (false, _) if random.is_empty() => String::new(),
-                (false, _) => format!("checked exactly at {at}"),
+                (false, _) => format!(
+                    "an identity: checked exactly at {at} and at {} more random points",
+                    self.opts.points
+                ),
                 (true, false) => format!(
                     "an identity: checked exactly at {at} and at {} {more}random points",
                     pts.len() - 1
@@ -670,7 +681,7 @@ impl<'m> Checker<'m> {
         // A number compared with quantities the model gives no value: only
         // the author's own values could decide it, and random ones say
         // nothing about it.
-        if pts.len() == 1 && !random.is_empty() {
+        if lone_random {
             let names: Vec<String> = random.iter().map(|&s| self.ts.symbol(s)).collect();
             let first = random[0];
             let name = &self.model.symbol(first.id).name;
