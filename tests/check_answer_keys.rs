@@ -413,3 +413,21 @@ fn a_path_in_a_sum_without_one_factor() {
     assert_eq!(verdicts(&r), [Verdict::Wrong], "{}", describe(&r));
     assert!(r.claims[0].note.contains("without its factor u ="), "{}", describe(&r));
 }
+
+/// The author names a quantity and works it out in one chain; a name
+/// already defined is a claim about it, not a second definition.
+/// By hand: tanh_bptt, ŷ⁽¹⁾ − y⁽¹⁾ = 2·tanh(0.4125) − 1 = −0.218813, so
+/// J₁ = ½(−0.218813)² = 0.023940; elman, n = v h⁽²⁾ + b_y =
+/// 3/2 · 223/60 − 1/2 = 609/120 = 5.075.
+#[test]
+fn a_name_defined_in_its_own_chain() {
+    let m = model_file("tanh_bptt.chain");
+    let doc = "$J_1 = \\frac12\\left(\\hat{y}^{(1)} - y^{(1)}\\right)^2 \\approx 0.0239$ and later $J_1 = 0.03$.\n";
+    let r = check_md(&m, doc);
+    use Verdict::*;
+    assert_eq!(verdicts(&r), [Approximate, Wrong], "{}", describe(&r));
+    let m = model_file("elman.chain");
+    let doc = "Let $n = v h^{(2)} + b_y$. Then $n = 5.075$, not $n = 5.2$.\n";
+    let r = check_md(&m, doc);
+    assert_eq!(verdicts(&r), [Correct, Wrong], "{}", describe(&r));
+}

@@ -165,11 +165,14 @@ pub fn check_segments(model: &Model, src: &str, kind: DocKind, segments: &[Segme
                     if chain.members.len() < 2 {
                         continue;
                     }
-                    if c.definition(&chain.members, &chain.relations, seg.start) {
+                    // `J_1 = \frac12 (\hat y - y)^2 \approx 0.0239`: the author
+                    // names a quantity and works it out in one chain; the
+                    // name is defined and the rest of the chain is judged.
+                    let from = usize::from(c.definition(&chain.members[..2], &chain.relations[..1], seg.start));
+                    if from + 1 >= chain.members.len() {
                         continue;
                     }
-                    let members: Vec<MemberRef> = chain
-                        .members
+                    let members: Vec<MemberRef> = chain.members[from..]
                         .iter()
                         .map(|m| {
                             let built = c.build(m, seg.start, None);
@@ -181,7 +184,7 @@ pub fn check_segments(model: &Model, src: &str, kind: DocKind, segments: &[Segme
                             }
                         })
                         .collect();
-                    let rels: Vec<Relation> = chain.relations.iter().map(|r| r.0).collect();
+                    let rels: Vec<Relation> = chain.relations[from..].iter().map(|r| r.0).collect();
                     c.chain(&members, &rels);
                 }
             }
@@ -335,6 +338,16 @@ impl<'m> Checker<'m> {
             seg_start,
         );
         if r.model_symbol(s) || (s.base == "e" && s.sub.is_none()) {
+            return false;
+        }
+        // A name the author already defined is a claim about it (`n = 3.5`
+        // after `n = v h + b`), not a second definition that would hide it.
+        let sub_text = s.sub.as_ref().map(|x| x.text.clone()).unwrap_or_default();
+        let indexed = self
+            .defs
+            .get(&(s.base.clone(), String::new()))
+            .is_some_and(|d| d.var.is_some());
+        if self.defs.contains_key(&(s.base.clone(), sub_text)) || indexed && (s.sub.is_some() || s.sup.is_some()) {
             return false;
         }
         // An index variable: `d^{(t)}`, `d_t`, `d_{t}`.
