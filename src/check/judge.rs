@@ -342,12 +342,23 @@ impl<'m> Checker<'m> {
         }
         // A name the author already defined is a claim about it (`n = 3.5`
         // after `n = v h + b`), not a second definition that would hide it.
+        // For `d^{(t)} = …`, `d^{(2)}` and `d_2` name it at a step; `\delta_{J}`
+        // after `\delta_{n} = …` (n a quantity, not a step) does not.
         let sub_text = s.sub.as_ref().map(|x| x.text.clone()).unwrap_or_default();
         let indexed = self
             .defs
             .get(&(s.base.clone(), String::new()))
             .is_some_and(|d| d.var.is_some());
-        if self.defs.contains_key(&(s.base.clone(), sub_text)) || indexed && (s.sub.is_some() || s.sup.is_some()) {
+        let at_step = |x: &Option<super::math::Script>| {
+            x.as_ref().is_some_and(|x| {
+                x.text
+                    .trim_start_matches('(')
+                    .trim_end_matches(')')
+                    .parse::<i64>()
+                    .is_ok()
+            })
+        };
+        if self.defs.contains_key(&(s.base.clone(), sub_text)) || indexed && (at_step(&s.sub) || at_step(&s.sup)) {
             return false;
         }
         // An index variable: `d^{(t)}`, `d_t`, `d_{t}`.
