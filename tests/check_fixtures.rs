@@ -13,7 +13,7 @@
 //! `% model: ../lstm.chain`.
 //!
 //! The exit code must be 1 exactly when some expected verdict is `wrong` or
-//! `arithmetic`, else 0.
+//! `arithmetic`, or when every one is `unparsed` or `unknown-symbol`, else 0.
 //!
 //! The Elman sample (examples/elman_student.md) keeps its expectations in a
 //! separate table, examples/elman_student.expected.md, whose verdict column
@@ -307,8 +307,14 @@ fn compare(file: &str, at: &str, items: &[Item], got: &[&Claim], failures: &mut 
     }
 }
 
+/// 1 when a claim is wrong or arithmetic, or when no claim could be read
+/// at all (a document that proves nothing right does not pass); else 0.
 fn expected_exit(items: &[Item]) -> i32 {
-    i32::from(items.iter().any(|i| i.verdict == "wrong" || i.verdict == "arithmetic"))
+    let error = items.iter().any(|i| i.verdict == "wrong" || i.verdict == "arithmetic");
+    let none_read = items
+        .iter()
+        .all(|i| i.verdict == "unparsed" || i.verdict == "unknown-symbol");
+    i32::from(error || none_read)
 }
 
 /// Checks one annotated fixture; returns its failures.
@@ -342,7 +348,7 @@ fn check_fixture(path: &Path) -> Vec<String> {
     let want = expected_exit(&all);
     if code != want {
         failures.push(format!(
-            "{file}: exit code {code}, expected {want} (1 iff a claim is wrong or arithmetic)"
+            "{file}: exit code {code}, expected {want} (1 iff a claim is wrong or arithmetic, or none could be read)"
         ));
     }
     failures
@@ -478,4 +484,48 @@ fn annotation_reader() {
     assert_eq!(t[0].line, 2);
     assert_eq!(t[0].items[1].note.as_deref(), Some("carried forward"));
     assert_eq!(offset_of("ab\ncé d", 2, 3), 3 + 3);
+}
+
+/// The number a shown value ends with: `223/60 = 3.7166…` → 3.7166,
+/// `form = -0.0466` → -0.0466, `1.65e-63` → 1.65e-63.
+fn last_number(s: &str) -> Option<f64> {
+    let tail = s.rsplit(" = ").next()?.trim().trim_end_matches('…');
+    if let Some((p, q)) = tail.split_once('/') {
+        return Some(p.trim().parse::<f64>().ok()? / q.trim().parse::<f64>().ok()?);
+    }
+    tail.parse().ok()
+}
+
+/// A claim called correct never shows an expected value other than the one
+/// it got (issue 11): the two may be written differently (`33/20 = 1.65`
+/// and `1.65`), never be different numbers.
+#[test]
+fn correct_claims_show_no_other_expected_value() {
+    let mut files = fixtures();
+    files.push(root().join("examples").join("elman_student.md"));
+    let mut failures = Vec::new();
+    for f in &files {
+        let src = std::fs::read_to_string(f).unwrap();
+        let model = if f.ends_with("elman_student.md") {
+            root().join("examples").join("elman.chain")
+        } else {
+            model_of(&src, f)
+        };
+        let file = f.strip_prefix(root()).unwrap_or(f).display().to_string();
+        let (claims, _, _) = run_check(f, &model);
+        for c in claims
+            .iter()
+            .filter(|c| c.verdict == "correct" && !c.expected.is_empty())
+        {
+            match (last_number(&c.expected), last_number(&c.got)) {
+                (Some(e), Some(g)) if (e - g).abs() <= 1e-12 * e.abs().max(1.0) => {}
+                _ => failures.push(c.describe(&file)),
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "correct, yet showing another value:\n{}",
+        failures.join("\n")
+    );
 }

@@ -112,6 +112,31 @@ fn numbers_and_signs() {
     ]);
 }
 
+/// Scientific notation is one number, as written: chainrule prints small
+/// values as `1.49 \times 10^{-63}`, calculators as `1.49e-63`.
+#[test]
+fn scientific_notation() {
+    check(&[
+        ("1.49e-63", "1.49e-63"),
+        ("1.49E+3", "1.49E+3"),
+        (r"1.49 \times 10^{-63}", "1.49e-63"),
+        (r"1.49\cdot 10^{-63}", "1.49e-63"),
+        (r"3 * 10^{4}", "3e4"),
+        (r"-2.5 \times 10^{-3}", "(- 2.5e-3)"),
+        (r"a \cdot 1.49 \times 10^{-63}", "(* a 1.49e-63)"),
+        // Euler's e stays a symbol when no digits follow it.
+        ("2e^{x}", "(* 2 e^{x})"),
+        ("2e - 1", "(+ (* 2 e) -1)"),
+        ("3e", "(* 3 e)"),
+        // Only a number times a power of ten merges.
+        (r"x \times 10^{-3}", "(* x (^ 10 (- 3)))"),
+        (r"2 \times 10^{t}", "(* 2 (^ 10 t))"),
+        (r"2 \times 3^{2}", "(* 2 (^ 3 2))"),
+        (r"2 / 10^{3}", "(* 2 /(^ 10 3))"),
+    ]);
+    assert!(unparsed("1e99999").contains("power of ten"));
+}
+
 #[test]
 fn products_and_fractions() {
     check(&[
@@ -364,6 +389,67 @@ fn unreadable_lines_are_unparsed_whole() {
     // An indicator needs a comparison inside.
     unparsed(r"\mathbb{1}[z]");
     unparsed("σ(x)");
+}
+
+/// A matrix is never split into scalar claims at its `&` and `\\`: the
+/// formula holding it is one unparsed line, and the lines around it read.
+#[test]
+fn matrices_are_one_unparsed_formula() {
+    for env in [
+        "matrix",
+        "pmatrix",
+        "bmatrix",
+        "Bmatrix",
+        "vmatrix",
+        "Vmatrix",
+        "smallmatrix",
+    ] {
+        let text = format!(r"W = \begin{{{env}}} 1 & 2 \\ 3 & 4 \end{{{env}}}");
+        let m = unparsed(&text);
+        assert!(m.contains("matrix notation") && m.contains(env), "{env}: {m}");
+    }
+    let m = unparsed(r"\frac{\partial L}{\partial W} = \left[\begin{array}{cc} a & b \\ c & d \end{array}\right] = 0");
+    assert!(m.contains("`array`"), "{m}");
+    // Nested blocks and an unclosed one stay whole.
+    unparsed(r"A = \begin{bmatrix} \begin{bmatrix} 1 & 2 \end{bmatrix} & 3 \\ 4 & 5 \end{bmatrix}");
+    unparsed(r"A = \begin{bmatrix} 1 & 2 \\ 3 & 4");
+    // In an aligned block only the matrix line is given up.
+    let lines = read_math(
+        r"\begin{aligned} h &= 1.65 \\ W &= \begin{pmatrix} 1 & 0 \\ 0 & 1 \end{pmatrix} \\ &= I \\ y &= 2 \end{aligned}",
+    );
+    let kinds: Vec<&str> = lines
+        .iter()
+        .map(|l| match l {
+            Line::Chain(_) => "chain",
+            Line::Unparsed { .. } => "unparsed",
+        })
+        .collect();
+    // `&= I` continues the matrix line, so it goes with it.
+    assert_eq!(kinds, ["chain", "unparsed", "chain"], "{lines:?}");
+    let m = unparsed(r"\phi'(z) = \begin{cases} 1 & z > 0 \\ 0 & \text{otherwise} \end{cases}");
+    assert!(m.contains("cases"), "{m}");
+}
+
+/// Prose between two formulas separates them: read as nothing, it would
+/// join them into a product (`1.65 \text{ since } h_0` as 1.65·h₀).
+#[test]
+fn prose_between_formulas_separates_claims() {
+    let strs = |t: &str| chains(t).iter().map(line_str).collect::<Vec<_>>();
+    assert_eq!(
+        strs(r"h = 1.65 \quad\text{and}\quad y \approx 0.88"),
+        ["h = 1.65", "y ~ 0.88"]
+    );
+    assert_eq!(strs(r"h = 1.65 \text{ since } g = 0.2"), ["h = 1.65", "g = 0.2"]);
+    assert_eq!(strs(r"h = 1.65 \qquad \text{(forward pass)}"), ["h = 1.65"]);
+    assert_eq!(
+        strs(r"d = -4 \quad \text{(path through } h\text{)}"),
+        ["d = (- 4)", "h"]
+    );
+    assert_eq!(strs(r"a = b \quad c = d"), ["a = b", "c = d"]);
+    // Inside braces text is part of the math, and a wrapped line's
+    // `&\qquad` continues it.
+    assert_eq!(strs(r"x_{\text{in}} = 2").len(), 1);
+    assert_eq!(strs("a &= b \\\\\n &\\qquad + c"), ["a = (+ b c)"]);
 }
 
 #[test]

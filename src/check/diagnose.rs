@@ -19,9 +19,18 @@ const MAX_VARIANTS: usize = 200;
 
 #[derive(Clone, Debug)]
 pub enum Slip {
-    /// The right side is one path's contribution, not the total; `form` is
-    /// the path's simplified form.
-    OnePath { note: String, form: Option<String> },
+    /// The right side is one path's contribution, not the total: `path`
+    /// describes it ("the path through …"), `form` is its simplified form
+    /// and `value` its value at the model's values; `total_paths` counts
+    /// all paths. `rounded` names the places when the right side is that
+    /// value rounded rather than equal to it.
+    OnePath {
+        path: String,
+        form: Option<String>,
+        value: Value,
+        total_paths: String,
+        rounded: Option<String>,
+    },
     /// Any other single slip, explained.
     Explained(String),
 }
@@ -29,7 +38,10 @@ pub enum Slip {
 impl Slip {
     pub fn note(&self) -> String {
         match self {
-            Slip::OnePath { note, .. } | Slip::Explained(note) => note.clone(),
+            Slip::OnePath { path, total_paths, .. } => {
+                format!("this is the contribution of one path, {path}, not the total over all {total_paths} paths")
+            }
+            Slip::Explained(note) => note.clone(),
         }
     }
 }
@@ -66,8 +78,9 @@ pub(super) fn diagnose(
         vb.push(v[1].clone());
     }
     let d = deriv.and_then(|k| c.derivation(k).cloned());
+    let written = super::judge::written_decimal(b.math);
     if let Some(d) = &d {
-        if let Some(s) = path_slips(c, d, &va, &vb, pts) {
+        if let Some(s) = path_slips(c, d, &va, &vb, pts, written.as_deref()) {
             return Some(s);
         }
     }
@@ -114,8 +127,16 @@ fn operand(c: &Checker, n: NodeId) -> String {
     }
 }
 
-/// Slips measured against the engine's paths.
-fn path_slips(c: &mut Checker, d: &Derivation, va: &[Value], vb: &[Value], pts: &[Bindings]) -> Option<Slip> {
+/// Slips measured against the engine's paths. `written` is the right side
+/// when it is a decimal as written, which may be a path's value rounded.
+fn path_slips(
+    c: &mut Checker,
+    d: &Derivation,
+    va: &[Value],
+    vb: &[Value],
+    pts: &[Bindings],
+    written: Option<&str>,
+) -> Option<Slip> {
     let n = d.paths.len();
     if n == 0 {
         return None;
@@ -146,13 +167,19 @@ fn path_slips(c: &mut Checker, d: &Derivation, va: &[Value], vb: &[Value], pts: 
     let form = |id: NodeId| latex_symbol_or_expr(g, id, &c.ts);
     if n > 1 || d.truncated {
         for (i, p) in d.paths.iter().enumerate() {
-            if all_same(vb, &pv[i]) {
+            let exact = all_same(vb, &pv[i]);
+            // A decimal is checked at the model's values only.
+            let rounded = match (exact, written, pv[i].as_slice()) {
+                (false, Some(t), [v]) => super::judge::rounds_to(v, t),
+                _ => None,
+            };
+            if exact || rounded.is_some() {
                 return Some(Slip::OnePath {
-                    note: format!(
-                        "this is the contribution of one path, {}, not the total over all {total_paths} paths",
-                        describe(c, &p.nodes)
-                    ),
+                    path: describe(c, &p.nodes),
                     form: Some(form(p.simplified)),
+                    value: pv[i][0].clone(),
+                    total_paths,
+                    rounded,
                 });
             }
         }
@@ -186,6 +213,37 @@ fn path_slips(c: &mut Checker, d: &Derivation, va: &[Value], vb: &[Value], pts: 
                 return Some(Slip::Explained(format!(
                     "{whose}; the right side has an extra factor {what}"
                 )));
+            }
+        }
+    }
+    // A sum of the paths where one path misses one of its factors:
+    // right side = total − path + path / factor, that is
+    // (right side − total + path) · factor = path.
+    if n > 1 && !d.truncated {
+        let minus_one = Value::Exact(-Q::one());
+        for (i, p) in d.paths.iter().enumerate() {
+            let rest: Vec<Value> = vb
+                .iter()
+                .zip(va)
+                .zip(&pv[i])
+                .map(|((b, t), x)| b.add(&t.mul(&minus_one, prec()), prec()).add(x, prec()))
+                .collect();
+            for (j, e) in p.edges.iter().enumerate() {
+                let f = &ev[i][j];
+                if f.iter().all(|v| v.exact().is_some_and(|q| q.is_one())) {
+                    continue;
+                }
+                let times: Vec<Value> = rest.iter().zip(f).map(|(x, y)| x.mul(y, prec())).collect();
+                if all_same(&times, &pv[i]) && !all_same(vb, va) {
+                    return Some(Slip::Explained(format!(
+                        "the sum over the paths has {} without its factor {} = \\partial {} / \\partial {}; that path is {}",
+                        describe(c, &p.nodes),
+                        form(e.partial),
+                        operand(c, e.parent),
+                        operand(c, e.child),
+                        form(p.simplified)
+                    )));
+                }
             }
         }
     }
@@ -263,6 +321,34 @@ fn variants(
             let base = c.ts.base(id).to_string();
             let dir = if delta > 0 { "one later" } else { "one earlier" };
             cands.push((s, format!("the steps of {base} are off by one: each should be {dir}")));
+        }
+    }
+    // One step of one symbol off by one, the others right: the wrong time
+    // index in a local derivative, `(1 - (h^{(2)})^2)` where the tanh′ of
+    // step 3 belongs.
+    for x in &atoms {
+        let Some(k) = x.step else { continue };
+        for delta in [-1i64, 1] {
+            let y = Atom {
+                id: x.id,
+                step: Some(k + delta),
+            };
+            // With one step of this symbol, that is the candidate above.
+            if atoms.iter().filter(|a| a.id == x.id).count() == 1 {
+                continue;
+            }
+            let s: Subst = [(*x, y)].into_iter().collect();
+            cands.push((s, format!("{} is written where {} belongs", name(c, *x), name(c, y))));
+        }
+    }
+    // Two symbols of the same kind and step, each written for the other
+    // (the forget and the input gate in `c = f c_{prev} + i g`).
+    for (i, x) in atoms.iter().enumerate() {
+        for y in &atoms[i + 1..] {
+            if x.id != y.id && x.step == y.step && same_kind(&c.model.symbol(x.id).kind, &c.model.symbol(y.id).kind) {
+                let s: Subst = [(*x, *y), (*y, *x)].into_iter().collect();
+                cands.push((s, format!("{} and {} are swapped", name(c, *x), name(c, *y))));
+            }
         }
     }
     // One symbol written for another of the same kind.

@@ -10,12 +10,14 @@
 //! follow), or `wrong` (a model quantity or derivative given a value the
 //! model does not have), with the single slip that explains it if one does.
 
+use super::context::Prose;
 use super::diagnose::{diagnose, Slip};
 use super::document::{line_col, Segment};
 use super::math::{Line, Math, MathKind, Relation};
 use super::points::{fill_free, leaves, random_points, same, symbolic, values_at};
 use super::resolve::{Definition, Definitions, DerivTerm, Problem, Resolver, SymbolIndex};
 use super::verdict::{Claim, Report, Verdict};
+use super::DocKind;
 use crate::calculus::derive::{derive, Derivation, DeriveOptions};
 use crate::eval::{Bindings, Value};
 use crate::graph::{Graph, Node, NodeId, Sym, UnrollOptions, Unroller};
@@ -99,14 +101,20 @@ pub(super) struct Checker<'m> {
     pub ts: Typesetter,
     /// The model's values, plus seeded values for leaves without one.
     pub p0: Bindings,
+    /// The model's values alone: a leaf not here has a random value in `p0`.
+    model_vals: Bindings,
     beliefs: Vec<Belief>,
     derivations: BTreeMap<usize, Option<Derivation>>,
     claims: Vec<Claim>,
     warnings: Vec<String>,
+    /// The prose around the formulas.
+    prose: Prose,
+    /// The author says the formula being judged is about one path.
+    path_context: bool,
 }
 
 /// Checks every claim of a document whose math has been cut into segments.
-pub fn check_segments(model: &Model, src: &str, segments: &[Segment], opts: &CheckOptions) -> Report {
+pub fn check_segments(model: &Model, src: &str, kind: DocKind, segments: &[Segment], opts: &CheckOptions) -> Report {
     let mut c = Checker {
         model,
         src,
@@ -123,13 +131,19 @@ pub fn check_segments(model: &Model, src: &str, segments: &[Segment], opts: &Che
         last_applied: BTreeMap::new(),
         ts: Typesetter::new(model),
         p0: Bindings::from_model(model),
+        model_vals: Bindings::from_model(model),
         beliefs: Vec::new(),
         derivations: BTreeMap::new(),
         claims: Vec::new(),
         warnings: Vec::new(),
+        prose: Prose::new(src, segments, kind),
+        path_context: false,
     };
     let mut saw_log = false;
     'segments: for seg in segments {
+        c.path_context = c
+            .prose
+            .speaks_of_one_path(seg.start, seg.start + seg.text.len(), &seg.text);
         for line in super::latex::read_math(&seg.text) {
             if c.claims.len() >= opts.max_claims {
                 c.warnings.push(format!(
@@ -151,11 +165,14 @@ pub fn check_segments(model: &Model, src: &str, segments: &[Segment], opts: &Che
                     if chain.members.len() < 2 {
                         continue;
                     }
-                    if c.definition(&chain.members, &chain.relations, seg.start) {
+                    // `J_1 = \frac12 (\hat y - y)^2 \approx 0.0239`: the author
+                    // names a quantity and works it out in one chain; the
+                    // name is defined and the rest of the chain is judged.
+                    let from = usize::from(c.definition(&chain.members[..2], &chain.relations[..1], seg.start));
+                    if from + 1 >= chain.members.len() {
                         continue;
                     }
-                    let members: Vec<MemberRef> = chain
-                        .members
+                    let members: Vec<MemberRef> = chain.members[from..]
                         .iter()
                         .map(|m| {
                             let built = c.build(m, seg.start, None);
@@ -167,7 +184,7 @@ pub fn check_segments(model: &Model, src: &str, segments: &[Segment], opts: &Che
                             }
                         })
                         .collect();
-                    let rels: Vec<Relation> = chain.relations.iter().map(|r| r.0).collect();
+                    let rels: Vec<Relation> = chain.relations[from..].iter().map(|r| r.0).collect();
                     c.chain(&members, &rels);
                 }
             }
@@ -179,6 +196,9 @@ pub fn check_segments(model: &Model, src: &str, segments: &[Segment], opts: &Che
     }
     Report {
         claims: c.claims,
+        formulas: segments.len(),
+        first_formula: segments.first().map(|s| s.start),
+        kind,
         seed: opts.seed,
         warnings: c.warnings,
     }
@@ -212,7 +232,7 @@ fn is_derivative(m: &Math) -> bool {
 }
 
 /// The decimal written, with its sign: `-0.0466`.
-fn written_decimal(m: &Math) -> Option<String> {
+pub(super) fn written_decimal(m: &Math) -> Option<String> {
     match &m.kind {
         MathKind::Number(t) => Some(t.clone()),
         MathKind::Neg(a) => written_decimal(a).map(|t| format!("-{t}")),
@@ -320,6 +340,27 @@ impl<'m> Checker<'m> {
         if r.model_symbol(s) || (s.base == "e" && s.sub.is_none()) {
             return false;
         }
+        // A name the author already defined is a claim about it (`n = 3.5`
+        // after `n = v h + b`), not a second definition that would hide it.
+        // For `d^{(t)} = …`, `d^{(2)}` and `d_2` name it at a step; `\delta_{J}`
+        // after `\delta_{n} = …` (n a quantity, not a step) does not.
+        let sub_text = s.sub.as_ref().map(|x| x.text.clone()).unwrap_or_default();
+        let indexed = self
+            .defs
+            .get(&(s.base.clone(), String::new()))
+            .is_some_and(|d| d.var.is_some());
+        let at_step = |x: &Option<super::math::Script>| {
+            x.as_ref().is_some_and(|x| {
+                x.text
+                    .trim_start_matches('(')
+                    .trim_end_matches(')')
+                    .parse::<i64>()
+                    .is_ok()
+            })
+        };
+        if self.defs.contains_key(&(s.base.clone(), sub_text)) || indexed && (at_step(&s.sub) || at_step(&s.sup)) {
+            return false;
+        }
         // An index variable: `d^{(t)}`, `d_t`, `d_{t}`.
         // Only the letters people index steps with, and never a name of the
         // model: `\delta_{u}` is the adjoint of `u`, `\delta_{n}` generic.
@@ -404,6 +445,15 @@ impl<'m> Checker<'m> {
         if !is_reference(head.math) || is_derivative(head.math) || h.node == l.node || symbolic(self.graph(), l.node) {
             return;
         }
+        // Without the model's values there is nothing to believe against:
+        // the value written may be right for values the author chose.
+        let roots = [h.node];
+        if leaves(self.graph(), &roots)
+            .iter()
+            .any(|s| self.model_vals.get(s).is_none())
+        {
+            return;
+        }
         let p0 = self.p0.clone();
         let Ok(vals) = values_at(
             self.graph(),
@@ -420,10 +470,23 @@ impl<'m> Checker<'m> {
         if same(&vals[0], &vals[1]) != Some(true) {
             let (line, _) = line_col(self.src, last.seg_start + last.math.span.start);
             let rounded = written_decimal(last.math).is_some_and(|t| rounds_to(&vals[0], &t).is_some());
+            // A model quantity by its name; the author's own name
+            // (`a^{(3)}` for `d^{(t)} = …`) as the author wrote it, not
+            // expanded into the formula it stands for.
+            let label = match self.graph().node(h.node) {
+                Node::Named(..) | Node::Leaf(_) => latex_symbol_or_expr(self.graph(), h.node, &self.ts),
+                _ => {
+                    let (from, to) = (
+                        head.seg_start + head.math.span.start,
+                        head.seg_start + head.math.span.end,
+                    );
+                    self.src.get(from..to).unwrap_or("").trim().to_string()
+                }
+            };
             self.beliefs.push(Belief {
                 node: h.node,
                 value: vals[1].clone(),
-                label: latex_symbol_or_expr(self.graph(), h.node, &self.ts),
+                label,
                 line,
                 rounded,
             });
@@ -519,16 +582,26 @@ impl<'m> Checker<'m> {
         (pts, kept)
     }
 
-    /// The leaves both sides depend on, and those only one side does.
-    /// Random points vary the shared ones only: a leaf on one side alone is
-    /// a value the author substituted (`v h = 1.5 h` with v = 1.5), right at
-    /// the model's values and at no other.
+    /// The leaves random points vary, and those they keep. A leaf on one
+    /// side alone with a value in the model may be that value substituted
+    /// (`v h = 1.5 h` with v = 1.5), right at the model's values and at no
+    /// other, so it is kept. A leaf without a value in the model has none
+    /// to substitute: it varies like the shared ones, so dropping it
+    /// (`\tanh(w x)` for `\tanh(w x + b)`) is caught.
     fn shared_leaves(&self, na: &Built, nb: &Built) -> (Vec<Sym>, Vec<Sym>) {
         let left: BTreeSet<Sym> = leaves(self.graph(), &self.roots(&[na])).into_iter().collect();
         let right: BTreeSet<Sym> = leaves(self.graph(), &self.roots(&[nb])).into_iter().collect();
-        let shared = left.intersection(&right).copied().collect();
-        let one_sided = left.symmetric_difference(&right).copied().collect();
-        (shared, one_sided)
+        let mut vary: Vec<Sym> = left.intersection(&right).copied().collect();
+        let mut kept = Vec::new();
+        for s in left.symmetric_difference(&right) {
+            if self.model_vals.get(s).is_some() {
+                kept.push(*s);
+            } else {
+                vary.push(*s);
+            }
+        }
+        vary.sort();
+        (vary, kept)
     }
 
     /// Does `b` equal `a` at every point? `Ok(None)` when undecided.
@@ -579,6 +652,15 @@ impl<'m> Checker<'m> {
         let (pts, kept) = self.points(na, nb);
         let mut uses = na.uses.clone();
         uses.extend(&nb.uses);
+        // Leaves the model gives no value: the first point holds seeded
+        // random values for them, and every note must say so.
+        let all_leaves = leaves(self.graph(), &self.roots(&[na, nb]));
+        let random: Vec<Sym> = all_leaves
+            .iter()
+            .filter(|s| self.model_vals.get(s).is_none())
+            .copied()
+            .collect();
+        let at = self.values_phrase(&random, all_leaves.len());
         let v0 = self.eval(&[na.node, nb.node], &uses, &pts[0], &[])?;
         let (va, vb) = (&v0[0], &v0[1]);
         let expected = self.expected(a, na, va);
@@ -586,23 +668,117 @@ impl<'m> Checker<'m> {
             Some(t) if !symbolic(self.graph(), nb.node) => t,
             _ => show(vb),
         };
-        // 1. Correct.
-        if self.agree_everywhere(na, nb, &pts)? {
+        // 1. Correct. A side that is a number, against quantities the model
+        // gives no value: agreeing at one random point proves little
+        // (`x^{(1)} = 1` where x⁽¹⁾ drew 1), so the random leaves are varied
+        // at more points before it counts as an identity (`u h^{(0)} = 0`).
+        let mut agree = self.agree_everywhere(na, nb, &pts)?;
+        let lone_random = pts.len() == 1 && !random.is_empty();
+        if agree && lone_random {
+            agree = self.holds_varying_all(na, nb, &random)?;
+        }
+        if agree {
+            // A leaf on one side only that the claim does not depend on
+            // (`u h^{(0)}` with h⁽⁰⁾ = 0) was not substituted by anyone: the
+            // claim is an identity when it holds with every leaf varied too.
+            let substituted = !kept.is_empty() && !self.holds_varying_all(na, nb, &all_leaves)?;
             let kept: Vec<String> = kept.iter().map(|&s| self.ts.symbol(s)).collect();
-            let note = match (pts.len() > 1, kept.is_empty()) {
-                (false, _) => String::new(),
-                (true, true) => format!(
-                    "an identity: checked exactly at the model's values and at {} random points",
-                    pts.len() - 1
+            let more = if random.is_empty() { "" } else { "more " };
+            let note = match (pts.len() > 1, substituted) {
+                (false, _) if random.is_empty() => String::new(),
+                (false, _) => format!(
+                    "an identity: checked exactly at {at} and at {} more random points",
+                    self.opts.points
                 ),
                 (true, false) => format!(
-                    "checked exactly at the model's values and at {} random points, keeping the values substituted for {}",
+                    "an identity: checked exactly at {at} and at {} {more}random points",
+                    pts.len() - 1
+                ),
+                (true, true) => format!(
+                    "checked exactly at {at} and at {} {more}random points, keeping the values substituted for {}",
                     pts.len() - 1,
                     kept.join(", ")
                 ),
             };
             return Ok((Verdict::Correct, expected, got, note));
         }
+        // A number compared with quantities the model gives no value: only
+        // the author's own values could decide it, and random ones say
+        // nothing about it.
+        if lone_random {
+            let names: Vec<String> = random.iter().map(|&s| self.ts.symbol(s)).collect();
+            let first = random[0];
+            let name = &self.model.symbol(first.id).name;
+            let example = match first.step {
+                Some(k) => format!("--set '{name}[{k}]=VALUE'"),
+                None => format!("--set {name}=VALUE"),
+            };
+            let note = format!(
+                "cannot be checked: the model gives no value for {}, and this claim holds or fails only at particular values; give them with --set (e.g. {example})",
+                names.join(", ")
+            );
+            return Ok((Verdict::Unparsed, String::new(), got, note));
+        }
+        let (verdict, expected, got, note) =
+            self.disagreement(head, a, b, na, nb, rel, started, &pts, &uses, va, expected, got)?;
+        // Whatever is shown was worked out at these values.
+        let note = if random.is_empty() {
+            note
+        } else {
+            join(&[&note, &format!("values are at {at}, as the model gives none")])
+        };
+        Ok((verdict, expected, got, note))
+    }
+
+    /// "the model's values", "random values (seed 1)", or both with the
+    /// leaves that are random named.
+    fn values_phrase(&self, random: &[Sym], leaves: usize) -> String {
+        let seed = self.opts.seed;
+        if random.is_empty() {
+            "the model's values".to_string()
+        } else if random.len() == leaves {
+            format!("random values (seed {seed})")
+        } else {
+            let names: Vec<String> = random.iter().map(|&s| self.ts.symbol(s)).collect();
+            format!(
+                "the model's values, with random values (seed {seed}) for {}",
+                names.join(", ")
+            )
+        }
+    }
+
+    /// Both sides agree at random points where every leaf, shared or not,
+    /// is varied.
+    fn holds_varying_all(&self, na: &Built, nb: &Built, all: &[Sym]) -> Result<bool, String> {
+        let pts = random_points(
+            self.graph(),
+            &self.roots(&[na, nb]),
+            all,
+            &self.p0,
+            self.opts.seed ^ 0x5eed,
+            self.opts.points,
+            self.model.relu_active,
+        );
+        Ok(!pts.is_empty() && self.agree_everywhere(na, nb, &pts)?)
+    }
+
+    /// The verdict of a claim whose sides disagree at the model's values.
+    #[allow(clippy::too_many_arguments)]
+    fn disagreement(
+        &mut self,
+        head: &MemberRef,
+        a: &MemberRef,
+        b: &MemberRef,
+        na: &Built,
+        nb: &Built,
+        rel: Relation,
+        started: Instant,
+        pts: &[Bindings],
+        uses: &[usize],
+        va: &Value,
+        expected: String,
+        got: String,
+    ) -> Result<(Verdict, String, String, String), String> {
         // 2. Approximate: a decimal that is the true value rounded.
         if let Some(text) = written_decimal(b.math) {
             if let Some(places) = rounds_to(va, &text) {
@@ -611,9 +787,26 @@ impl<'m> Checker<'m> {
             }
         }
         // 3. Right given earlier values the author wrote: rounded ones make
-        // it approximate, wrong ones an error carried forward.
-        if let Some((verdict, note)) = self.carried(na, nb, &uses, b.math)? {
+        // it approximate, wrong ones an error carried forward. A correct
+        // step shows as expected what it was right against.
+        if let Some((verdict, note, given)) = self.carried(na, nb, uses, b.math)? {
+            let carried_forward = note.starts_with("error carried forward");
+            let expected = if carried_forward { show(&given) } else { expected };
+            let note = if carried_forward {
+                format!("{note}; with the model's values it is {}", show(va))
+            } else {
+                note
+            };
             return Ok((verdict, expected, got, note));
+        }
+        // 3½. Right up to the rounding of decimals written inside a formula
+        // (`\sigma(0.7167)` for σ(0.71666…), or intermediate values rounded
+        // on the way to a rounded result).
+        if pts.len() == 1 {
+            if let Some(written) = self.within_rounding(a, b)? {
+                let note = format!("right up to the rounding of the decimals written ({written})");
+                return Ok((Verdict::Approximate, expected, got, note));
+            }
         }
         let deriv = match &a.math.kind {
             _ if is_derivative(a.math) => na.uses.first().copied(),
@@ -621,16 +814,44 @@ impl<'m> Checker<'m> {
         };
         // 4. One path of a derivative, not the total.
         let slip = if started.elapsed() < self.opts.claim_time {
-            diagnose(self, a, b, na, nb, deriv, &pts, started)
+            diagnose(self, a, b, na, nb, deriv, pts, started)
         } else {
             None
         };
-        if let Some(Slip::OnePath { note, form }) = &slip {
-            let expected = match form {
-                Some(f) => format!("{f} (this path); the total is {expected}"),
-                None => expected,
+        if let Some(Slip::OnePath {
+            path,
+            form,
+            value,
+            total_paths,
+            rounded,
+        }) = &slip
+        {
+            let this = match form {
+                Some(f) => format!("{f} = {}", show(value)),
+                None => show(value),
             };
-            return Ok((Verdict::Correct, expected, got, note.clone()));
+            let rounding = match rounded {
+                Some(places) => format!(" rounded to the {places} written"),
+                None => String::new(),
+            };
+            // Equal to one path is right only where the author says the
+            // formula is about that path; as a claim about the derivative
+            // itself it is a wrong total (issue 11).
+            if self.path_context {
+                let verdict = if rounded.is_some() {
+                    Verdict::Approximate
+                } else {
+                    Verdict::Correct
+                };
+                let note = format!(
+                    "this is the contribution of one path, {path}{rounding}, not the total over all {total_paths} paths; the total is {expected}"
+                );
+                return Ok((verdict, this, got, note));
+            }
+            let note = format!(
+                "this equals only the contribution of {path} ({this}){rounding}, one of {total_paths} paths; the total is {expected}. If only this path is meant, say so in the text (\"along the path through …\")"
+            );
+            return Ok((Verdict::Wrong, expected, got, note));
         }
         let slip_note = slip.map(|s| s.note()).unwrap_or_default();
         // 5. The author's own computation does not give what they wrote.
@@ -657,6 +878,64 @@ impl<'m> Checker<'m> {
         Ok((Verdict::Wrong, expected, got, note))
     }
 
+    /// The decimals written in `a` and `b` (as text), when some value that
+    /// rounds to each of them makes the two sides agree at the model's
+    /// values: both sides are evaluated with every decimal standing for the
+    /// interval of numbers that round to it, and the enclosures overlap.
+    /// `None` when there are no decimals, or no such values.
+    fn within_rounding(&mut self, a: &MemberRef, b: &MemberRef) -> Result<Option<String>, String> {
+        let mut decimals = Vec::new();
+        let mut built = Vec::new();
+        for m in [a, b] {
+            let mut r = Resolver::new(
+                self.model,
+                &mut self.un,
+                &self.index,
+                &self.defs,
+                &mut self.derivs,
+                &mut self.last_applied,
+                None,
+                m.seg_start,
+            );
+            r.decimals = Some(std::mem::take(&mut decimals));
+            let Ok(node) = r.build(m.math) else {
+                return Ok(None);
+            };
+            built.push((node, r.uses.clone()));
+            decimals = r.decimals.take().unwrap_or_default();
+        }
+        if decimals.is_empty() {
+            return Ok(None);
+        }
+        let mut ov: Vec<(NodeId, Value)> = Vec::new();
+        let mut texts = Vec::new();
+        for (leaf, q, ulp) in &decimals {
+            let half = ulp.clone() * Q::ratio(1, 2);
+            let iv = crate::number::Interval::new(q.clone() - half.clone(), q.clone() + half);
+            ov.push((*leaf, Value::Approx(iv)));
+        }
+        for m in [a, b] {
+            collect_decimals(m.math, &mut texts);
+        }
+        let mut uses = built[0].1.clone();
+        uses.extend(&built[1].1);
+        let derivs: Vec<&DerivTerm> = uses.iter().map(|&k| &self.derivs[k]).collect();
+        let Ok(v) = values_at(
+            self.graph(),
+            &[built[0].0, built[1].0],
+            &derivs,
+            &self.p0,
+            &ov,
+            self.model.relu_active,
+            self.opts.digits,
+        ) else {
+            return Ok(None);
+        };
+        let (x, y) = (v[0].interval(), v[1].interval());
+        let overlap = x.lo() <= y.hi() && y.lo() <= x.hi();
+        Ok(overlap.then(|| texts.join(", ")))
+    }
+
     /// What the model gives for the left side: for a derivative, its
     /// simplified total; else the value.
     fn expected(&mut self, a: &MemberRef, na: &Built, va: &Value) -> String {
@@ -679,23 +958,50 @@ impl<'m> Checker<'m> {
     /// earlier values: `approximate` when each of those values is the
     /// model's rounded to the places written, else `correct` with "error
     /// carried forward" naming the values the model does not give.
-    fn carried(&self, na: &Built, nb: &Built, uses: &[usize], bm: &Math) -> Result<Option<(Verdict, String)>, String> {
+    ///
+    /// Only the earlier values the step actually rests on are named: those
+    /// it reaches, and of those none that it holds without (a later wrong
+    /// value that replaces an earlier one is the one cited). The value
+    /// returned is the left side's, given those values.
+    fn carried(
+        &self,
+        na: &Built,
+        nb: &Built,
+        uses: &[usize],
+        bm: &Math,
+    ) -> Result<Option<(Verdict, String, Value)>, String> {
         // A claim about a quantity the author gave a value earlier is
         // worked out afresh: its own earlier value is not put in.
-        let beliefs: Vec<&Belief> = self
+        let reach = self.graph().reachable(&[na.node, nb.node]);
+        let mut beliefs: Vec<&Belief> = self
             .beliefs
             .iter()
-            .filter(|b| b.node != na.node && b.node != nb.node)
+            .filter(|b| b.node != na.node && b.node != nb.node && reach[b.node.index()])
             .collect();
+        let close_with = |set: &[&Belief]| -> Result<Option<Value>, String> {
+            let ov: Vec<(NodeId, Value)> = set.iter().map(|b| (b.node, b.value.clone())).collect();
+            let v = self.eval(&[na.node, nb.node], uses, &self.p0, &ov)?;
+            let close = same(&v[0], &v[1]) == Some(true) || rounded_to(&v[0], bm).is_some();
+            Ok(close.then(|| v[0].clone()))
+        };
         if beliefs.is_empty() {
             return Ok(None);
         }
-        let ov: Vec<(NodeId, Value)> = beliefs.iter().map(|b| (b.node, b.value.clone())).collect();
-        let v = self.eval(&[na.node, nb.node], uses, &self.p0, &ov)?;
-        let close =
-            same(&v[0], &v[1]) == Some(true) || written_decimal(bm).is_some_and(|t| rounds_to(&v[0], &t).is_some());
-        if !close {
+        let Some(mut given) = close_with(&beliefs)? else {
             return Ok(None);
+        };
+        // Drop, oldest first, every value the step holds without.
+        let mut i = 0;
+        while i < beliefs.len() && beliefs.len() > 1 {
+            let mut without = beliefs.clone();
+            without.remove(i);
+            match close_with(&without)? {
+                Some(v) => {
+                    beliefs = without;
+                    given = v;
+                }
+                None => i += 1,
+            }
         }
         let list = |rounded: bool, rel: &str| -> Vec<String> {
             beliefs
@@ -709,16 +1015,64 @@ impl<'m> Checker<'m> {
             return Ok(Some((
                 Verdict::Approximate,
                 format!("follows from the rounded {}", list(true, "≈").join(", ")),
+                given,
             )));
         }
-        Ok(Some((
-            Verdict::Correct,
-            format!(
-                "error carried forward: right given the earlier {}, which the model does not give",
-                wrong.join(", ")
-            ),
-        )))
+        let note = format!(
+            "error carried forward: right given the earlier {}, which the model does not give",
+            wrong.join(", ")
+        );
+        // Right given the earlier values, and rounded to the places written:
+        // approximate, so that a correct step never shows another value.
+        let exact = self
+            .eval(&[nb.node], &[], &self.p0, &[])
+            .is_ok_and(|v| same(&given, &v[0]) == Some(true));
+        match rounded_to(&given, bm).filter(|_| !exact) {
+            Some(places) => Ok(Some((
+                Verdict::Approximate,
+                format!(
+                    "{note}; that gives {}, which rounds to {} at the {places} written",
+                    show(&given),
+                    written_decimal(bm).unwrap_or_default()
+                ),
+                given,
+            ))),
+            None => Ok(Some((Verdict::Correct, note, given))),
+        }
     }
+}
+
+/// The decimals written in a formula (with a point or an exponent), in
+/// order: the numbers [`Resolver::decimals`] turns into leaves.
+fn collect_decimals(m: &Math, out: &mut Vec<String>) {
+    let mut stack = vec![m];
+    while let Some(m) = stack.pop() {
+        match &m.kind {
+            MathKind::Number(t) if t.contains(['.', 'e', 'E']) => out.push(t.clone()),
+            MathKind::Number(_) | MathKind::Symbol(_) => {}
+            MathKind::Apply(_, args) => stack.extend(args.iter().rev()),
+            MathKind::Func(_, x) | MathKind::Neg(x) | MathKind::Group(x) => stack.push(x),
+            MathKind::Sum(xs) | MathKind::Product(xs) => stack.extend(xs.iter().rev().map(|(_, x)| x)),
+            MathKind::Frac(x, y) | MathKind::Pow(x, y) => {
+                stack.push(y);
+                stack.push(x);
+            }
+            MathKind::Derivative { of, wrt } => {
+                stack.push(wrt);
+                stack.push(of);
+            }
+            MathKind::Big { lo, hi, body, .. } => {
+                stack.push(body);
+                stack.push(hi);
+                stack.push(lo);
+            }
+        }
+    }
+}
+
+/// `Some(places)` when `m` is a decimal as written that is `v` rounded.
+fn rounded_to(v: &Value, m: &Math) -> Option<String> {
+    written_decimal(m).and_then(|t| rounds_to(v, &t))
 }
 
 /// `Some(places)` when the decimal `text` is `v` rounded to the places
@@ -730,16 +1084,23 @@ pub(super) fn rounds_to(v: &Value, text: &str) -> Option<String> {
     let iv = v.interval();
     let lo = q.clone() - half.clone();
     let hi = q + half;
-    if &lo <= iv.lo() && iv.hi() <= &hi {
-        let places = text.split_once('.').map(|(_, f)| f.len()).unwrap_or(0);
-        Some(match places {
-            0 => "units".to_string(),
-            1 => "1 decimal place".to_string(),
-            n => format!("{n} decimal places"),
-        })
-    } else {
-        None
+    if !(&lo <= iv.lo() && iv.hi() <= &hi) {
+        return None;
     }
+    // `1.49e-63`: what was written is significant figures, not places.
+    if text.contains(['e', 'E']) {
+        let (_, sig, _) = parse_decimal(text)?;
+        return Some(match sig {
+            1 => "1 significant figure".to_string(),
+            n => format!("{n} significant figures"),
+        });
+    }
+    let places = text.split_once('.').map(|(_, f)| f.len()).unwrap_or(0);
+    Some(match places {
+        0 => "units".to_string(),
+        1 => "1 decimal place".to_string(),
+        n => format!("{n} decimal places"),
+    })
 }
 
 fn join(parts: &[&str]) -> String {

@@ -27,6 +27,10 @@ pub const MAX_TEXT: usize = 100_000;
 pub const MAX_DEPTH: usize = 64;
 /// Digits in one number.
 pub const MAX_NUMBER: usize = 300;
+/// The power of ten of a number in scientific notation (`1.5e-300`,
+/// `2 \times 10^{40}`): beyond it, the exact value alone would be a very
+/// long integer, which nothing written by hand needs.
+pub const MAX_DECIMAL_EXPONENT: i64 = 10_000;
 /// `\sum`/`\prod` in one line: a big operator's body is read recursively
 /// without a bracket, so their count bounds the recursion.
 pub const MAX_BIG_OPS: usize = 16;
@@ -53,8 +57,27 @@ pub fn read_math(text: &str) -> Vec<Line> {
     let prep = prepare(text);
     prep.lines
         .iter()
-        .map(|&(s, e)| read_line(&prep.blanked, s, e))
+        .map(|&(s, e)| {
+            // A line holding a matrix is not read at all: its `&` and `\\`
+            // separate entries, and no scalar claim can be made of them.
+            match prep.blocks.iter().find(|b| b.start < e && s < b.end) {
+                Some(b) => Line::Unparsed {
+                    span: Span::new(s, e),
+                    message: block_message(&b.env),
+                },
+                None => read_line(&prep.blanked, s, e),
+            }
+        })
         .collect()
+}
+
+/// Why a line with a matrix (or cases) block was not read.
+fn block_message(env: &str) -> String {
+    if env.starts_with("cases") || env.starts_with("dcases") {
+        format!("a definition by cases (`{env}`) is not read yet; this formula was not checked")
+    } else {
+        format!("matrix notation (`{env}`) is not read yet; this formula was not checked")
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -66,6 +89,54 @@ struct Prepared {
     blanked: String,
     /// Logical lines as byte ranges, in order.
     lines: Vec<(usize, usize)>,
+    /// Matrix and cases blocks, `\begin{bmatrix}` to `\end{bmatrix}`: never
+    /// split into lines or cells, and a line holding one is not read.
+    blocks: Vec<Block>,
+}
+
+struct Block {
+    start: usize,
+    end: usize,
+    env: String,
+}
+
+/// Environments whose `&` and `\\` separate cells, not claims.
+const MATRIX_ENVS: &[&str] = &[
+    "matrix",
+    "pmatrix",
+    "bmatrix",
+    "Bmatrix",
+    "vmatrix",
+    "Vmatrix",
+    "smallmatrix",
+    "array",
+    "cases",
+    "dcases",
+];
+
+/// The end of the block `\begin{env}` whose name ends at `from`: just after
+/// its matching `\end{env}` (blocks of the same name nest), or the end of
+/// the text when it is never closed.
+fn block_end(text: &str, env: &str, from: usize) -> usize {
+    let (open, close) = (format!("\\begin{{{env}}}"), format!("\\end{{{env}}}"));
+    let mut depth = 1usize;
+    let mut i = from;
+    while let Some(p) = text[i..].find(['\\']) {
+        let at = i + p;
+        if text[at..].starts_with(&close) {
+            depth -= 1;
+            i = at + close.len();
+            if depth == 0 {
+                return i;
+            }
+        } else if text[at..].starts_with(&open) {
+            depth += 1;
+            i = at + open.len();
+        } else {
+            i = at + 1;
+        }
+    }
+    text.len()
 }
 
 /// Words that `\text{…}` may hold between formulas; any other single word
@@ -203,6 +274,7 @@ fn prepare(text: &str) -> Prepared {
     let braces = match_braces(src);
     // Ranges (already blanked) where one raw line ends and the next starts.
     let mut breaks: Vec<(usize, usize)> = Vec::new();
+    let mut blocks: Vec<Block> = Vec::new();
     let mut line_start = 0;
     let mut depth = 0usize;
     let mut i = 0;
@@ -212,8 +284,28 @@ fn prepare(text: &str) -> Prepared {
                 let j = name_end(src, i + 1);
                 let name = &text[i + 1..j];
                 let at_line_start = all_blank(&buf[line_start..i]);
+                let env = (name == "begin")
+                    .then(|| braces.get(&j).map(|&close| (text[j + 1..close].trim(), close)))
+                    .flatten()
+                    .filter(|(env, _)| MATRIX_ENVS.contains(&env.trim_end_matches('*')));
+                if let Some((env, close)) = env {
+                    let end = block_end(text, env, close + 1);
+                    blocks.push(Block {
+                        start: i,
+                        end,
+                        env: env.to_string(),
+                    });
+                    i = end;
+                    continue;
+                }
                 if BLANK_COMMANDS.contains(&name) {
                     blank(&mut buf, i, j);
+                    // `h = 2 \quad y = 3`: a wide space between two formulas
+                    // separates them (a wrapped line's `&\qquad` starts its line).
+                    if matches!(name, "quad" | "qquad") && !at_line_start && depth == 0 {
+                        breaks.push((i, j));
+                        line_start = j;
+                    }
                 } else if (name == "left" || name == "right") && src.get(j) == Some(&b'.') {
                     blank(&mut buf, i, j + 1);
                 } else if BLANK_WITH_ARG.contains(&name) || TEXT_COMMANDS.contains(&name) || name == "boxed" {
@@ -237,14 +329,13 @@ fn prepare(text: &str) -> Prepared {
                                 blank(&mut buf, close, close + 1);
                             } else {
                                 blank(&mut buf, i, close + 1);
-                                // `\begin{array}{cc}`: column specs are layout too.
-                                if name == "begin" {
-                                    let n = skip_spaces(src, close + 1);
-                                    if let Some(&c2) = braces.get(&n) {
-                                        if text[k + 1..close].starts_with("array") {
-                                            blank(&mut buf, n, c2 + 1);
-                                        }
-                                    }
+                                // Prose between formulas (`\text{ since }`,
+                                // `\text{(path 1)}`) ends the claim before
+                                // it: read as nothing, `h = 1.65 \text{ since }
+                                // h_0 = 0.2` would multiply 1.65 by h_0.
+                                if TEXT_COMMANDS.contains(&name) && !at_line_start && depth == 0 {
+                                    breaks.push((i, close + 1));
+                                    line_start = close + 1;
                                 }
                                 i = close + 1;
                                 continue;
@@ -361,7 +452,7 @@ fn prepare(text: &str) -> Prepared {
     // Only ASCII bytes inside whole ASCII-delimited ranges were replaced, so
     // this cannot fail; if it ever did, reading nothing beats panicking.
     let blanked = String::from_utf8(buf).unwrap_or_else(|_| " ".repeat(text.len()));
-    Prepared { blanked, lines }
+    Prepared { blanked, lines, blocks }
 }
 
 /// The non-blank part of `buf[s..e]`.
@@ -556,20 +647,38 @@ impl Builder<'_> {
         let span = self.span(&p);
         let mut factors: Vec<(bool, Math)> = Vec::new();
         let mut div = false;
+        // The factor follows an explicit `\times`, `\cdot` or `*`.
+        let mut times = false;
         for c in p.into_inner() {
-            match c.as_rule() {
-                Rule::mul_times => div = false,
-                Rule::mul_div => div = true,
-                Rule::factor => {
-                    factors.push((div, self.factor(c)?));
-                    div = false;
+            let f = match c.as_rule() {
+                Rule::mul_times => {
+                    (div, times) = (false, true);
+                    continue;
                 }
-                Rule::signed => {
-                    factors.push((div, self.signed(c)?));
-                    div = false;
+                Rule::mul_div => {
+                    (div, times) = (true, false);
+                    continue;
                 }
-                _ => {}
+                Rule::factor => self.factor(c)?,
+                Rule::signed => self.signed(c)?,
+                _ => continue,
+            };
+            // `1.49 \times 10^{-63}`: one number in scientific notation, read
+            // as `1.49e-63` so that its places (and rounding) are the ones
+            // written, as chainrule prints small values.
+            let merged = match factors.last() {
+                Some((false, prev)) if times && !div => scientific(prev, &f),
+                _ => None,
+            };
+            match merged {
+                Some(n) => {
+                    if let Some(last) = factors.last_mut() {
+                        last.1 = n;
+                    }
+                }
+                None => factors.push((div, f)),
             }
+            (div, times) = (false, false);
         }
         if factors.len() == 1 {
             return Ok(factors.pop().expect("one factor").1);
@@ -711,6 +820,14 @@ impl Builder<'_> {
             Rule::number => {
                 if p.as_str().len() > MAX_NUMBER {
                     return self.fail(&p, format!("a number longer than {MAX_NUMBER} characters"));
+                }
+                if let Some((_, e)) = p.as_str().split_once(['e', 'E']) {
+                    if e.trim_start_matches(['+', '-'])
+                        .parse::<i64>()
+                        .map_or(true, |e| e > MAX_DECIMAL_EXPONENT)
+                    {
+                        return self.fail(&p, format!("a power of ten beyond {MAX_DECIMAL_EXPONENT}"));
+                    }
                 }
                 m(MathKind::Number(p.as_str().to_string()))
             }
@@ -953,6 +1070,36 @@ impl Builder<'_> {
         }
         Ok(sym)
     }
+}
+
+/// `mantissa \times 10^{k}` as one number `mantissa e k`, when the mantissa
+/// is a plain decimal and `k` a whole number within the limit.
+fn scientific(mantissa: &Math, power: &Math) -> Option<Math> {
+    let MathKind::Number(m) = &mantissa.kind else {
+        return None;
+    };
+    if m.contains(['e', 'E']) {
+        return None;
+    }
+    let MathKind::Pow(base, exp) = &power.kind else {
+        return None;
+    };
+    if !matches!(&base.kind, MathKind::Number(b) if b == "10") {
+        return None;
+    }
+    fn int(x: &Math) -> Option<i64> {
+        match &x.kind {
+            MathKind::Number(t) if t.bytes().all(|b| b.is_ascii_digit()) => t.parse().ok(),
+            MathKind::Neg(a) => int(a).map(|k| -k),
+            MathKind::Group(a) => int(a),
+            _ => None,
+        }
+    }
+    let k = int(exp).filter(|k| k.abs() <= MAX_DECIMAL_EXPONENT)?;
+    Some(Math {
+        kind: MathKind::Number(format!("{m}e{k}")),
+        span: mantissa.span.to(power.span),
+    })
 }
 
 fn func_of(p: &Pair<Rule>) -> Func {

@@ -85,7 +85,9 @@ pub enum BigOp {
 #[derive(Clone, Debug, PartialEq)]
 pub enum MathKind {
     /// Digits with an optional decimal point, as written: `1.65`, `12`,
-    /// `.5`. A leading minus is a `Neg`.
+    /// `.5`, or in scientific notation `1.49e-63` (also what `1.49 \times
+    /// 10^{-63}` and `1.49 \cdot 10^{-63}` read as). A leading minus is a
+    /// `Neg`.
     Number(String),
     Symbol(Symbol),
     /// A symbol directly followed by a parenthesized argument list: `L(y)`,

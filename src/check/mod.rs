@@ -1,7 +1,16 @@
 //! Checking hand derivations (`chainrule check`): read a student's document
 //! (`document`, `latex`), resolve its math through the model (`resolve`),
-//! judge each claim (`judge`, `points`, `diagnose`) and report (`report`).
+//! judge each claim (`judge`, `points`, `diagnose`, with the prose around a
+//! formula from `context`) and report (`report`).
+//!
+//! A check passes (exit 0) when every claim read is correct or approximate
+//! and at least one claim was read: [`Report::has_errors`] is true when a
+//! claim is wrong or arithmetic, or when every claim is unparsed or
+//! unknown-symbol (exit 1). A document with no claim at all, no math or
+//! math that relates nothing, is bad input: [`Report::nothing_to_check`]
+//! gives the located error (exit 2).
 
+pub mod context;
 pub mod diagnose;
 pub mod document;
 pub mod judge;
@@ -13,7 +22,7 @@ pub mod resolve;
 pub mod verdict;
 
 pub use judge::CheckOptions;
-pub use verdict::{Claim, Report, Verdict};
+pub use verdict::{Claim, NothingToCheck, Report, Verdict};
 
 /// What kind of document a file is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,5 +47,5 @@ pub fn check_document(model: &crate::model::Model, src: &str, kind: DocKind, opt
         DocKind::Markdown => document::markdown_math(src),
         DocKind::Tex => document::tex_math(src),
     };
-    judge::check_segments(model, src, &segments, opts)
+    judge::check_segments(model, src, kind, &segments, opts)
 }

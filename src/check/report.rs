@@ -12,8 +12,9 @@ pub fn text(report: &Report, file: &str) -> String {
     for c in &report.claims {
         let _ = writeln!(out, "{file}:{}:{}: {}", c.line, c.column, c.verdict.name());
         let _ = writeln!(out, "    | {}", one_line(&c.source));
-        let detailed = c.verdict != Verdict::Correct || !c.note.is_empty() && !c.note.starts_with("an identity");
-        if detailed {
+        // A correct claim's expected and got are the same value (at most
+        // written differently); the note says all there is to add.
+        if c.verdict != Verdict::Correct {
             if !c.expected.is_empty() {
                 let _ = writeln!(out, "    = expected: {}", c.expected);
             }
@@ -32,25 +33,42 @@ pub fn text(report: &Report, file: &str) -> String {
     for w in &report.warnings {
         let _ = writeln!(out, "warning: {w}");
     }
-    let parts: Vec<String> = report
-        .summary()
-        .into_iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(v, n)| format!("{n} {}", v.name()))
-        .collect();
-    let total = report.claims.len();
-    let _ = writeln!(
-        out,
-        "{total} claim{} checked ({}); random points seeded with {}",
-        if total == 1 { "" } else { "s" },
-        if parts.is_empty() {
-            "none".to_string()
-        } else {
-            parts.join(", ")
-        },
-        report.seed
-    );
+    let _ = writeln!(out, "{}", summary_line(report));
     out
+}
+
+/// `11 claims checked (6 correct, …); 2 could not be read (1 unparsed,
+/// 1 unknown-symbol); random points seeded with 1`, and why nothing was
+/// checked when nothing was.
+pub fn summary_line(report: &Report) -> String {
+    let counts = |unread: bool| -> Vec<String> {
+        report
+            .summary()
+            .into_iter()
+            .filter(|(v, n)| *n > 0 && v.is_unread() == unread)
+            .map(|(v, n)| format!("{n} {}", v.name()))
+            .collect()
+    };
+    let checked = report.checked();
+    let mut line = format!("{checked} claim{} checked", if checked == 1 { "" } else { "s" });
+    let judged = counts(false);
+    if !judged.is_empty() {
+        line.push_str(&format!(" ({})", judged.join(", ")));
+    }
+    if report.unread() > 0 {
+        line.push_str(&format!(
+            "; {} could not be read ({})",
+            report.unread(),
+            counts(true).join(", ")
+        ));
+    }
+    if let Some(why) = report.nothing_to_check() {
+        line.push_str(&format!(": {}", why.message));
+    } else if checked == 0 {
+        line.push_str(": nothing could be checked, so the document does not pass");
+    }
+    line.push_str(&format!("; random points seeded with {}", report.seed));
+    line
 }
 
 /// A claim on one line: a display formula may span several.
@@ -93,11 +111,15 @@ pub fn json(report: &Report) -> String {
             note: &c.note,
         })
         .collect();
-    let summary = report
+    let mut summary: serde_json::Map<String, serde_json::Value> = report
         .summary()
         .into_iter()
         .map(|(v, n)| (v.name().to_string(), serde_json::Value::from(n)))
         .collect();
+    // Claims judged, and claims that could not be read (unparsed or
+    // unknown-symbol): a report with nothing checked does not pass.
+    summary.insert("checked".to_string(), serde_json::Value::from(report.checked()));
+    summary.insert("unread".to_string(), serde_json::Value::from(report.unread()));
     let r = JsonReport {
         claims,
         summary,

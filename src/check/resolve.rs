@@ -19,6 +19,10 @@ use std::collections::BTreeMap;
 /// Placeholder leaves for derivatives use symbol ids from here up; no
 /// model has this many symbols.
 const DERIV_BASE: u32 = 1 << 30;
+/// Leaves standing for the decimals written in a formula (see
+/// [`Resolver::decimals`]) use symbol ids from here up, past any
+/// derivative placeholder.
+const DECIMAL_BASE: u32 = 1 << 31;
 /// Student definitions may refer to one another this deep.
 const MAX_DEF_DEPTH: usize = 16;
 /// `\sum_{i=1}^{n}` expands at most this many terms.
@@ -180,6 +184,12 @@ pub struct Resolver<'u, 'm> {
     pub subst: Option<&'u Subst>,
     /// Every model atom used, in order of first use.
     pub atoms: Vec<Atom>,
+    /// When `Some`, each decimal written with a point or an exponent
+    /// (`0.7167`, `1.5e-3`) becomes a leaf of its own, listed here with its
+    /// value and one unit in its last place: the judge puts in the interval
+    /// of everything that rounds to it, to see whether a claim holds up to
+    /// the rounding of the numbers the author wrote.
+    pub decimals: Option<Vec<(NodeId, Q, Q)>>,
     /// `\log` was read as the natural logarithm.
     pub saw_log: bool,
     /// The derivative placeholders this formula uses.
@@ -216,6 +226,7 @@ impl<'u, 'm> Resolver<'u, 'm> {
             derivs,
             subst,
             atoms: Vec::new(),
+            decimals: None,
             saw_log: false,
             uses: Vec::new(),
             last_applied,
@@ -268,7 +279,23 @@ impl<'u, 'm> Resolver<'u, 'm> {
     fn resolve(&mut self, m: &Math, env: &Env) -> Result<NodeId, Problem> {
         match &m.kind {
             MathKind::Number(text) => {
-                let (q, _, _) = parse_decimal(text).ok_or_else(|| self.unsupported(m.span, "not a number"))?;
+                let (q, _, ulp) = parse_decimal(text).ok_or_else(|| self.unsupported(m.span, "not a number"))?;
+                if let Some(k) = self.decimals.as_ref().map(Vec::len) {
+                    if text.contains(['.', 'e', 'E']) {
+                        let id = DECIMAL_BASE.saturating_add(u32::try_from(k).unwrap_or(u32::MAX - DECIMAL_BASE));
+                        let leaf = self.mk(
+                            Node::Leaf(Sym {
+                                id: SymId(id),
+                                step: None,
+                            }),
+                            m.span,
+                        )?;
+                        if let Some(list) = &mut self.decimals {
+                            list.push((leaf, q, ulp));
+                        }
+                        return Ok(leaf);
+                    }
+                }
                 self.mk(Node::Lit(q), m.span)
             }
             MathKind::Symbol(s) => self.symbol(s, m.span, env),
@@ -386,12 +413,18 @@ impl<'u, 'm> Resolver<'u, 'm> {
         let bad = |r: &Self| r.unsupported(m.span, "a step or bound must be a whole number");
         match &m.kind {
             MathKind::Number(t) => t.parse::<i64>().map_err(|_| bad(self)),
-            MathKind::Symbol(s) if s.sub.is_none() && s.sup.is_none() => env
-                .iter()
-                .rev()
-                .find(|(v, _)| *v == s.base)
-                .map(|(_, k)| *k)
-                .ok_or_else(|| bad(self)),
+            MathKind::Symbol(s) if s.sub.is_none() && s.sup.is_none() => {
+                env.iter().rev().find(|(v, _)| *v == s.base).map(|(_, k)| *k).ok_or_else(|| {
+                    // `h^{(t)} = \tanh(a^{(t)})`: a statement for every step.
+                    self.unsupported(
+                        m.span,
+                        format!(
+                            "`{0}` here is any step: statements about a general step are not checked yet; write it for one step, such as {0} = 2",
+                            s.base
+                        ),
+                    )
+                })
+            }
             MathKind::Group(a) => self.integer(a, env),
             MathKind::Neg(a) => Ok(-self.integer(a, env)?),
             MathKind::Sum(terms) => {
@@ -576,7 +609,11 @@ impl<'u, 'm> Resolver<'u, 'm> {
         // in a linear recurrence), which a student file must not buy.
         if let Some(k) = a.step {
             let last = self.model.data_horizon().unwrap_or(MAX_FREE_STEP);
-            if k > last || k < -MAX_FREE_STEP {
+            // A step the model gives an equation of its own (`hb[4] = 0`, the
+            // boundary of a backward recurrence) is part of the question even
+            // past the data: derivations print it, so it must read back.
+            let boundary = matches!(&self.model.symbol(a.id).kind, SymKind::Sequence(q) if q.fixed.contains_key(&k));
+            if !boundary && (k > last || k < -MAX_FREE_STEP) {
                 return Err(self.unsupported(
                     span,
                     format!(
@@ -602,17 +639,38 @@ impl<'u, 'm> Resolver<'u, 'm> {
         r.map_err(|e| self.model_error(span, e))
     }
 
-    /// The name is a function of the model (`L`, `f`).
+    /// The name is a function of the model (`L`, `f`), or `\phi` for the
+    /// step built-in.
     fn is_function(&self, s: &Symbol) -> bool {
         let sub = s.sub.as_ref().map(|x| x.text.as_str()).unwrap_or("");
-        s.sup.is_none()
-            && self
-                .index
-                .lookup(&s.base, sub, false)
-                .is_some_and(|id| matches!(self.model.symbol(id).kind, SymKind::Function { .. }))
+        self.is_step_phi(s)
+            || s.sup.is_none()
+                && self
+                    .index
+                    .lookup(&s.base, sub, false)
+                    .is_some_and(|id| matches!(self.model.symbol(id).kind, SymKind::Function { .. }))
+    }
+
+    /// `\phi` applied to something is the Heaviside step, which is how
+    /// chainrule typesets `step` (LANGUAGE.md §1) — unless the model or the
+    /// author has a `\phi` of their own, which then keeps its meaning.
+    fn is_step_phi(&self, s: &Symbol) -> bool {
+        s.base == "\\phi"
+            && s.sub.is_none()
+            && s.sup.is_none()
+            && self.index.lookup(&s.base, "", false).is_none()
+            && self.index.lookup(&s.base, "", true).is_none()
+            && !self.defs.keys().any(|(base, _)| base == &s.base)
     }
 
     fn apply(&mut self, s: &Symbol, args: &[Math], span: Span, env: &Env) -> Result<NodeId, Problem> {
+        if self.is_step_phi(s) {
+            let [arg] = args else {
+                return Err(self.unsupported(span, "the step function `\\phi` takes one argument"));
+            };
+            let x = self.resolve(arg, env)?;
+            return self.mk(Node::Call(Builtin::Step, x), span);
+        }
         let sub = s.sub.as_ref().map(|x| x.text.as_str()).unwrap_or("");
         let f = self
             .index
@@ -739,7 +797,8 @@ fn is_variable(g: &Graph, n: NodeId) -> bool {
     !matches!(g.node(n), Node::Lit(_))
 }
 
-/// True for a placeholder leaf standing for a derivative.
+/// True for a placeholder leaf standing for a derivative (or for a decimal
+/// written, see [`Resolver::decimals`]): never a leaf of the model.
 pub fn is_placeholder(g: &Graph, n: NodeId) -> bool {
     matches!(g.node(n), Node::Leaf(s) if s.id.0 >= DERIV_BASE)
 }
