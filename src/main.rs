@@ -57,7 +57,9 @@ enum Command {
     /// wrong (it disagrees with the model; the hint names the slip when a single one explains it),
     /// unparsed or unknown-symbol. Symbolic claims are also checked at seeded random points.
     ///
-    /// Exits with 1 if any claim is wrong or arithmetic, 0 if all are correct or approximate.
+    /// Exits with 0 when every claim read is correct or approximate and at least one was read; 1
+    /// when a claim is wrong or arithmetic, or no claim could be read (the summary says how many
+    /// were unparsed or had unknown symbols); 2 for bad input, a document with no claim included.
     #[command(
         after_help = "Examples:\n  chainrule check examples/elman_student.md --model examples/elman.chain\n  chainrule check answer.tex --model q1.chain --format json"
     )]
@@ -531,6 +533,23 @@ fn run_check(args: CheckArgs) -> ExitCode {
         ..CheckOptions::default()
     };
     let r = check_document(&model, &doc, DocKind::from_path(&args.doc), &opts);
+    // A document with nothing to check is bad input, located in it.
+    if let Some(e) = r.nothing_to_check() {
+        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        let theme = if color {
+            miette::GraphicalTheme::unicode()
+        } else {
+            miette::GraphicalTheme::unicode_nocolor()
+        };
+        let sources = chainrule::diagnostics::Sources {
+            file_name: &doc_name,
+            model: &doc,
+            query: None,
+            wrt: None,
+        };
+        eprint!("{}", chainrule::diagnostics::render(&e, &sources, theme));
+        return ExitCode::from(2);
+    }
     let out = match args.format {
         CheckFormat::Text => report::text(&r, &doc_name),
         CheckFormat::Json => report::json(&r),

@@ -149,7 +149,6 @@ fn nothing_to_check_is_located() {
 /// in src/main.rs described in the check-fixes report (call
 /// `Report::nothing_to_check` and render it like every other error).
 #[test]
-#[ignore = "needs the src/main.rs change for Report::nothing_to_check (outside check's files)"]
 fn nothing_to_check_exits_two() {
     let p = scratch("nomath2.md", "# Notes\n\nNo formulas here.\n");
     let o = run(&p, false);
