@@ -108,7 +108,7 @@ fn derive_latex(name: &str, n: i64) -> usize {
         granularity: Default::default(),
     };
     let d = derive(&m, &req).expect("derives");
-    assert!(d.derivation.check.verified, "{name} T={n}: check failed");
+    assert!(d.derivation.proof.verified, "{name} T={n}: check failed");
     let view = derived_view(&d, &m, &req, &ViewOptions::default());
     chainrule::render::template::render(&view, "derivation.tex.jinja", None)
         .expect("renders")

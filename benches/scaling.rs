@@ -38,8 +38,8 @@ fn derive_lstm_100_steps() -> bool {
         granularity: Default::default(),
     };
     let d = derive(&model, &req).unwrap();
-    assert!(d.derivation.check.verified);
-    d.derivation.check.verified
+    assert!(d.derivation.proof.verified);
+    d.derivation.proof.verified
 }
 
 #[divan::bench(sample_count = 10)]

@@ -22,5 +22,6 @@ pub mod calculus;
 pub mod check;
 pub mod diagnostics;
 pub mod doc;
+pub mod notation;
 pub mod render;
 pub mod simplify;

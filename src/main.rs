@@ -468,7 +468,7 @@ fn run_derive(args: DeriveArgs) -> ExitCode {
             granularity,
         };
         let derived = chainrule::query::derive(&model, &req)?;
-        let verified = derived.derivation.check.verified;
+        let verified = derived.derivation.proof.verified;
         if matches!(args.format, DeriveFormat::Json) && custom.is_none() {
             return Ok((derivation::derived_json(&derived, &model, &req), verified));
         }

@@ -6,9 +6,9 @@ use crate::eval::bindings::{free_leaves, random_values};
 use crate::eval::{evaluate, Bindings, EvalError, EvalOptions, Value};
 use crate::graph::{Key, NodeId, Sym, UnrollOptions, Unroller};
 use crate::model::{resolve, Model, RExpr, Setting, SymKind};
+use crate::notation::latex::latex_symbol_or_expr;
+use crate::notation::names::Typesetter;
 use crate::number::Q;
-use crate::render::latex::latex_symbol_or_expr;
-use crate::render::names::Typesetter;
 use crate::syntax::{parse, parse_expr, Span};
 
 /// Every value is certified to at least this many significant digits
@@ -94,7 +94,7 @@ pub struct SymbolicRow {
 /// Closed forms of every named quantity the model needs, or of `--of`:
 /// named quantities are inlined down to the leaves, then simplified.
 pub fn eval_symbolic(model: &Model, req: &EvalRequest) -> Result<Vec<SymbolicRow>, Error> {
-    use crate::render::text::{text_symbol_or_expr, TextNames};
+    use crate::notation::text::{text_symbol_or_expr, TextNames};
     use crate::simplify::{canonical, inline::inline_names, present::present, Depth, Factored};
     let (un, roots) = eval_roots(model, req)?;
     let mut g = un.into_graph();

@@ -71,6 +71,6 @@ fn a_point_where_the_assumption_fails_is_read_with_relu_as_the_identity() {
         granularity: Default::default(),
     };
     let d = derive(&model, &req).unwrap();
-    assert!(d.derivation.check.verified, "{:?}", d.derivation.check);
+    assert!(d.derivation.proof.verified, "{:?}", d.derivation.proof);
     assert_agrees(&d.derivation.total_value, "-8.000000000000000000000000000000", 30);
 }

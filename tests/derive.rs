@@ -52,17 +52,17 @@ fn row(file: &str, of: &str, wrt: &str, paths: u64, expected: &str) {
     let dv = &d.derivation;
     let ctx = format!("{file}: d({of})/d({wrt})");
     assert_eq!(dv.path_count, BigUint::from(paths), "{ctx}: path count");
-    assert!(dv.check.verified, "{ctx}: check failed: {:?}", dv.check);
+    assert!(dv.proof.verified, "{ctx}: check failed: {:?}", dv.proof);
     assert_agrees(&dv.total_value, expected, 30);
     // The independent routes agree with the oracle too.
-    assert_agrees(&dv.check.ad, expected, 30);
-    assert_agrees(&Value::Approx(dv.check.difference.estimate.clone()), expected, 30);
+    assert_agrees(&dv.proof.ad, expected, 30);
+    assert_agrees(&Value::Approx(dv.proof.difference.estimate.clone()), expected, 30);
     if paths as usize <= MAX_PATHS {
         assert!(!dv.truncated, "{ctx}: {paths} paths but truncated");
         assert_eq!(dv.paths.len() as u64, paths, "{ctx}: listed paths");
         assert!(dv.total.is_some(), "{ctx}: no symbolic total");
         let sum = dv
-            .check
+            .proof
             .path_sum
             .as_ref()
             .unwrap_or_else(|| panic!("{ctx}: no path_sum"));
@@ -300,9 +300,9 @@ fn truncated_lstm_lists_three_paths_and_keeps_the_total() {
     assert_eq!(dv.paths.len(), 3);
     assert!(dv.truncated);
     assert!(dv.total.is_none(), "no symbolic sum of 3 of 30 paths");
-    assert!(dv.check.path_sum.is_none());
+    assert!(dv.proof.path_sum.is_none());
     assert!(!dv.adjoints.is_empty(), "the total comes from reverse accumulation");
-    assert!(dv.check.verified);
+    assert!(dv.proof.verified);
     assert_agrees(&dv.total_value, "-0.0025667883155290921996492709553055", 30);
 }
 

@@ -39,7 +39,7 @@ fn every_example_derives() {
                 granularity,
             };
             let d = derive(&model, &req).unwrap();
-            assert!(d.derivation.check.verified, "{name}: check failed");
+            assert!(d.derivation.proof.verified, "{name}: check failed");
             let opts = ViewOptions {
                 granularity,
                 ..ViewOptions::default()

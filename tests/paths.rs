@@ -5,8 +5,8 @@
 use chainrule::calculus::paths::{count_paths, paths};
 use chainrule::graph::{Graph, NodeId};
 use chainrule::model::{Model, Setting};
+use chainrule::notation::text::{text_symbol_or_expr, TextNames};
 use chainrule::query::{diff_query, load, DiffQuery};
-use chainrule::render::text::{text_symbol_or_expr, TextNames};
 use num_bigint::BigUint;
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -280,7 +280,7 @@ fn a_zero_boundary_keeps_its_paths() {
         };
         let d = chainrule::query::derive(&m, &req).unwrap();
         assert_eq!(d.derivation.path_count, BigUint::from(2u32), "derive, h[0] = {h0}");
-        assert!(d.derivation.check.verified);
+        assert!(d.derivation.proof.verified);
     }
     let zero = example("lstm.chain")
         .replace("h[0] = 1/10", "h[0] = 0")

@@ -49,7 +49,7 @@ fn check(file: &str, wrt: &str, t: i64, sympy: &str, paths: u64) {
         granularity: Default::default(),
     };
     let d = derive(&model, &req).unwrap_or_else(|e| panic!("{file} T={t}: {e}"));
-    assert!(d.derivation.check.verified, "{file} T={t}: check failed");
+    assert!(d.derivation.proof.verified, "{file} T={t}: check failed");
     assert_eq!(d.derivation.path_count, paths.into(), "{file} T={t}: path count");
     assert_agrees(&d.derivation.total_value, sympy, 40);
 }

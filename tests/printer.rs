@@ -4,10 +4,10 @@
 
 use chainrule::graph::{Builtin, Graph, Node, NodeId, Sym};
 use chainrule::model::{Model, SymId, SymKind, Symbol, TimeStyle};
+use chainrule::notation::latex::{latex, latex_symbol_or_expr};
+use chainrule::notation::names::{default_latex, with_step, Typesetter};
+use chainrule::notation::text::{plain, text, text_symbol_or_expr, TextNames};
 use chainrule::number::Q;
-use chainrule::render::latex::{latex, latex_symbol_or_expr};
-use chainrule::render::names::{default_latex, with_step, Typesetter};
-use chainrule::render::text::{plain, text, text_symbol_or_expr, TextNames};
 use chainrule::syntax::ast::{AddOp, Expr, ExprKind, MulOp};
 use chainrule::syntax::{parse_expr, Span};
 use proptest::prelude::*;

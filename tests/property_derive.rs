@@ -381,20 +381,20 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     let d = derive(&model, &req).map_err(|e| TestCaseError::fail(format!("derive failed: {e}\n{text}")))?;
     let dv = &d.derivation;
     let ctx = format!("dL/d{wrt}, max_paths {}\n{text}", case.max_paths);
-    prop_assert!(dv.check.verified, "not verified: {:?}\n{ctx}", dv.check);
+    prop_assert!(dv.proof.verified, "not verified: {:?}\n{ctx}", dv.proof);
     // The total (symbolic and evaluated, or accumulated adjoints) against AD
     // and the central difference: certified enclosures that must overlap.
     prop_assert!(
-        agree(&dv.total_value, &dv.check.ad.interval(), &Q::zero()),
+        agree(&dv.total_value, &dv.proof.ad.interval(), &Q::zero()),
         "total {:?} vs AD {:?}\n{ctx}",
         dv.total_value,
-        dv.check.ad
+        dv.proof.ad
     );
     prop_assert!(
-        agree(&dv.total_value, &dv.check.difference.estimate, &Q::zero()),
+        agree(&dv.total_value, &dv.proof.difference.estimate, &Q::zero()),
         "total {:?} vs difference {}\n{ctx}",
         dv.total_value,
-        dv.check.difference.estimate
+        dv.proof.difference.estimate
     );
     // Counting and listing agree: a listed route through `h*h` stands for
     // one path per edge.
@@ -407,10 +407,10 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
     prop_assert_eq!(dv.truncated, listed < dv.path_count, "{}", ctx);
     if dv.truncated {
         prop_assert!(dv.total.is_none(), "{ctx}");
-        prop_assert!(dv.check.path_sum.is_none(), "{ctx}");
+        prop_assert!(dv.proof.path_sum.is_none(), "{ctx}");
     } else {
         prop_assert!(dv.total.is_some(), "{ctx}");
-        let sum = dv.check.path_sum.as_ref().expect("path_sum when every path is listed");
+        let sum = dv.proof.path_sum.as_ref().expect("path_sum when every path is listed");
         prop_assert!(
             agree(sum, &dv.total_value.interval(), &Q::zero()),
             "path sum {sum:?} vs total {:?}\n{ctx}",

@@ -5,8 +5,8 @@
 //! person would write these forms by hand.
 
 use chainrule::graph::{Node, UnrollOptions, Unroller};
+use chainrule::notation::text::{text_symbol_or_expr, TextNames};
 use chainrule::query::{load, parse_query};
-use chainrule::render::text::{text_symbol_or_expr, TextNames};
 use chainrule::simplify::{canonical, present::present, Depth, Factored};
 
 fn simplified(src: &str) -> String {

@@ -83,7 +83,7 @@ pub struct Derivation {
     /// The value of every leaf and named quantity the path forms and the
     /// total are written in.
     pub atom_values: std::collections::BTreeMap<NodeId, Value>,
-    pub check: Check,
+    pub proof: Proof,
     /// Under `assume relu active`: the relu calls whose argument is not
     /// positive at these values (where the assumption itself is false;
     /// relu was read as the identity there).
@@ -104,9 +104,10 @@ pub fn printed_atoms(g: &Graph, root: NodeId) -> Vec<NodeId> {
     out
 }
 
-/// How the result was proven.
+/// How the result was proven: the routes that share no code with the
+/// symbolic one, and their agreement.
 #[derive(Clone, Debug)]
-pub struct Check {
+pub struct Proof {
     pub verified: bool,
     /// Reverse-mode AD on the graph.
     pub ad: Value,
@@ -115,7 +116,7 @@ pub struct Check {
     /// The sum of the listed path values, when all paths are listed.
     pub path_sum: Option<Value>,
     /// The same agreement at seeded random points.
-    pub points: Vec<super::check::PointCheck>,
+    pub points: Vec<super::random_points::PointCheck>,
     /// Routes agree when they differ by less than `10^-tolerance_digits`.
     pub tolerance_digits: u32,
 }
@@ -255,7 +256,7 @@ pub fn derive(
     let point_eqs = adjoints.clone();
     let (main, points) = std::thread::scope(|s| {
         let points = s.spawn(|| {
-            super::check::check_random_points(
+            super::random_points::check_random_points(
                 g,
                 of,
                 wrt,
@@ -331,7 +332,7 @@ pub fn derive(
         total_factored,
         total_value,
         atom_values,
-        check: Check {
+        proof: Proof {
             verified,
             ad,
             difference,

@@ -2,9 +2,9 @@
 
 pub mod adjoint_form;
 pub mod assumption;
-pub mod check;
 pub mod derive;
 pub mod local;
 pub mod numeric;
 pub mod paths;
+pub mod random_points;
 pub mod steps;

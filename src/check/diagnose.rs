@@ -10,8 +10,8 @@ use crate::calculus::derive::Derivation;
 use crate::eval::{Bindings, Value};
 use crate::graph::{Node, NodeId};
 use crate::model::SymKind;
+use crate::notation::latex::latex_symbol_or_expr;
 use crate::number::{Prec, Q};
-use crate::render::latex::latex_symbol_or_expr;
 use std::time::Instant;
 
 /// At most this many rewritten right sides are tried per claim.

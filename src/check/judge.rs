@@ -22,10 +22,10 @@ use crate::calculus::derive::{derive, Derivation, DeriveOptions};
 use crate::eval::{Bindings, Value};
 use crate::graph::{Graph, Node, NodeId, Sym, UnrollOptions, Unroller};
 use crate::model::{Model, SymId};
+use crate::notation::latex::latex_symbol_or_expr;
+use crate::notation::names::Typesetter;
 use crate::number::decimal::{interval_to_decimal, parse_decimal, q_to_decimal};
 use crate::number::Q;
-use crate::render::latex::latex_symbol_or_expr;
-use crate::render::names::Typesetter;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 

@@ -10,9 +10,9 @@
 use super::math::{BigOp, Func, Math, MathKind, Symbol};
 use crate::graph::{Builtin, Graph, Key, Node, NodeId, Sym, UnrollError, Unroller};
 use crate::model::{Model, SymId, SymKind};
+use crate::notation::names::Typesetter;
 use crate::number::decimal::parse_decimal;
 use crate::number::Q;
-use crate::render::names::Typesetter;
 use crate::syntax::Span;
 use std::collections::BTreeMap;
 

@@ -229,7 +229,7 @@ pub fn read(found: &Found) -> Result<Block, BlockError> {
             }
         },
     };
-    let digits = number("digits", 1000)?.unwrap_or(crate::render::numbers::DEFAULT_SHOWN_DIGITS as u64);
+    let digits = number("digits", 1000)?.unwrap_or(crate::notation::numbers::DEFAULT_SHOWN_DIGITS as u64);
     if digits == 0 {
         let v = get("digits").expect("digits was given");
         return Err(BlockError::new("`digits` is at least 1", v.span, "zero"));

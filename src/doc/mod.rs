@@ -148,7 +148,7 @@ fn run(b: &Block, read_model: &mut dyn FnMut(&str) -> Result<ModelFile, String>)
             let view = render::derivation::derived_view(&derived, &model, &req, &opts);
             let text = render::template::derivation(&view, Layout::Markdown, None)
                 .map_err(|e| BlockError::new(format!("template: {e:#}"), b.fence, "in this block"))?;
-            Ok((text, derived.derivation.check.verified))
+            Ok((text, derived.derivation.proof.verified))
         }
         Command::Paths => {
             use crate::calculus::paths::{count_paths, listed_paths};

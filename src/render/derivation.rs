@@ -5,9 +5,6 @@
 //! forms and every value come from `calculus`; this module only names
 //! nodes (`z_{k}` for the intermediate operations) and prints them.
 
-use super::latex::{definition_with, latex_with, paren, NoOverrides, Overrides};
-use super::names::Typesetter;
-use super::numbers::{show, show_bound, DEFAULT_SHOWN_DIGITS};
 use super::paths::route_labels;
 use super::table::json_decimal;
 use crate::calculus::derive::Derivation;
@@ -15,6 +12,9 @@ use crate::calculus::steps::{Granularity, Step};
 use crate::eval::Value;
 use crate::graph::{Graph, Node, NodeId, Sym};
 use crate::model::Model;
+use crate::notation::latex::{definition_with, latex_with, paren, NoOverrides, Overrides};
+use crate::notation::names::Typesetter;
+use crate::notation::numbers::{show, show_bound, DEFAULT_SHOWN_DIGITS};
 use crate::query::RandomFill;
 use crate::syntax::ast::{Expr, ExprKind};
 use serde::Serialize;
@@ -163,7 +163,7 @@ fn typeset_query(text: &str, model: &Model, ts: &Typesetter) -> Option<String> {
             ExprKind::Call(id, args) => {
                 let f = model.lookup(&id.name).map(|s| ts.base(s).to_string())?;
                 let args: Option<Vec<String>> = args.iter().map(|a| go(a, model, ts)).collect();
-                Some(format!("{f}{}", super::latex::paren(&args?.join(", "))))
+                Some(format!("{f}{}", crate::notation::latex::paren(&args?.join(", "))))
             }
             _ => None,
         }
@@ -656,7 +656,7 @@ pub fn view(
 }
 
 fn check_view(d: &Derivation, random: Option<&RandomFill>, digits: u32) -> CheckView {
-    let c = &d.check;
+    let c = &d.proof;
     let bound = show_bound(&c.difference.error_bound);
     CheckView {
         status: if c.verified { "verified" } else { "failed" },
@@ -746,7 +746,7 @@ pub fn json(g: &Graph, model: &Model, d: &Derivation, of_text: &str, wrt_text: &
         wrt_text,
         d.paths.iter().map(|p| p.nodes.as_slice()),
     );
-    let c = &d.check;
+    let c = &d.proof;
     let total_latex = match (d.total, d.adjoints.last()) {
         (Some(t), _) => disp.expr(g, t),
         // With paths left out, the total is the last adjoint, written in

@@ -1,11 +1,9 @@
-//! Stage 5: plain data to text: names, expressions, tables.
+//! Stage 6: what commands print. The derivation's view and its templates
+//! (`derivation`, `template`), `paths` listings (`paths`) and `eval`
+//! tables (`table`), built from the plain data of `query` and `calculus`
+//! with the typesetting of `notation`.
 
 pub mod derivation;
-pub mod latex;
-pub mod names;
-pub mod numbers;
 pub mod paths;
-pub mod precedence;
 pub mod table;
 pub mod template;
-pub mod text;

@@ -7,11 +7,11 @@
 //! quantities (`h[1]`) or operations in model syntax (`w1*x1[2]`). In LaTeX,
 //! every node is typeset from the graph (`w_{1} x_{1}^{(2)}`).
 
-use super::latex::latex_symbol_or_expr;
-use super::names::Typesetter;
-use super::text::{text_symbol_or_expr, TextNames};
 use crate::graph::{Graph, Node, NodeId};
 use crate::model::Model;
+use crate::notation::latex::latex_symbol_or_expr;
+use crate::notation::names::Typesetter;
+use crate::notation::text::{text_symbol_or_expr, TextNames};
 use crate::query::DiffQuery;
 use num_bigint::BigUint;
 use serde::Serialize;

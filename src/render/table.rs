@@ -1,10 +1,10 @@
 //! `chainrule eval` output: a text table, LaTeX, Markdown or JSON.
 
-use super::latex::latex_rational;
-use super::names::Typesetter;
-use super::numbers::show;
 use crate::eval::Value;
 use crate::model::Model;
+use crate::notation::latex::latex_rational;
+use crate::notation::names::Typesetter;
+use crate::notation::numbers::show;
 use crate::number::decimal::{interval_to_decimal, q_to_decimal};
 use crate::query::{EvalReport, RandomFill};
 use serde::Serialize;
@@ -17,7 +17,7 @@ pub fn decimal(v: &Value, digits: u32) -> String {
     match v {
         Value::Exact(q) => q_to_decimal(q, digits as usize).0,
         Value::Approx(iv) => interval_to_decimal(iv, digits as usize).unwrap_or_else(|| {
-            let b = super::numbers::show_bound(&iv.lo().abs().max(iv.hi().abs())).text;
+            let b = crate::notation::numbers::show_bound(&iv.lo().abs().max(iv.hi().abs())).text;
             format!("[-{b}, {b}]")
         }),
     }
@@ -84,7 +84,7 @@ pub fn text(report: &EvalReport) -> String {
             (
                 r.label.clone(),
                 exact(&r.value).unwrap_or_default(),
-                super::numbers::show_decimal(&r.value, report.shown).text,
+                crate::notation::numbers::show_decimal(&r.value, report.shown).text,
             )
         })
         .collect();
@@ -115,7 +115,7 @@ fn value_latex(v: &Value, digits: u32) -> String {
     match v {
         Value::Exact(q) if q.is_integer() => format!("= {q}"),
         Value::Exact(q) => {
-            let decimal = super::numbers::show_q_decimal(q, digits);
+            let decimal = crate::notation::numbers::show_q_decimal(q, digits);
             format!("= {} {}", latex_rational(q), decimal.latex_relation())
         }
         Value::Approx(_) => shown.latex_relation(),
@@ -172,7 +172,7 @@ pub fn markdown(report: &EvalReport, model: &Model) -> String {
             .unwrap_or_default();
         out.push_str(&format!(
             "| {name} | {ex} | {} |\n",
-            super::numbers::show_decimal(&r.value, report.shown).latex
+            crate::notation::numbers::show_decimal(&r.value, report.shown).latex
         ));
     }
     out

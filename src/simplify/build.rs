@@ -1,5 +1,5 @@
 //! Canonical and factored forms back into graph nodes, so the one LaTeX
-//! printer (`render::latex`) typesets them.
+//! printer (`notation::latex`) typesets them.
 
 use super::factored::{CommonFactor, Factored};
 use super::poly::{Monomial, Poly};

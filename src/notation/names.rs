@@ -33,7 +33,7 @@ fn greek(name: &str) -> Option<String> {
 /// upright with `\mathrm`, and single letters stay as they are.
 ///
 /// ```
-/// use chainrule::render::names::default_latex;
+/// use chainrule::notation::names::default_latex;
 /// assert_eq!(default_latex("w1"), "w_{1}");
 /// assert_eq!(default_latex("w_hh"), "w_{hh}");
 /// assert_eq!(default_latex("beta2"), "\\beta_{2}");
@@ -183,7 +183,7 @@ fn trailing_subscript(base: &str) -> Option<(&str, &str)> {
 ///
 /// ```
 /// use chainrule::model::TimeStyle::{Subscript, Superscript};
-/// use chainrule::render::names::with_step;
+/// use chainrule::notation::names::with_step;
 /// assert_eq!(with_step("x_{1}", Some(2), Superscript), "x_{1}^{(2)}");
 /// assert_eq!(with_step("x_{1}", Some(2), Subscript), "x_{1,2}");
 /// assert_eq!(with_step("h", Some(-1), Superscript), "h^{(-1)}");
@@ -241,7 +241,7 @@ impl Typesetter {
     /// ```
     /// use chainrule::graph::Sym;
     /// use chainrule::model::{SymId, TimeStyle};
-    /// use chainrule::render::names::Typesetter;
+    /// use chainrule::notation::names::Typesetter;
     /// let ts = Typesetter::from_parts(vec!["h".into()], TimeStyle::Superscript);
     /// assert_eq!(ts.symbol(Sym { id: SymId(0), step: Some(0) }), "h^{(0)}");
     /// ```

@@ -120,7 +120,7 @@ pub fn show_interval(iv: &Interval, digits: u32) -> Shown {
 /// ```
 /// use chainrule::eval::Value;
 /// use chainrule::number::Q;
-/// use chainrule::render::numbers::show;
+/// use chainrule::notation::numbers::show;
 /// assert_eq!(show(&Value::Exact(Q::ratio(33, 20)), 6).latex_relation(), "= 1.65");
 /// assert_eq!(show(&Value::Exact(Q::ratio(223, 60)), 6).latex_relation(), "= \\frac{223}{60}");
 /// assert_eq!(show(&Value::Exact(Q::ratio(1, 3_000_000_000)), 6).latex, "3.33333 \\times 10^{-10}");

@@ -33,7 +33,7 @@ pub enum Prec {
 /// ```
 /// use chainrule::graph::{Graph, Node};
 /// use chainrule::number::Q;
-/// use chainrule::render::precedence::{prec, Notation, Prec};
+/// use chainrule::notation::precedence::{prec, Notation, Prec};
 /// let mut g = Graph::new();
 /// let half = g.intern(Node::Lit(Q::ratio(1, 2))).unwrap();
 /// assert_eq!(prec(&g, half, Notation::Text), Prec::Product);

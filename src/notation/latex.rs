@@ -68,7 +68,7 @@ enum Task {
 /// ```
 /// use chainrule::graph::{Graph, Node, Sym};
 /// use chainrule::model::{SymId, TimeStyle};
-/// use chainrule::render::{latex::latex, names::Typesetter};
+/// use chainrule::notation::{latex::latex, names::Typesetter};
 /// let ts = Typesetter::from_parts(vec!["a".into(), "b".into(), "c".into()], TimeStyle::Superscript);
 /// let mut g = Graph::new();
 /// let [a, b, c] = [0, 1, 2].map(|i| g.intern(Node::Leaf(Sym { id: SymId(i), step: None })).unwrap());
@@ -281,7 +281,7 @@ impl<'a> Printer<'a> {
 ///
 /// ```
 /// use chainrule::number::Q;
-/// use chainrule::render::latex::latex_rational;
+/// use chainrule::notation::latex::latex_rational;
 /// assert_eq!(latex_rational(&Q::ratio(-1, 3)), "-\\frac{1}{3}");
 /// assert_eq!(latex_rational(&Q::int(12)), "12");
 /// ```
@@ -297,7 +297,7 @@ pub fn latex_rational(q: &Q) -> String {
 /// fraction, a sum or product sign, brackets that grow), else `( )`.
 ///
 /// ```
-/// use chainrule::render::latex::paren;
+/// use chainrule::notation::latex::paren;
 /// assert_eq!(paren("y^{(2)} - 1"), "(y^{(2)} - 1)");
 /// assert_eq!(paren("-\\frac{1}{y}"), "\\left(-\\frac{1}{y}\\right)");
 /// ```

@@ -37,7 +37,7 @@ impl TextNames {
     /// ```
     /// use chainrule::graph::Sym;
     /// use chainrule::model::SymId;
-    /// use chainrule::render::text::TextNames;
+    /// use chainrule::notation::text::TextNames;
     /// let names = TextNames::from_names(vec!["w1".into(), "h".into()]);
     /// assert_eq!(names.symbol(Sym { id: SymId(0), step: None }), "w1");
     /// assert_eq!(names.symbol(Sym { id: SymId(1), step: Some(2) }), "h[2]");
@@ -84,7 +84,7 @@ enum Task {
 /// ```
 /// use chainrule::graph::{Graph, Node, Sym};
 /// use chainrule::model::SymId;
-/// use chainrule::render::text::{text, TextNames};
+/// use chainrule::notation::text::{text, TextNames};
 /// let names = TextNames::from_names(vec!["a".into(), "b".into(), "c".into()]);
 /// let mut g = Graph::new();
 /// let [a, b, c] = [0, 1, 2].map(|i| g.intern(Node::Leaf(Sym { id: SymId(i), step: None })).unwrap());
