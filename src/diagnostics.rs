@@ -1,7 +1,7 @@
 //! The one place where errors become messages: file, line, column, a caret
 //! under the spot, and help.
 
-use crate::query::{QUERY_BASE, WRT_BASE};
+use crate::syntax::Source;
 use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
 use std::fmt;
 
@@ -16,27 +16,41 @@ pub struct Sources<'a> {
     pub wrt: Option<&'a str>,
 }
 
+/// A diagnostic and the text its labels point into.
+pub trait Located: Diagnostic {
+    /// Which text: the model, the `--of` expression or the `--wrt` name.
+    fn text_source(&self) -> Source;
+}
+
+impl Located for crate::Error {
+    fn text_source(&self) -> Source {
+        self.span().map_or(Source::Model, |s| s.source)
+    }
+}
+
+/// A check of a document that found nothing to check points into the
+/// document, which the caller passes as the "model" text.
+impl Located for crate::check::NothingToCheck {
+    fn text_source(&self) -> Source {
+        Source::Model
+    }
+}
+
 /// Renders a diagnostic as plain text (no colour): the form used in tests
 /// and whenever standard error is not a terminal.
-pub fn render_plain(err: &dyn Diagnostic, sources: &Sources) -> String {
+pub fn render_plain(err: &dyn Located, sources: &Sources) -> String {
     render(err, sources, GraphicalTheme::unicode_nocolor())
 }
 
-/// Renders a diagnostic with the given theme.
-pub fn render(err: &dyn Diagnostic, sources: &Sources, theme: GraphicalTheme) -> String {
-    let first = err
-        .labels()
-        .into_iter()
-        .flatten()
-        .map(|l| l.offset())
-        .next()
-        .unwrap_or(0);
-    let (name, text, shift) = match (sources.query, sources.wrt) {
-        (_, Some(w)) if first >= WRT_BASE => ("--wrt", w, WRT_BASE),
-        (Some(q), _) if (QUERY_BASE..WRT_BASE).contains(&first) => ("--of", q, QUERY_BASE),
-        _ => (sources.file_name, sources.model, 0),
+/// Renders a diagnostic with the given theme, in the text its spans point
+/// into (the span's source says which: no offsets are moved).
+pub fn render(err: &dyn Located, sources: &Sources, theme: GraphicalTheme) -> String {
+    let (name, text) = match (err.text_source(), sources.query, sources.wrt) {
+        (Source::Of, Some(q), _) => ("--of", q),
+        (Source::Wrt, _, Some(w)) => ("--wrt", w),
+        _ => (sources.file_name, sources.model),
     };
-    render_in(err, name, text, &|at| at.saturating_sub(shift), theme)
+    render_in(err, name, text, &|at| at, theme)
 }
 
 /// Renders a diagnostic whose label offsets `map` moves into `text`.
@@ -47,7 +61,7 @@ fn render_in(
     map: &dyn Fn(usize) -> usize,
     theme: GraphicalTheme,
 ) -> String {
-    let located = Located {
+    let located = Placed {
         inner: err,
         map,
         source: NamedSource::new(name, text.to_string()),
@@ -63,27 +77,27 @@ fn render_in(
 }
 
 /// A diagnostic with its labels moved into the source they point at.
-struct Located<'a> {
+struct Placed<'a> {
     inner: &'a dyn Diagnostic,
     map: &'a dyn Fn(usize) -> usize,
     source: NamedSource<String>,
 }
 
-impl fmt::Debug for Located<'_> {
+impl fmt::Debug for Placed<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self.inner, f)
     }
 }
 
-impl fmt::Display for Located<'_> {
+impl fmt::Display for Placed<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self.inner, f)
     }
 }
 
-impl std::error::Error for Located<'_> {}
+impl std::error::Error for Placed<'_> {}
 
-impl Diagnostic for Located<'_> {
+impl Diagnostic for Placed<'_> {
     fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
         self.inner.code()
     }
@@ -130,23 +144,24 @@ pub fn render_doc(err: &crate::doc::DocError, doc_name: &str, doc: &str, theme: 
             wrt_at,
             block,
         } => {
-            let first = error.labels().into_iter().flatten().map(|l| l.offset()).next();
+            // The block's `of:` and `wrt:` values, and a model written in
+            // the block, are parts of the document: their spans move to
+            // where those parts start in it.
+            let source = error.text_source();
             let in_doc = |at: usize| -> usize {
-                if at >= WRT_BASE {
-                    wrt_at + (at - WRT_BASE)
-                } else if at >= QUERY_BASE {
-                    of_at + (at - QUERY_BASE)
-                } else {
-                    model.doc_offset(at)
+                match source {
+                    Source::Wrt => wrt_at + at,
+                    Source::Of => of_at + at,
+                    Source::Model => model.doc_offset(at),
                 }
             };
             let line = doc[..block.start.min(doc.len())].matches('\n').count() + 1;
             let note = format!("  note: asked by the ```chainrule block at {doc_name}:{line}\n");
             match &model.name {
-                Some(name) if first.is_none_or(|f| f < QUERY_BASE) => {
+                Some(name) if source == Source::Model => {
                     render_in(&**error, name, &model.text, &|at| at, theme) + &note
                 }
-                _ if first.is_none() => render_in(&**error, doc_name, doc, &|at| at, theme) + &note,
+                _ if error.span().is_none() => render_in(&**error, doc_name, doc, &|at| at, theme) + &note,
                 _ => render_in(&**error, doc_name, doc, &in_doc, theme),
             }
         }

@@ -22,3 +22,16 @@ pub enum Error {
     #[diagnostic(transparent)]
     Eval(#[from] EvalError),
 }
+
+impl Error {
+    /// The span the error points at first, if any: its `source` says which
+    /// text (the model, `--of` or `--wrt`) the error is located in.
+    pub fn span(&self) -> Option<crate::syntax::Span> {
+        match self {
+            Error::Parse(e) => Some(e.span()),
+            Error::Resolve(e) => e.span(),
+            Error::Unroll(e) => e.span(),
+            Error::Eval(e) => e.span(),
+        }
+    }
+}

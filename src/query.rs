@@ -9,15 +9,11 @@ use crate::model::{resolve, Model, RExpr, Setting, SymKind};
 use crate::notation::latex::latex_symbol_or_expr;
 use crate::notation::names::Typesetter;
 use crate::number::Q;
-use crate::syntax::{parse, parse_expr, Span};
+use crate::syntax::{parse, parse_expr_in, Source, Span};
 
 /// Every value is certified to at least this many significant digits
 /// (LANGUAGE.md: JSON values carry 30 or more), whatever is shown.
 pub const CERTIFIED_DIGITS: u32 = 40;
-
-/// Spans at or above this offset point into the `--of` text rather than
-/// the model file, so one error type can locate both.
-pub const QUERY_BASE: usize = 1 << 40;
 
 /// Parses and resolves a model, with `--set` settings applied.
 pub fn load(src: &str, settings: &[Setting]) -> Result<Model, Error> {
@@ -25,43 +21,18 @@ pub fn load(src: &str, settings: &[Setting]) -> Result<Model, Error> {
     Ok(resolve(&file, settings)?)
 }
 
-/// Spans at or above this offset point into the `--wrt` text.
-pub const WRT_BASE: usize = 2 << 40;
-
-/// Parses and resolves a `--of` expression in the model's global scope.
+/// Parses and resolves a `--of` expression in the model's global scope;
+/// its spans point into the `--of` text.
 pub fn parse_query(text: &str, model: &Model) -> Result<RExpr, Error> {
-    parse_query_at(text, model, QUERY_BASE)
+    parse_in(text, model, Source::Of)
 }
 
-/// Parses and resolves a command-line expression whose spans start at `base`
-/// ([`QUERY_BASE`] for `--of`, [`WRT_BASE`] for `--wrt`).
-pub fn parse_query_at(text: &str, model: &Model, base: usize) -> Result<RExpr, Error> {
-    let mut e = parse_expr(text).map_err(|e| Error::Parse(shift_parse_error(e, base)))?;
-    e.shift_spans(base);
+/// Parses and resolves a command-line expression whose spans point into
+/// the text of `source`.
+pub fn parse_in(text: &str, model: &Model, source: Source) -> Result<RExpr, Error> {
+    let e = parse_expr_in(text, source)?;
     let (r, _) = crate::model::scope::resolve_expr(&e, model, Default::default())?;
     Ok(r)
-}
-
-fn shift_parse_error(e: crate::syntax::ParseError, base: usize) -> crate::syntax::ParseError {
-    use crate::syntax::ParseError as P;
-    let mv = |s: Span| Span::new(s.start + base, s.end + base);
-    match e {
-        P::Syntax {
-            message,
-            span,
-            label,
-            help,
-        } => P::Syntax {
-            message,
-            span: mv(span),
-            label,
-            help,
-        },
-        P::TooDeep { span } => P::TooDeep { span: mv(span) },
-        P::Unclosed { span } => P::Unclosed { span: mv(span) },
-        P::PowerChain { span } => P::PowerChain { span: mv(span) },
-        P::Number { text, span } => P::Number { text, span: mv(span) },
-    }
 }
 
 /// What `chainrule eval` was asked.
@@ -301,11 +272,11 @@ pub struct DiffQuery {
 /// input element (`x1[1]`), or a named quantity at a step (`h[1]`, `J`);
 /// a named quantity stays a node even when its definition is a literal.
 pub fn diff_query(model: &Model, of: &str, wrt: &str, steps: Option<i64>) -> Result<DiffQuery, Error> {
-    let wrt_expr = parse_query_at(wrt, model, WRT_BASE)?;
+    let wrt_expr = parse_in(wrt, model, Source::Wrt)?;
     let bad_wrt = |message: &str| {
         Error::Resolve(crate::model::ResolveError::Invalid {
             message: message.to_string(),
-            span: Span::new(WRT_BASE, WRT_BASE + wrt.len()),
+            span: Span::in_source(Source::Wrt, 0, wrt.len()),
             help: Some(
                 "--wrt names a parameter (`w1`), an input element (`x1[1]`) or a quantity at a step (`h[1]`)".into(),
             ),
@@ -340,7 +311,7 @@ pub fn diff_query(model: &Model, of: &str, wrt: &str, steps: Option<i64>) -> Res
     let of_id = un.expr(&of_expr)?;
     let wrt_id = match target {
         Wrt::Leaf(sym) => un.leaf(sym)?,
-        Wrt::Named(key) => un.element(key, Span::new(WRT_BASE, WRT_BASE + wrt.len()))?,
+        Wrt::Named(key) => un.element(key, Span::in_source(Source::Wrt, 0, wrt.len()))?,
     };
     let mut named: Vec<(Sym, NodeId)> = un.named().iter().map(|(k, &id)| (k.sym(), id)).collect();
     named.sort();

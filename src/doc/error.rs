@@ -64,9 +64,9 @@ pub enum DocError {
     #[error(transparent)]
     Block(#[from] BlockError),
     /// The library's own error from a block's model or query, unchanged.
-    /// Its spans point into the model, or (at or above
-    /// [`crate::query::QUERY_BASE`]) into the block's `of:` / `wrt:` values,
-    /// which start at `of_at` / `wrt_at` in the document.
+    /// Its spans point into the model, or (by their source) into the
+    /// block's `of:` / `wrt:` values, which start at `of_at` / `wrt_at` in
+    /// the document.
     #[error("{error}")]
     Model {
         error: Box<crate::Error>,

@@ -37,3 +37,13 @@ pub enum EvalError {
     )]
     NothingToEvaluate,
 }
+
+impl EvalError {
+    /// The span the error points at, if any.
+    pub fn span(&self) -> Option<Span> {
+        match self {
+            EvalError::Domain { span, .. } | EvalError::MissingValues { span, .. } => *span,
+            EvalError::Precision { .. } | EvalError::NothingToEvaluate => None,
+        }
+    }
+}

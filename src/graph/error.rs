@@ -56,3 +56,17 @@ pub enum UnrollError {
     #[diagnostic(code(unroll::too_large), help("ask for an earlier step, or a smaller horizon"))]
     TooLarge { limit: usize },
 }
+
+impl UnrollError {
+    /// The span the error points at, if any.
+    pub fn span(&self) -> Option<Span> {
+        match self {
+            UnrollError::Cycle { span, .. }
+            | UnrollError::Unbounded { span, .. }
+            | UnrollError::NotInteger { span, .. }
+            | UnrollError::ConstWithoutValue { span, .. }
+            | UnrollError::InlineTooDeep { span, .. } => Some(*span),
+            UnrollError::TooLarge { .. } => None,
+        }
+    }
+}

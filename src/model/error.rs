@@ -72,3 +72,18 @@ pub enum ResolveError {
         help: Option<String>,
     },
 }
+
+impl ResolveError {
+    /// The span the error points at first, if any.
+    pub fn span(&self) -> Option<Span> {
+        match self {
+            ResolveError::UnknownName { span, .. }
+            | ResolveError::Duplicate { span, .. }
+            | ResolveError::Arity { span, .. }
+            | ResolveError::Misuse { span, .. }
+            | ResolveError::Cycle { span, .. }
+            | ResolveError::Invalid { span, .. } => Some(*span),
+            ResolveError::BadSetting { .. } => None,
+        }
+    }
+}

@@ -33,10 +33,20 @@ pub struct Expr {
 
 impl Expr {
     /// Moves every span in the tree by `by` bytes: for text parsed on its
-    /// own and then placed in a larger one (a re-read data list, an `--of`
-    /// query). A loop over an explicit stack, as every tree walk here.
+    /// own and then placed in a larger one (a re-read data list).
     pub fn shift_spans(&mut self, by: usize) {
-        let mv = |s: &mut Span| *s = Span::new(s.start + by, s.end + by);
+        self.map_spans(&|s| Span::in_source(s.source, s.start + by, s.end + by));
+    }
+
+    /// Every span in the tree now points into the text of `source`.
+    pub fn set_source(&mut self, source: super::span::Source) {
+        self.map_spans(&|s| s.with_source(source));
+    }
+
+    /// Applies `f` to every span in the tree, with a loop over an explicit
+    /// stack, as every tree walk here.
+    fn map_spans(&mut self, f: &dyn Fn(Span) -> Span) {
+        let mv = |s: &mut Span| *s = f(*s);
         let mut stack = vec![self];
         while let Some(e) = stack.pop() {
             mv(&mut e.span);

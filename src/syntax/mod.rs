@@ -6,5 +6,5 @@ pub mod parser;
 pub mod span;
 
 pub use ast::File;
-pub use parser::{parse, parse_expr, ParseError};
-pub use span::Span;
+pub use parser::{parse, parse_expr, parse_expr_in, ParseError};
+pub use span::{Source, Span};

@@ -58,6 +58,31 @@ pub enum ParseError {
     },
 }
 
+impl ParseError {
+    /// The span the error points at.
+    pub fn span(&self) -> Span {
+        match self {
+            ParseError::Syntax { span, .. }
+            | ParseError::TooDeep { span }
+            | ParseError::Unclosed { span }
+            | ParseError::PowerChain { span }
+            | ParseError::Number { span, .. } => *span,
+        }
+    }
+
+    /// The same error, located in the text of `source`.
+    pub fn with_source(mut self, source: super::span::Source) -> ParseError {
+        match &mut self {
+            ParseError::Syntax { span, .. }
+            | ParseError::TooDeep { span }
+            | ParseError::Unclosed { span }
+            | ParseError::PowerChain { span }
+            | ParseError::Number { span, .. } => *span = span.with_source(source),
+        }
+        self
+    }
+}
+
 /// Parses a whole model file.
 ///
 /// ```
@@ -78,14 +103,29 @@ pub fn parse(src: &str) -> Result<File, ParseError> {
     Ok(File { stmts })
 }
 
-/// Parses one expression on its own (used for `--of EXPR`).
+/// Parses one expression on its own, in the model's text.
 pub fn parse_expr(src: &str) -> Result<Expr, ParseError> {
-    let text = blank_continuations(src).map_err(bracket_error)?;
-    let text = text.replace('\n', " ");
-    let mut pairs = ModelParser::parse(Rule::expr_only, &text).map_err(|e| syntax_error(&text, e))?;
-    let pair = pairs.next().expect("expr_only yields one pair");
-    let inner = pair.into_inner().next().expect("expr_only holds an expr");
-    build_expr(inner)
+    parse_expr_in(src, super::span::Source::Model)
+}
+
+/// Parses one expression on its own, the text of `source` (`--of EXPR`
+/// is [`Source::Of`](super::span::Source::Of)): its spans and errors point there.
+pub fn parse_expr_in(src: &str, source: super::span::Source) -> Result<Expr, ParseError> {
+    let parsed = (|| {
+        let text = blank_continuations(src).map_err(bracket_error)?;
+        let text = text.replace('\n', " ");
+        let mut pairs = ModelParser::parse(Rule::expr_only, &text).map_err(|e| syntax_error(&text, e))?;
+        let pair = pairs.next().expect("expr_only yields one pair");
+        let inner = pair.into_inner().next().expect("expr_only holds an expr");
+        build_expr(inner)
+    })();
+    match parsed {
+        Ok(mut e) => {
+            e.set_source(source);
+            Ok(e)
+        }
+        Err(err) => Err(err.with_source(source)),
+    }
 }
 
 fn bracket_error(e: BracketError) -> ParseError {
