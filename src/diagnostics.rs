@@ -22,7 +22,7 @@ pub trait Located: Diagnostic {
     fn text_source(&self) -> Source;
 }
 
-impl Located for crate::Error {
+impl Located for crate::error::Error {
     fn text_source(&self) -> Source {
         self.span().map_or(Source::Model, |s| s.source)
     }

@@ -16,6 +16,7 @@ pub mod number;
 pub mod progress;
 pub mod query;
 pub mod syntax;
+pub mod vocab;
 
 pub use error::Error;
 pub mod calculus;

@@ -69,7 +69,7 @@ pub enum DocError {
     /// the document.
     #[error("{error}")]
     Model {
-        error: Box<crate::Error>,
+        error: Box<crate::error::Error>,
         model: Box<ModelSource>,
         of_at: usize,
         wrt_at: usize,

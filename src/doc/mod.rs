@@ -120,7 +120,7 @@ fn run(b: &Block, read_model: &mut dyn FnMut(&str) -> Result<ModelFile, String>)
     }
     let of = b.of.as_ref().map(|v| v.text.clone());
     let wrt = b.wrt.as_ref().map(|v| v.text.clone()).unwrap_or_default();
-    let located = |error: crate::Error| DocError::Model {
+    let located = |error: crate::error::Error| DocError::Model {
         error: Box::new(error),
         model: Box::new(source.clone()),
         of_at: b.of.as_ref().map_or(0, |v| v.span.start),

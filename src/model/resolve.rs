@@ -54,7 +54,7 @@ impl Resolver {
                 first: self.model.symbol(id).span,
             });
         }
-        if crate::graph::Builtin::from_name(name).is_some() || name == "sum" {
+        if crate::vocab::Builtin::from_name(name).is_some() || name == "sum" {
             return Err(ResolveError::Invalid {
                 message: format!("`{name}` is a built-in function and cannot be redefined"),
                 span,

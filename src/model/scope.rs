@@ -3,8 +3,8 @@
 
 use super::error::ResolveError;
 use super::types::*;
-use crate::graph::Builtin;
 use crate::syntax::ast::{Expr, ExprKind, Ident};
+use crate::vocab::Builtin;
 
 /// The names bound around an expression.
 #[derive(Clone, Debug, Default)]

@@ -1,15 +1,12 @@
 //! The resolved model: every name has a kind, every expression refers to
 //! symbols by id.
 
-use crate::graph::Builtin;
 use crate::number::Q;
 use crate::syntax::ast::{AddOp, MulOp};
 use crate::syntax::Span;
+use crate::vocab::Builtin;
+pub use crate::vocab::SymId;
 use std::collections::{BTreeMap, HashMap};
-
-/// Index of a symbol in [`Model::symbols`], in declaration order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SymId(pub u32);
 
 /// Where the step index of a symbol is typeset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
