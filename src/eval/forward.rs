@@ -319,7 +319,7 @@ fn power(a: &Value, b: &Value, prec: Prec) -> Result<Value, IntervalError> {
     if big(y.lo()).max(big(y.hi())) * log_x > elementary::EXP_ARG_LIMIT as f64 / 2.0 {
         return Err(IntervalError::Domain);
     }
-    x.pow(&y, prec).map(Value::Approx)
+    elementary::pow(&x, &y, prec).map(Value::Approx)
 }
 
 fn call(f: Builtin, a: &Value, prec: Prec) -> Result<Value, IntervalError> {

@@ -58,7 +58,7 @@ impl Graph {
     /// assert_eq!(g.node(five), &Node::Lit(Q::int(5)));
     /// ```
     pub fn add(&mut self, node: Node) -> Result<NodeId, TooLarge> {
-        match fold(self, node) {
+        match fold(node, &|id| self.node(id)) {
             Folded::Existing(id) => Ok(id),
             Folded::New(node) => self.intern(node),
         }

@@ -6,7 +6,6 @@
 //! division by zero, `ln 0`) is left in the graph for the evaluator to report
 //! with the quantity and step it belongs to.
 
-use super::arena::Graph;
 use super::node::{Builtin, Node, NodeId};
 use crate::number::Q;
 
@@ -21,35 +20,40 @@ pub enum Folded {
     New(Node),
 }
 
-pub fn fold(g: &mut Graph, node: Node) -> Folded {
-    let lit = |g: &Graph, id: NodeId| g.literal(id).cloned();
+/// Folds `node`, whose children are looked up with `get`: the arena passes
+/// itself in, so this needs nothing of the arena but its nodes.
+pub fn fold<'a>(node: Node, get: &dyn Fn(NodeId) -> &'a Node) -> Folded {
+    let lit = |id: NodeId| match get(id) {
+        Node::Lit(q) => Some(q.clone()),
+        _ => None,
+    };
     let out = match &node {
-        Node::Add(a, b) => match (lit(g, *a), lit(g, *b)) {
+        Node::Add(a, b) => match (lit(*a), lit(*b)) {
             (Some(x), Some(y)) => Some(Node::Lit(x + y)),
             (Some(x), None) if x.is_zero() => return Folded::Existing(*b),
             (None, Some(y)) if y.is_zero() => return Folded::Existing(*a),
             _ => None,
         },
-        Node::Sub(a, b) => match (lit(g, *a), lit(g, *b)) {
+        Node::Sub(a, b) => match (lit(*a), lit(*b)) {
             (Some(x), Some(y)) => Some(Node::Lit(x - y)),
             (None, Some(y)) if y.is_zero() => return Folded::Existing(*a),
             (Some(x), None) if x.is_zero() => Some(Node::Neg(*b)),
             _ => None,
         },
-        Node::Mul(a, b) => match (lit(g, *a), lit(g, *b)) {
+        Node::Mul(a, b) => match (lit(*a), lit(*b)) {
             (Some(x), Some(y)) => Some(Node::Lit(x * y)),
             (Some(x), _) | (_, Some(x)) if x.is_zero() => Some(Node::Lit(Q::zero())),
             (Some(x), None) if x.is_one() => return Folded::Existing(*b),
             (None, Some(y)) if y.is_one() => return Folded::Existing(*a),
             _ => None,
         },
-        Node::Div(a, b) => match (lit(g, *a), lit(g, *b)) {
+        Node::Div(a, b) => match (lit(*a), lit(*b)) {
             (Some(x), Some(y)) if !y.is_zero() => Some(Node::Lit(x / y)),
             (None, Some(y)) if y.is_one() => return Folded::Existing(*a),
             // `0/x` is not folded: it is undefined where x is 0.
             _ => None,
         },
-        Node::Pow(a, b) => match (lit(g, *a), lit(g, *b)) {
+        Node::Pow(a, b) => match (lit(*a), lit(*b)) {
             (Some(x), Some(y)) => y
                 .to_i64()
                 .filter(|n| x.bits().saturating_mul(n.unsigned_abs()) <= MAX_FOLDED_POWER_BITS)
@@ -60,12 +64,12 @@ pub fn fold(g: &mut Graph, node: Node) -> Folded {
             (Some(x), None) if x.is_one() => Some(Node::Lit(Q::one())),
             _ => None,
         },
-        Node::Neg(a) => match g.node(*a) {
+        Node::Neg(a) => match get(*a) {
             Node::Lit(x) => Some(Node::Lit(-x)),
             Node::Neg(inner) => return Folded::Existing(*inner),
             _ => None,
         },
-        Node::Call(f, a) => lit(g, *a).and_then(|x| fold_call(*f, &x)).map(Node::Lit),
+        Node::Call(f, a) => lit(*a).and_then(|x| fold_call(*f, &x)).map(Node::Lit),
         Node::Lit(_) | Node::Leaf(_) | Node::Named(..) => None,
     };
     Folded::New(out.unwrap_or(node))
@@ -95,6 +99,7 @@ fn fold_call(f: Builtin, x: &Q) -> Option<Q> {
 mod tests {
     use super::*;
     use crate::graph::node::Sym;
+    use crate::graph::Graph;
     use crate::model::SymId;
 
     fn leaf(g: &mut Graph, i: u32) -> NodeId {

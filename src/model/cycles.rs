@@ -5,7 +5,7 @@
 //! are found by the unroller, which knows the steps.
 
 use super::error::ResolveError;
-use super::resolve::step_offset;
+use super::offset::step_offset;
 use super::types::*;
 use crate::syntax::Span;
 

@@ -3,6 +3,7 @@
 pub mod constant;
 pub mod cycles;
 pub mod error;
+pub mod offset;
 pub mod resolve;
 pub mod scope;
 pub mod settings;

@@ -5,6 +5,7 @@
 use super::constant::{constant_value, integer_value};
 use super::cycles::check_cycles;
 use super::error::ResolveError;
+use super::offset::step_offset;
 use super::scope::{resolve_expr, Scope};
 use super::settings::{SetValue, Setting};
 use super::types::*;
@@ -399,26 +400,5 @@ fn mentions_step(e: &RExpr) -> bool {
         RKind::MulChain(a, rest) => mentions_step(a) || rest.iter().any(|(_, x)| mentions_step(x)),
         RKind::Pow(a, b) => mentions_step(a) || mentions_step(b),
         _ => false,
-    }
-}
-
-/// `t + k` → `Some(k)` for a literal k.
-pub(crate) fn step_offset(e: &RExpr) -> Option<i64> {
-    use crate::syntax::ast::AddOp;
-    match &e.kind {
-        RKind::Step => Some(0),
-        RKind::AddChain(first, rest) if matches!(first.kind, RKind::Step) => {
-            let mut k = 0i64;
-            for (op, x) in rest {
-                let RKind::Num(q) = &x.kind else { return None };
-                let v = q.to_i64()?;
-                k = match op {
-                    AddOp::Add => k.checked_add(v)?,
-                    AddOp::Sub => k.checked_sub(v)?,
-                };
-            }
-            Some(k)
-        }
-        _ => None,
     }
 }

@@ -9,7 +9,8 @@
 //! `prec` bits. Series are summed with truncating arithmetic; the comments at
 //! each loop give the error bound used.
 
-use super::interval::{round_q, round_ratio, Dir, Dy, Interval, IntervalError, Prec};
+use super::dyadic::{round_q, round_ratio, Dir, Dy};
+use super::interval::{Interval, IntervalError, Prec};
 use super::rational::Q;
 use num_bigint::BigInt;
 use num_integer::Integer;
@@ -457,10 +458,48 @@ pub fn sqrt_exact(x: &Q) -> Option<Q> {
     (&(&n * &n) == x.numer() && &(&d * &d) == x.denom()).then(|| Q::from_bigints(n, d).unwrap())
 }
 
+/// `x^y`: `powi` when `y` is a point integer; `0` for `x = [0,0]` and
+/// `y > 0`; otherwise `exp(y ln x)`, which needs `x > 0` (`x = [0, hi]`
+/// with `y > 0` gives `[0, max hi^y]`). `Domain` if `hi < 0` or `0^y` with
+/// `y < 0`; `Undecided` when the input holds both kinds of points.
+/// Panics like [`exp`] if `y ln x` exceeds
+/// [`EXP_ARG_LIMIT`].
+pub fn pow(x: &Interval, y: &Interval, prec: Prec) -> Result<Interval, IntervalError> {
+    if let Some(n) = y.lo().to_i64().filter(|_| y.is_point()) {
+        return x.powi(n, prec);
+    }
+    if x.hi().is_negative() {
+        return Err(IntervalError::Domain);
+    }
+    if x.lo().is_negative() {
+        return Err(IntervalError::Undecided);
+    }
+    if x.lo().is_zero() {
+        return match (y.lo().is_positive(), x.hi().is_zero(), y.hi().is_negative()) {
+            (true, true, _) => Ok(Interval::point(Q::zero())),
+            (true, false, _) => {
+                let top = pow(&Interval::point(x.hi().clone()), y, prec)?;
+                Ok(Interval::new(Q::zero(), top.hi().clone()))
+            }
+            (false, true, true) => Err(IntervalError::Domain),
+            _ => Err(IntervalError::Undecided),
+        };
+    }
+    // exp turns an absolute error of y ln x into a relative one, so carry
+    // ln x with extra bits when |y ln x| is large (heuristic sizing only).
+    let log2 = |q: &Q| (q.numer().bits() as i64 - q.denom().bits() as i64).unsigned_abs() + 1;
+    let ylog = [y.lo(), y.hi()].map(|q| q.numer().bits() as i64 - q.denom().bits() as i64 + 1);
+    let xlog = log2(x.lo()).max(log2(x.hi()));
+    let extra = (ylog[0].max(ylog[1]) + 64 - xlog.leading_zeros() as i64).max(0) as u32;
+    let wp = Prec(prec.0 + extra + 10);
+    Ok(exp(&y.mul(&ln(x, wp)?, wp), prec))
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::decimal::parse_decimal;
     use super::*;
+    use crate::number::elementary::pow as elementary_pow;
     use proptest::prelude::*;
 
     // Reference values: 100 significant digits printed by mpmath 1.4.1,
@@ -578,7 +617,7 @@ mod tests {
             check(&sigmoid(&pt(-50, 1), p), SIGMOID_M50, p);
             check(&sigmoid(&pt(-200, 1), p), SIGMOID_M200, p);
             check(&sqrt(&pt(2, 1), p).unwrap(), SQRT_2, p);
-            check(&pt(2, 1).pow(&pt(7, 3), p).unwrap(), POW_2_7_3, p);
+            check(&elementary_pow(&pt(2, 1), &pt(7, 3), p).unwrap(), POW_2_7_3, p);
         }
         // 1 - tanh(50) ~ 2^-143 keeps about 320 - 145 bits of tanh's 320
         let t = tanh(&pt(50, 1), Prec(320));

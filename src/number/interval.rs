@@ -3,10 +3,9 @@
 //! inexact value of the crate. Every operation promises that its result
 //! contains the exact result for every choice of points in its inputs.
 
+use super::dyadic::{round_q, round_ratio, Dir, Dy};
 use super::rational::Q;
-use num_bigint::BigInt;
-use num_integer::Integer;
-use num_traits::{Signed, Zero};
+use num_traits::Signed;
 use std::cmp::Ordering;
 use std::fmt;
 
@@ -44,116 +43,6 @@ impl fmt::Display for IntervalError {
 }
 
 impl std::error::Error for IntervalError {}
-
-/// Rounding direction: toward minus or plus infinity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Dir {
-    Down,
-    Up,
-}
-
-/// An exact dyadic `m * 2^e`: the fast internal form of endpoints, since
-/// adding, multiplying and rounding it needs no gcd (unlike `BigRational`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Dy {
-    pub(crate) m: BigInt,
-    pub(crate) e: i64,
-}
-
-impl Dy {
-    pub(crate) fn new(m: BigInt, e: i64) -> Dy {
-        Dy { m, e }
-    }
-    pub(crate) fn int(n: i64) -> Dy {
-        Dy::new(BigInt::from(n), 0)
-    }
-    pub(crate) fn from_q(q: &Q) -> Option<Dy> {
-        q.to_dyadic().map(|(m, e)| Dy { m, e })
-    }
-    pub(crate) fn to_q(&self) -> Q {
-        Q::from_dyadic_fast(self.m.clone(), self.e)
-    }
-    /// `|self| < 2^mag` and, unless zero, `|self| >= 2^(mag-1)`.
-    pub(crate) fn mag(&self) -> i64 {
-        self.m.bits() as i64 + self.e
-    }
-    pub(crate) fn neg(&self) -> Dy {
-        Dy::new(-&self.m, self.e)
-    }
-    pub(crate) fn add(&self, o: &Dy) -> Dy {
-        let e = self.e.min(o.e);
-        Dy::new((&self.m << (self.e - e) as u64) + (&o.m << (o.e - e) as u64), e)
-    }
-    pub(crate) fn mul(&self, o: &Dy) -> Dy {
-        Dy::new(&self.m * &o.m, self.e + o.e)
-    }
-    pub(crate) fn cmp(&self, o: &Dy) -> Ordering {
-        let e = self.e.min(o.e);
-        (&self.m << (self.e - e) as u64).cmp(&(&o.m << (o.e - e) as u64))
-    }
-    /// Directed rounding to `p` significant bits; exact when `m` already fits.
-    pub(crate) fn round(&self, p: u32, dir: Dir) -> Dy {
-        let p = p.max(1);
-        let bits = self.m.bits();
-        if bits <= p as u64 {
-            return self.clone();
-        }
-        let s = bits - p as u64;
-        Dy::new(shr_dir(&self.m, s, dir), self.e + s as i64)
-    }
-    /// Floor (`Down`) or ceiling (`Up`) of `self * 2^w`: fixed point with `w` fraction bits.
-    pub(crate) fn fix(&self, w: i64, dir: Dir) -> BigInt {
-        let s = self.e + w;
-        if s >= 0 {
-            &self.m << s as u64
-        } else {
-            shr_dir(&self.m, (-s) as u64, dir)
-        }
-    }
-}
-
-/// `floor` or `ceil` of `m / 2^s` (num-bigint's `>>` on `BigInt` floors).
-pub(crate) fn shr_dir(m: &BigInt, s: u64, dir: Dir) -> BigInt {
-    match dir {
-        Dir::Down => m >> s,
-        Dir::Up => -((-m) >> s),
-    }
-}
-
-/// `n / d` for `d > 0`, rounded to `p` significant bits in direction `dir`.
-/// Exact whenever `n / d` is a dyadic of at most `p` significant bits.
-pub(crate) fn round_ratio(n: &BigInt, d: &BigInt, p: u32, dir: Dir) -> Dy {
-    debug_assert!(d.is_positive());
-    let p = p.max(1);
-    if n.is_zero() {
-        return Dy::int(0);
-    }
-    // |n/d| lies in (2^(k-1), 2^(k+1)), so |n/d| * 2^-e starts with p or p+1 bits.
-    let mut e = n.bits() as i64 - d.bits() as i64 - p as i64;
-    loop {
-        let (a, b) = if e <= 0 {
-            (n << (-e) as u64, d.clone())
-        } else {
-            (n.clone(), d << e as u64)
-        };
-        let q = match dir {
-            Dir::Down => a.div_floor(&b),
-            Dir::Up => -((-a).div_floor(&b)),
-        };
-        if q.bits() <= p as u64 {
-            return Dy::new(q, e);
-        }
-        e += 1;
-    }
-}
-
-/// A rational rounded to `p` significant bits in direction `dir`.
-pub(crate) fn round_q(q: &Q, p: u32, dir: Dir) -> Dy {
-    match Dy::from_q(q) {
-        Some(d) => d.round(p, dir),
-        None => round_ratio(q.numer(), q.denom(), p, dir),
-    }
-}
 
 /// Two (x endpoint, y endpoint) index pairs.
 type Pairs = [(usize, usize); 2];
@@ -380,43 +269,6 @@ impl Interval {
         };
         Interval::from_dy(lo, hi)
     }
-    /// `self^y`: `powi` when `y` is a point integer; `0` for `x = [0,0]` and
-    /// `y > 0`; otherwise `exp(y ln x)`, which needs `x > 0` (`x = [0, hi]`
-    /// with `y > 0` gives `[0, max hi^y]`). `Domain` if `hi < 0` or `0^y` with
-    /// `y < 0`; `Undecided` when the input holds both kinds of points.
-    /// Panics like [`exp`](super::elementary::exp) if `y ln x` exceeds
-    /// [`EXP_ARG_LIMIT`](super::elementary::EXP_ARG_LIMIT).
-    pub fn pow(&self, y: &Interval, prec: Prec) -> Result<Interval, IntervalError> {
-        use super::elementary::{exp, ln};
-        if let Some(n) = y.lo.to_i64().filter(|_| y.is_point()) {
-            return self.powi(n, prec);
-        }
-        if self.hi.is_negative() {
-            return Err(IntervalError::Domain);
-        }
-        if self.lo.is_negative() {
-            return Err(IntervalError::Undecided);
-        }
-        if self.lo.is_zero() {
-            return match (y.lo.is_positive(), self.hi.is_zero(), y.hi.is_negative()) {
-                (true, true, _) => Ok(Interval::point(Q::zero())),
-                (true, false, _) => {
-                    let top = Interval::point(self.hi.clone()).pow(y, prec)?;
-                    Ok(Interval::new(Q::zero(), top.hi))
-                }
-                (false, true, true) => Err(IntervalError::Domain),
-                _ => Err(IntervalError::Undecided),
-            };
-        }
-        // exp turns an absolute error of y ln x into a relative one, so carry
-        // ln x with extra bits when |y ln x| is large (heuristic sizing only).
-        let log2 = |q: &Q| (q.numer().bits() as i64 - q.denom().bits() as i64).unsigned_abs() + 1;
-        let ylog = [&y.lo, &y.hi].map(|q| q.numer().bits() as i64 - q.denom().bits() as i64 + 1);
-        let xlog = log2(&self.lo).max(log2(&self.hi));
-        let extra = (ylog[0].max(ylog[1]) + 64 - xlog.leading_zeros() as i64).max(0) as u32;
-        let wp = Prec(prec.0 + extra + 10);
-        Ok(exp(&y.mul(&ln(self, wp)?, wp), prec))
-    }
     /// ReLU, monotone: `[max(lo,0), max(hi,0)]`.
     pub fn relu(&self) -> Interval {
         Interval::new(self.lo.clone().max(Q::zero()), self.hi.clone().max(Q::zero()))
@@ -444,6 +296,7 @@ impl fmt::Display for Interval {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::number::elementary::pow as elementary_pow;
     use proptest::prelude::*;
 
     fn q(s: &str) -> Q {
@@ -529,20 +382,26 @@ mod tests {
     #[test]
     fn general_powers() {
         let half = Interval::point(Q::ratio(1, 2));
-        assert_eq!(iv("0", "0").pow(&half, P), Ok(iv("0", "0")));
-        assert_eq!(iv("-2", "-1").pow(&half, P), Err(IntervalError::Domain));
-        assert_eq!(iv("-1", "1").pow(&half, P), Err(IntervalError::Undecided));
+        assert_eq!(elementary_pow(&iv("0", "0"), &half, P), Ok(iv("0", "0")));
+        assert_eq!(elementary_pow(&iv("-2", "-1"), &half, P), Err(IntervalError::Domain));
+        assert_eq!(elementary_pow(&iv("-1", "1"), &half, P), Err(IntervalError::Undecided));
         assert_eq!(
-            iv("0", "0").pow(&Interval::point(q("-0.5")), P),
+            elementary_pow(&iv("0", "0"), &Interval::point(q("-0.5")), P),
             Err(IntervalError::Domain)
         );
-        assert_eq!(iv("0", "4").pow(&iv("-1", "1"), P), Err(IntervalError::Undecided));
-        assert_eq!(iv("-2", "2").pow(&Interval::point(Q::int(2)), P), Ok(iv("0", "4")));
-        let r = iv("0", "4").pow(&half, P).unwrap();
+        assert_eq!(
+            elementary_pow(&iv("0", "4"), &iv("-1", "1"), P),
+            Err(IntervalError::Undecided)
+        );
+        assert_eq!(
+            elementary_pow(&iv("-2", "2"), &Interval::point(Q::int(2)), P),
+            Ok(iv("0", "4"))
+        );
+        let r = elementary_pow(&iv("0", "4"), &half, P).unwrap();
         assert!(r.lo().is_zero() && r.contains(&Q::int(2)) && r.hi() < &q("2.000001"));
-        let r = Interval::point(Q::int(4)).pow(&half, P).unwrap();
+        let r = elementary_pow(&Interval::point(Q::int(4)), &half, P).unwrap();
         assert!(r.contains(&Q::int(2)) && r.width() < q("0.000000000000001"));
-        let r = iv("4", "9").pow(&iv("0.5", "1.5"), P).unwrap();
+        let r = elementary_pow(&iv("4", "9"), &iv("0.5", "1.5"), P).unwrap();
         assert!(r.contains(&Q::int(2)) && r.contains(&Q::int(27)) && r.hi() < &q("27.000001"));
     }
 

@@ -1,6 +1,7 @@
 //! Exact rationals and certified enclosures of real numbers.
 
 pub mod decimal;
+pub mod dyadic;
 pub mod elementary;
 pub mod interval;
 pub mod rational;

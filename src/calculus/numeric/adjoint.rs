@@ -207,7 +207,7 @@ fn pow_base_partial(a: &Value, b: &Value, prec: Prec) -> Result<Value, IntervalE
         }
     }
     let b1 = b.interval().sub(&Interval::point(Q::one()), prec);
-    let p = a.interval().pow(&b1, prec)?;
+    let p = crate::number::elementary::pow(&a.interval(), &b1, prec)?;
     Ok(mul(b, &Value::Approx(p), prec))
 }
 

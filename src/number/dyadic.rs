@@ -1,0 +1,120 @@
+//! Exact dyadics `m · 2^e` and directed rounding to a number of bits: the
+//! arithmetic under interval endpoints, shared by `interval` and
+//! `elementary` (which both round outward) without either importing the
+//! other.
+
+use super::rational::Q;
+use num_bigint::BigInt;
+use num_integer::Integer;
+use num_traits::{Signed, Zero};
+use std::cmp::Ordering;
+
+/// Rounding direction: toward minus or plus infinity.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Dir {
+    Down,
+    Up,
+}
+
+/// An exact dyadic `m * 2^e`: the fast internal form of endpoints, since
+/// adding, multiplying and rounding it needs no gcd (unlike `BigRational`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Dy {
+    pub(crate) m: BigInt,
+    pub(crate) e: i64,
+}
+
+impl Dy {
+    pub(crate) fn new(m: BigInt, e: i64) -> Dy {
+        Dy { m, e }
+    }
+    pub(crate) fn int(n: i64) -> Dy {
+        Dy::new(BigInt::from(n), 0)
+    }
+    pub(crate) fn from_q(q: &Q) -> Option<Dy> {
+        q.to_dyadic().map(|(m, e)| Dy { m, e })
+    }
+    pub(crate) fn to_q(&self) -> Q {
+        Q::from_dyadic_fast(self.m.clone(), self.e)
+    }
+    /// `|self| < 2^mag` and, unless zero, `|self| >= 2^(mag-1)`.
+    pub(crate) fn mag(&self) -> i64 {
+        self.m.bits() as i64 + self.e
+    }
+    pub(crate) fn neg(&self) -> Dy {
+        Dy::new(-&self.m, self.e)
+    }
+    pub(crate) fn add(&self, o: &Dy) -> Dy {
+        let e = self.e.min(o.e);
+        Dy::new((&self.m << (self.e - e) as u64) + (&o.m << (o.e - e) as u64), e)
+    }
+    pub(crate) fn mul(&self, o: &Dy) -> Dy {
+        Dy::new(&self.m * &o.m, self.e + o.e)
+    }
+    pub(crate) fn cmp(&self, o: &Dy) -> Ordering {
+        let e = self.e.min(o.e);
+        (&self.m << (self.e - e) as u64).cmp(&(&o.m << (o.e - e) as u64))
+    }
+    /// Directed rounding to `p` significant bits; exact when `m` already fits.
+    pub(crate) fn round(&self, p: u32, dir: Dir) -> Dy {
+        let p = p.max(1);
+        let bits = self.m.bits();
+        if bits <= p as u64 {
+            return self.clone();
+        }
+        let s = bits - p as u64;
+        Dy::new(shr_dir(&self.m, s, dir), self.e + s as i64)
+    }
+    /// Floor (`Down`) or ceiling (`Up`) of `self * 2^w`: fixed point with `w` fraction bits.
+    pub(crate) fn fix(&self, w: i64, dir: Dir) -> BigInt {
+        let s = self.e + w;
+        if s >= 0 {
+            &self.m << s as u64
+        } else {
+            shr_dir(&self.m, (-s) as u64, dir)
+        }
+    }
+}
+
+/// `floor` or `ceil` of `m / 2^s` (num-bigint's `>>` on `BigInt` floors).
+pub(crate) fn shr_dir(m: &BigInt, s: u64, dir: Dir) -> BigInt {
+    match dir {
+        Dir::Down => m >> s,
+        Dir::Up => -((-m) >> s),
+    }
+}
+
+/// `n / d` for `d > 0`, rounded to `p` significant bits in direction `dir`.
+/// Exact whenever `n / d` is a dyadic of at most `p` significant bits.
+pub(crate) fn round_ratio(n: &BigInt, d: &BigInt, p: u32, dir: Dir) -> Dy {
+    debug_assert!(d.is_positive());
+    let p = p.max(1);
+    if n.is_zero() {
+        return Dy::int(0);
+    }
+    // |n/d| lies in (2^(k-1), 2^(k+1)), so |n/d| * 2^-e starts with p or p+1 bits.
+    let mut e = n.bits() as i64 - d.bits() as i64 - p as i64;
+    loop {
+        let (a, b) = if e <= 0 {
+            (n << (-e) as u64, d.clone())
+        } else {
+            (n.clone(), d << e as u64)
+        };
+        let q = match dir {
+            Dir::Down => a.div_floor(&b),
+            Dir::Up => -((-a).div_floor(&b)),
+        };
+        if q.bits() <= p as u64 {
+            return Dy::new(q, e);
+        }
+        e += 1;
+    }
+}
+
+/// A rational rounded to `p` significant bits in direction `dir`.
+pub(crate) fn round_q(q: &Q, p: u32, dir: Dir) -> Dy {
+    match Dy::from_q(q) {
+        Some(d) => d.round(p, dir),
+        None => round_ratio(q.numer(), q.denom(), p, dir),
+    }
+}
