@@ -259,6 +259,33 @@ impl Iterator for Paths<'_> {
 
 impl std::iter::FusedIterator for Paths<'_> {}
 
+/// At most this many paths are looked at to choose the ones listed.
+const PATH_POOL: usize = 4096;
+
+/// The paths a derivation or `chainrule paths` lists, at most `max` (a
+/// path through `x*x` twice, once per edge, as [`paths`] gives it), in the order a course lists them: by the quantities (named nodes
+/// and leaves) they pass through, fewest first (the path into the last
+/// step, then one step further back, …), and among as many, the one
+/// through earlier quantities first (into step 1, then step 2, …). A few
+/// more than `max` are found, so that the ones listed are the first in that
+/// order, not merely the first the search met.
+pub fn listed_paths(graph: &Graph, from: NodeId, to: NodeId, max: usize) -> Vec<Vec<NodeId>> {
+    let pool = max.saturating_mul(4).min(PATH_POOL).max(max);
+    let mut found: Vec<Vec<NodeId>> = paths(graph, from, to).take(pool).collect();
+    let named = |p: &Vec<NodeId>| -> Vec<NodeId> {
+        p.iter()
+            .copied()
+            .filter(|&n| matches!(graph.node(n), Node::Named(..) | Node::Leaf(_)))
+            .collect()
+    };
+    found.sort_by_cached_key(|p| {
+        let q = named(p);
+        (q.len(), q)
+    });
+    found.truncate(max);
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,31 +365,4 @@ mod tests {
             assert!(w[0] < w[1], "lexicographic and distinct");
         }
     }
-}
-
-/// At most this many paths are looked at to choose the ones listed.
-const PATH_POOL: usize = 4096;
-
-/// The paths a derivation or `chainrule paths` lists, at most `max` (a
-/// path through `x*x` twice, once per edge, as [`paths`] gives it), in the order a course lists them: by the quantities (named nodes
-/// and leaves) they pass through, fewest first (the path into the last
-/// step, then one step further back, …), and among as many, the one
-/// through earlier quantities first (into step 1, then step 2, …). A few
-/// more than `max` are found, so that the ones listed are the first in that
-/// order, not merely the first the search met.
-pub fn listed_paths(graph: &Graph, from: NodeId, to: NodeId, max: usize) -> Vec<Vec<NodeId>> {
-    let pool = max.saturating_mul(4).min(PATH_POOL).max(max);
-    let mut found: Vec<Vec<NodeId>> = paths(graph, from, to).take(pool).collect();
-    let named = |p: &Vec<NodeId>| -> Vec<NodeId> {
-        p.iter()
-            .copied()
-            .filter(|&n| matches!(graph.node(n), Node::Named(..) | Node::Leaf(_)))
-            .collect()
-    };
-    found.sort_by_cached_key(|p| {
-        let q = named(p);
-        (q.len(), q)
-    });
-    found.truncate(max);
-    found
 }

@@ -1,6 +1,6 @@
 //! The central difference of the forward evaluator, with a proven truncation bound.
 
-use super::taylor::third_coefficient;
+use super::taylor::{third_coefficient, Around};
 use super::{active_nodes, exact, refine, sub, Fail};
 use crate::eval::forward::{forward_values, initial_bits, tolerance, MAX_PREC_BITS};
 use crate::eval::{Bindings, Unevaluable, Value};
@@ -150,7 +150,18 @@ fn truncation_bound(
             let base = forward_values(graph, &[of], bindings, prec, &[])?;
             let x = base[wrt.index()].as_ref().expect("wrt is needed").interval();
             let around = Interval::new(x.lo() - epsilon, x.hi() + epsilon);
-            third_coefficient(graph, of, wrt, active, &base, around, prec, bindings.relu_active())
+            third_coefficient(
+                graph,
+                of,
+                wrt,
+                active,
+                &base,
+                Around {
+                    x: around,
+                    prec,
+                    relu_active: bindings.relu_active(),
+                },
+            )
         })();
         match attempt {
             Ok(c3) => {

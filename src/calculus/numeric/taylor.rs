@@ -168,16 +168,24 @@ impl Ops {
 /// value of `of` as a function of the value of `wrt`, every node that does not
 /// depend on `wrt` keeping its value in `base` (forward values at precision
 /// `prec`). `active` is [`super::active_nodes`]`(graph, of, wrt)`, and `of` is active.
+/// Where the Taylor coefficients are taken: over `x` (an interval of the
+/// `wrt` value), at working precision `prec`, with relu read as the
+/// identity when `relu_active` (as the forward pass reads it).
+pub(super) struct Around {
+    pub x: Interval,
+    pub prec: Prec,
+    pub relu_active: bool,
+}
+
 pub(super) fn third_coefficient(
     graph: &Graph,
     of: NodeId,
     wrt: NodeId,
     active: &[bool],
     base: &[Option<Value>],
-    x: Interval,
-    prec: Prec,
-    relu_active: bool,
+    around: Around,
 ) -> Result<Interval, Fail> {
+    let Around { x, prec, relu_active } = around;
     let mut ser: Vec<Option<Series>> = vec![None; of.index() + 1];
     ser[wrt.index()] = Some(Series([x, pt(Q::one()), zero(), zero()]));
     for i in wrt.index() + 1..=of.index() {

@@ -181,7 +181,19 @@ fn third_coefficients_match_closed_forms() {
         let prec = Prec(128);
         let base = crate::eval::forward::forward_values(&q.graph, &[q.of], &b, prec, &[]).unwrap();
         let x = Interval::point(Q::ratio(7, 10));
-        let c3 = super::taylor::third_coefficient(&q.graph, q.of, q.wrt, &active, &base, x, prec, false).unwrap();
+        let c3 = super::taylor::third_coefficient(
+            &q.graph,
+            q.of,
+            q.wrt,
+            &active,
+            &base,
+            super::taylor::Around {
+                x,
+                prec,
+                relu_active: false,
+            },
+        )
+        .unwrap();
         let got = c3.midpoint().approx_f64();
         assert!(
             (got - want).abs() <= 1e-12 * want.abs().max(1.0),
