@@ -365,12 +365,12 @@ fn run_eval(args: EvalArgs) -> ExitCode {
             symbolic: args.symbolic,
         };
         if args.symbolic {
-            let rows = chainrule::query::eval_symbolic(&model, &req)?;
+            let report = chainrule::query::eval_symbolic(&model, &req)?;
             return Ok(match args.format {
-                EvalFormat::Text => table::symbolic_text(&rows),
-                EvalFormat::Latex => table::symbolic_latex(&rows),
-                EvalFormat::Markdown => table::symbolic_markdown(&rows),
-                EvalFormat::Json => table::symbolic_json(&rows),
+                EvalFormat::Text => table::symbolic_text(&report, &model),
+                EvalFormat::Latex => table::symbolic_latex(&report, &model),
+                EvalFormat::Markdown => table::symbolic_markdown(&report, &model),
+                EvalFormat::Json => table::symbolic_json(&report, &model),
             });
         }
         let report = eval_model(&model, &req)?;
@@ -378,7 +378,7 @@ fn run_eval(args: EvalArgs) -> ExitCode {
             EvalFormat::Text => table::text(&report),
             EvalFormat::Latex => table::latex(&report, &model),
             EvalFormat::Markdown => table::markdown(&report, &model),
-            EvalFormat::Json => table::json(&report),
+            EvalFormat::Json => table::json(&report, &model),
         })
     });
     match result {

@@ -6,8 +6,6 @@ use crate::eval::bindings::{free_leaves, random_values};
 use crate::eval::{evaluate, Bindings, EvalError, EvalOptions, Value};
 use crate::graph::{Key, NodeId, Sym, UnrollOptions, Unroller};
 use crate::model::{resolve, Model, RExpr, Setting, SymKind};
-use crate::notation::latex::latex_symbol_or_expr;
-use crate::notation::names::Typesetter;
 use crate::number::Q;
 use crate::syntax::{parse, parse_expr_in, Source, Span};
 
@@ -54,45 +52,42 @@ pub struct EvalRequest {
 /// One quantity as a closed form in the leaves (`eval --symbolic`).
 #[derive(Clone, Debug)]
 pub struct SymbolicRow {
+    /// The named element, or `None` for a `--of` expression.
+    pub sym: Option<Sym>,
+    /// The quantity as the model writes it (`h[4]`), or the `--of` text.
     pub label: String,
-    /// The quantity's own LaTeX (`h^{(4)}`), or the `--of` expression typeset.
-    pub latex_name: String,
-    /// The closed form in model syntax and in LaTeX.
-    pub text: String,
-    pub latex: String,
+    /// The quantity's node.
+    pub node: NodeId,
+    /// Its closed form, simplified.
+    pub form: NodeId,
+}
+
+/// Closed forms, and the graph their nodes live in.
+#[derive(Clone, Debug)]
+pub struct SymbolicReport {
+    pub graph: crate::graph::Graph,
+    pub rows: Vec<SymbolicRow>,
 }
 
 /// Closed forms of every named quantity the model needs, or of `--of`:
 /// named quantities are inlined down to the leaves, then simplified.
-pub fn eval_symbolic(model: &Model, req: &EvalRequest) -> Result<Vec<SymbolicRow>, Error> {
-    use crate::notation::text::{text_symbol_or_expr, TextNames};
+pub fn eval_symbolic(model: &Model, req: &EvalRequest) -> Result<SymbolicReport, Error> {
     use crate::simplify::{canonical, inline::inline_names, present::present, Depth, Factored};
     let (un, roots) = eval_roots(model, req)?;
     let mut g = un.into_graph();
-    let ts = Typesetter::new(model);
-    let names = TextNames::new(model);
     let too_large = |_| {
         Error::Unroll(crate::graph::UnrollError::TooLarge {
             limit: crate::graph::arena::DEFAULT_NODE_LIMIT,
         })
     };
     let mut rows = Vec::new();
-    for (sym, label, id) in roots {
-        let latex_name = match sym {
-            Some(s) => ts.symbol(s),
-            None => latex_symbol_or_expr(&g, id, &ts),
-        };
-        let flat = inline_names(&mut g, id).map_err(too_large)?;
+    for (sym, label, node) in roots {
+        let flat = inline_names(&mut g, node).map_err(too_large)?;
         let poly = canonical(&g, flat, Depth::StopAtNames);
         let form = present(&mut g, &Factored::from_poly(&poly)).map_err(too_large)?;
-        rows.push(SymbolicRow {
-            label,
-            latex_name,
-            text: text_symbol_or_expr(&g, form, &names),
-            latex: latex_symbol_or_expr(&g, form, &ts),
-        });
+        rows.push(SymbolicRow { sym, label, node, form });
     }
-    Ok(rows)
+    Ok(SymbolicReport { graph: g, rows })
 }
 
 /// What `eval` shows, unrolled: the `--of` expression, or the whole table.
@@ -140,7 +135,7 @@ fn table_roots(model: &Model, un: &mut Unroller, steps: Option<i64>, horizon: Op
     named.sort();
     Ok(named
         .into_iter()
-        .map(|(sym, id)| (Some(sym), plain_label(model, sym), id))
+        .map(|(sym, id)| (Some(sym), model.label(sym), id))
         .collect())
 }
 
@@ -149,10 +144,10 @@ fn table_roots(model: &Model, un: &mut Unroller, steps: Option<i64>, horizon: Op
 pub struct Row {
     /// The named element, or `None` for a `--of` expression.
     pub sym: Option<Sym>,
-    /// Plain label: `h[1]`, `J`, or the `--of` text.
+    /// The quantity as the model writes it (`h[1]`, `J`), or the `--of` text.
     pub label: String,
-    /// The quantity in LaTeX: `h^{(1)}`, or the `--of` expression typeset.
-    pub latex: String,
+    /// Its node in the report's graph.
+    pub node: NodeId,
     pub value: Value,
 }
 
@@ -171,6 +166,8 @@ pub struct RandomFill {
 /// Everything `eval` prints.
 #[derive(Clone, Debug)]
 pub struct EvalReport {
+    /// The unrolled graph the rows' nodes live in.
+    pub graph: crate::graph::Graph,
     pub rows: Vec<Row>,
     /// The seed and the random values used, if `--random` was given.
     pub random: Option<RandomFill>,
@@ -178,15 +175,6 @@ pub struct EvalReport {
     pub digits: u32,
     /// Significant digits shown in text and math.
     pub shown: u32,
-}
-
-/// The label of a symbol at a step in model syntax: `h[1]`, `w1`.
-pub fn plain_label(model: &Model, sym: Sym) -> String {
-    let name = &model.symbol(sym.id).name;
-    match sym.step {
-        Some(k) => format!("{name}[{k}]"),
-        None => name.clone(),
-    }
 }
 
 /// Evaluates the whole model (every named quantity at every step it needs)
@@ -205,12 +193,12 @@ pub fn eval_model(model: &Model, req: &EvalRequest) -> Result<EvalReport, Error>
             }
             Some(RandomFill {
                 seed,
-                values: vals.into_iter().map(|(s, q)| (s, plain_label(model, s), q)).collect(),
+                values: vals.into_iter().map(|(s, q)| (s, model.label(s), q)).collect(),
                 redrawn: false,
             })
         }
         None if !free.is_empty() => {
-            let leaves = free.iter().map(|&s| plain_label(model, s)).collect();
+            let leaves = free.iter().map(|&s| model.label(s)).collect();
             return Err(EvalError::MissingValues {
                 leaves,
                 span: Some(model.symbol(free[0].id).span),
@@ -224,29 +212,23 @@ pub fn eval_model(model: &Model, req: &EvalRequest) -> Result<EvalReport, Error>
     let values = evaluate(graph, &ids, &bindings, EvalOptions { digits: certified }).map_err(|u| {
         let owner = crate::eval::owner::owner(graph, u.node());
         let (quantity, span) = match owner {
-            Some(sym) => (plain_label(model, sym), Some(model.symbol(sym.id).span)),
+            Some(sym) => (model.label(sym), Some(model.symbol(sym.id).span)),
             None => (req.of.clone().unwrap_or_else(|| "the query".into()), None),
         };
         Error::Eval(u.into_error(quantity, span, req.digits))
     })?;
-    let ts = Typesetter::new(model);
     let rows = roots
         .into_iter()
         .zip(values)
-        .map(|((sym, label, id), value)| {
-            let latex = match sym {
-                Some(s) => ts.symbol(s),
-                None => latex_symbol_or_expr(graph, id, &ts),
-            };
-            Row {
-                sym,
-                label,
-                latex,
-                value,
-            }
+        .map(|((sym, label, node), value)| Row {
+            sym,
+            label,
+            node,
+            value,
         })
         .collect();
     Ok(EvalReport {
+        graph: un.into_graph(),
         rows,
         random,
         digits: certified,
@@ -264,6 +246,9 @@ pub struct DiffQuery {
     /// The `--of` and `--wrt` texts as given.
     pub of_text: String,
     pub wrt_text: String,
+    /// The `--of` expression as resolved, for writing it as the user did
+    /// (`L(y^{(2)})` rather than its inlined definition).
+    pub of_expr: RExpr,
     /// Every named element built, in (declaration, step) order.
     pub named: Vec<(Sym, NodeId)>,
 }
@@ -321,6 +306,7 @@ pub fn diff_query(model: &Model, of: &str, wrt: &str, steps: Option<i64>) -> Res
         wrt: wrt_id,
         of_text: of.to_string(),
         wrt_text: wrt.to_string(),
+        of_expr,
         named,
     })
 }
@@ -353,7 +339,7 @@ fn fill_randomly(
     };
     RandomFill {
         seed,
-        values: vals.into_iter().map(|(s, v)| (s, plain_label(model, s), v)).collect(),
+        values: vals.into_iter().map(|(s, v)| (s, model.label(s), v)).collect(),
         redrawn: draw > 1,
     }
 }
@@ -382,6 +368,8 @@ pub struct Derived {
     pub graph: crate::graph::Graph,
     pub derivation: crate::calculus::derive::Derivation,
     pub random: Option<RandomFill>,
+    /// The `--of` expression as resolved (see [`DiffQuery::of_expr`]).
+    pub of_expr: RExpr,
 }
 
 /// Unrolls, differentiates, simplifies and checks `∂of/∂wrt`.
@@ -407,7 +395,7 @@ pub fn derive(model: &Model, req: &DeriveRequest) -> Result<Derived, Error> {
         DeriveError::Eval(u) => {
             let owner = crate::eval::owner::owner(&graph, u.node());
             let (quantity, span) = match owner {
-                Some(sym) => (plain_label(model, sym), Some(model.symbol(sym.id).span)),
+                Some(sym) => (model.label(sym), Some(model.symbol(sym.id).span)),
                 None => (req.of.clone(), None),
             };
             Error::Eval(u.into_error(quantity, span, certified))
@@ -422,5 +410,6 @@ pub fn derive(model: &Model, req: &DeriveRequest) -> Result<Derived, Error> {
         graph,
         derivation,
         random,
+        of_expr: q.of_expr,
     })
 }

@@ -88,7 +88,12 @@ fn alternating_closed_form() {
         symbolic: true,
         ..Default::default()
     };
-    let rows = eval_symbolic(&model, &req).unwrap();
-    assert_eq!(rows[0].text, "x[4] - x[3] + x[2] - x[1]");
-    assert_eq!(rows[0].latex, "x^{(4)} - x^{(3)} + x^{(2)} - x^{(1)}");
+    let report = eval_symbolic(&model, &req).unwrap();
+    use chainrule::render::table::{symbolic_latex, symbolic_text};
+    assert_eq!(symbolic_text(&report, &model), "h[4] = x[4] - x[3] + x[2] - x[1]\n");
+    assert!(
+        symbolic_latex(&report, &model).contains("&= x^{(4)} - x^{(3)} + x^{(2)} - x^{(1)}"),
+        "{}",
+        symbolic_latex(&report, &model)
+    );
 }

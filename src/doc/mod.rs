@@ -167,7 +167,7 @@ fn run(b: &Block, read_model: &mut dyn FnMut(&str) -> Result<ModelFile, String>)
             };
             if b.symbolic {
                 let rows = query::eval_symbolic(&model, &req).map_err(located)?;
-                return Ok((render::table::symbolic_markdown(&rows), true));
+                return Ok((render::table::symbolic_markdown(&rows, &model), true));
             }
             let report = query::eval_model(&model, &req).map_err(located)?;
             Ok((render::table::markdown(&report, &model), true))

@@ -123,6 +123,15 @@ pub struct Model {
 }
 
 impl Model {
+    /// A symbol at a step as the model writes it: `h[1]`, `w1`.
+    pub fn label(&self, sym: crate::vocab::Sym) -> String {
+        let name = &self.symbol(sym.id).name;
+        match sym.step {
+            Some(k) => format!("{name}[{k}]"),
+            None => name.clone(),
+        }
+    }
+
     pub fn symbol(&self, id: SymId) -> &Symbol {
         &self.symbols[id.0 as usize]
     }

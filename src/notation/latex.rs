@@ -6,7 +6,7 @@
 
 use super::names::{has_superscript, Typesetter};
 use super::precedence::{leads_with_minus, prec, Notation, Prec};
-use crate::graph::{Builtin, Graph, Node, NodeId};
+use crate::graph::{Builtin, Graph, Node, NodeId, Sym};
 use crate::number::Q;
 
 const LATEX: Notation = Notation::Latex;
@@ -291,6 +291,29 @@ pub fn latex_rational(q: &Q) -> String {
     }
     let sign = if q.is_negative() { "-" } else { "" };
     format!("{sign}\\frac{{{}}}{{{}}}", q.numer().magnitude(), q.denom())
+}
+
+/// A question as the user wrote it, when it is a name, a name at a literal
+/// step, or a call of a model function on such: `L(y[2])` →
+/// `L(y^{(2)})` rather than the inlined `-\ln(y^{(2)})`. `None` for
+/// anything else (the caller prints the expression's node).
+pub fn query_latex(e: &crate::model::RExpr, ts: &Typesetter) -> Option<String> {
+    use crate::model::RKind;
+    match &e.kind {
+        RKind::Sym(id) => Some(ts.symbol(Sym { id: *id, step: None })),
+        RKind::Elem(id, idx) => match &idx.kind {
+            RKind::Num(k) => Some(ts.symbol(Sym {
+                id: *id,
+                step: Some(k.to_i64()?),
+            })),
+            _ => None,
+        },
+        RKind::Apply(f, args) => {
+            let args: Option<Vec<String>> = args.iter().map(|a| query_latex(a, ts)).collect();
+            Some(format!("{}{}", ts.base(*f), paren(&args?.join(", "))))
+        }
+        _ => None,
+    }
 }
 
 /// `s` in brackets: `\left( \right)` when it holds something tall (a

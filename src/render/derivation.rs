@@ -10,13 +10,14 @@ use super::table::json_decimal;
 use crate::calculus::derive::Derivation;
 use crate::calculus::steps::{Granularity, Step};
 use crate::eval::Value;
-use crate::graph::{Graph, Node, NodeId, Sym};
+use crate::graph::{Graph, Node, NodeId};
 use crate::model::Model;
+use crate::model::RExpr;
+use crate::notation::latex::query_latex;
 use crate::notation::latex::{definition_with, latex_with, paren, NoOverrides, Overrides};
 use crate::notation::names::Typesetter;
 use crate::notation::numbers::{show, show_bound, DEFAULT_SHOWN_DIGITS};
 use crate::query::RandomFill;
-use crate::syntax::ast::{Expr, ExprKind};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -148,29 +149,6 @@ pub struct View {
     pub relu_inactive: Vec<String>,
 }
 
-/// The `--of` text typeset as written: `L(y[2])` → `L(y^{(2)})`.
-fn typeset_query(text: &str, model: &Model, ts: &Typesetter) -> Option<String> {
-    fn go(e: &Expr, model: &Model, ts: &Typesetter) -> Option<String> {
-        match &e.kind {
-            ExprKind::Name(id) => model.lookup(&id.name).map(|s| ts.symbol(Sym { id: s, step: None })),
-            ExprKind::Index(id, idx) => match &idx.kind {
-                ExprKind::Num(k) => Some(ts.symbol(Sym {
-                    id: model.lookup(&id.name)?,
-                    step: Some(k.to_i64()?),
-                })),
-                _ => None,
-            },
-            ExprKind::Call(id, args) => {
-                let f = model.lookup(&id.name).map(|s| ts.base(s).to_string())?;
-                let args: Option<Vec<String>> = args.iter().map(|a| go(a, model, ts)).collect();
-                Some(format!("{f}{}", crate::notation::latex::paren(&args?.join(", "))))
-            }
-            _ => None,
-        }
-    }
-    go(&crate::syntax::parse_expr(text).ok()?, model, ts)
-}
-
 /// Names for the nodes of a derivation: model symbols, the `--of`
 /// expression as written, and `z_{k}` for each intermediate operation.
 struct Display {
@@ -182,7 +160,7 @@ struct Display {
 }
 
 impl Display {
-    fn new(g: &Graph, model: &Model, d: &Derivation, of_text: &str, gran: Granularity) -> Display {
+    fn new(g: &Graph, model: &Model, d: &Derivation, of_expr: Option<&RExpr>, gran: Granularity) -> Display {
         let ts = Typesetter::new(model);
         let letter = ["z", "s", "q", "r"]
             .into_iter()
@@ -208,8 +186,9 @@ impl Display {
             .map(|(k, &n)| (n, format!("{letter}_{{{}}}", k + 1)))
             .collect();
         if !matches!(g.node(d.of), Node::Named(..)) {
-            let shown =
-                typeset_query(of_text, model, &ts).unwrap_or_else(|| definition_with(g, d.of, &ts, &NoOverrides));
+            let shown = of_expr
+                .and_then(|e| query_latex(e, &ts))
+                .unwrap_or_else(|| definition_with(g, d.of, &ts, &NoOverrides));
             names.insert(d.of, shown);
         }
         Display {
@@ -476,20 +455,29 @@ fn random_note(r: &RandomFill) -> String {
     format!("random values (seed {}{redrawn}): {}", r.seed, list.join(", "))
 }
 
+/// What was asked, as the user wrote it.
+#[derive(Clone, Copy, Debug)]
+pub struct Question<'a> {
+    /// The `--of` and `--wrt` texts.
+    pub of_text: &'a str,
+    pub wrt_text: &'a str,
+    /// The `--of` expression as resolved, to write it as given.
+    pub of_expr: Option<&'a RExpr>,
+}
+
 /// Builds the view of a derivation whose steps were made at `opts.granularity`.
-#[allow(clippy::too_many_arguments)]
 pub fn view(
     g: &Graph,
     model: &Model,
     d: &Derivation,
-    of_text: &str,
-    wrt_text: &str,
+    question: &Question,
     random: Option<&RandomFill>,
     opts: &ViewOptions,
 ) -> View {
+    let (of_text, wrt_text) = (question.of_text, question.wrt_text);
     let gran = opts.granularity;
     let digits = opts.digits;
-    let disp = Display::new(g, model, d, of_text, gran);
+    let disp = Display::new(g, model, d, question.of_expr, gran);
     let base_ts = &disp.ts;
     // Every operation on the paths gets its variable; the named quantities
     // on the paths are listed too, by their definitions in those variables
@@ -735,8 +723,9 @@ fn exact_pq(v: &Value) -> Option<String> {
 /// JSON with the fields of LANGUAGE.md §3 (`derive`): every value with all
 /// its certified digits (`digits`, at least 30), path nodes as the
 /// quantities they pass through (`w1`, `h[1]`, `y[2]`, `L(y[2])`).
-pub fn json(g: &Graph, model: &Model, d: &Derivation, of_text: &str, wrt_text: &str, digits: u32) -> String {
-    let disp = Display::new(g, model, d, of_text, Granularity::Equations);
+pub fn json(g: &Graph, model: &Model, d: &Derivation, question: &Question, digits: u32) -> String {
+    let (of_text, wrt_text) = (question.of_text, question.wrt_text);
+    let disp = Display::new(g, model, d, question.of_expr, Granularity::Equations);
     let labels = route_labels(
         g,
         model,
@@ -805,6 +794,15 @@ pub fn json(g: &Graph, model: &Model, d: &Derivation, of_text: &str, wrt_text: &
     s
 }
 
+/// The question of a derivation `derive` asked for.
+fn question<'a>(derived: &'a crate::query::Derived, req: &'a crate::query::DeriveRequest) -> Question<'a> {
+    Question {
+        of_text: &req.of,
+        wrt_text: &req.wrt,
+        of_expr: Some(&derived.of_expr),
+    }
+}
+
 /// The view `derive` shows for a derivation it asked for.
 pub fn derived_view(
     derived: &crate::query::Derived,
@@ -812,12 +810,12 @@ pub fn derived_view(
     req: &crate::query::DeriveRequest,
     opts: &ViewOptions,
 ) -> View {
+    let q = question(derived, req);
     view(
         &derived.graph,
         model,
         &derived.derivation,
-        &req.of,
-        &req.wrt,
+        &q,
         derived.random.as_ref(),
         opts,
     )
@@ -825,12 +823,12 @@ pub fn derived_view(
 
 /// The JSON `derive` prints for a derivation it asked for.
 pub fn derived_json(derived: &crate::query::Derived, model: &Model, req: &crate::query::DeriveRequest) -> String {
+    let q = question(derived, req);
     json(
         &derived.graph,
         model,
         &derived.derivation,
-        &req.of,
-        &req.wrt,
+        &q,
         req.digits.max(crate::query::CERTIFIED_DIGITS),
     )
 }

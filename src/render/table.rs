@@ -3,10 +3,12 @@
 use crate::eval::Value;
 use crate::model::Model;
 use crate::notation::latex::latex_rational;
+use crate::notation::latex::latex_symbol_or_expr;
 use crate::notation::names::Typesetter;
 use crate::notation::numbers::show;
+use crate::notation::text::{text_symbol_or_expr, TextNames};
 use crate::number::decimal::{interval_to_decimal, q_to_decimal};
-use crate::query::{EvalReport, RandomFill};
+use crate::query::{EvalReport, RandomFill, SymbolicReport, SymbolicRow};
 use serde::Serialize;
 
 /// The decimal of a value with every certain digit: every digit of an
@@ -131,7 +133,7 @@ pub fn latex(report: &EvalReport, model: &Model) -> String {
         let sep = if i + 1 < n { " \\\\" } else { "" };
         let rhs = value_latex(&r.value, report.shown);
         let (rel, rest) = rhs.split_at(rhs.find(' ').unwrap_or(0));
-        out.push_str(&format!("  {} &{}{}{}\n", r.latex, rel, rest, sep));
+        out.push_str(&format!("  {} &{}{}{}\n", row_latex(report, &ts, r), rel, rest, sep));
     }
     out.push_str("\\end{align*}\n");
     if let Some(RandomFill { seed, values: vals, .. }) = &report.random {
@@ -164,7 +166,7 @@ pub fn markdown(report: &EvalReport, model: &Model) -> String {
     }
     out.push_str("| quantity | exact | value |\n|---|---|---|\n");
     for r in &report.rows {
-        let name = format!("${}$", r.latex);
+        let name = format!("${}$", row_latex(report, &ts, r));
         let ex = r
             .value
             .exact()
@@ -203,13 +205,14 @@ struct JsonReport {
 }
 
 /// JSON with the fields of LANGUAGE.md §3: `values[].name/value/exact`.
-pub fn json(report: &EvalReport) -> String {
+pub fn json(report: &EvalReport, model: &Model) -> String {
+    let ts = Typesetter::new(model);
     let values = report
         .rows
         .iter()
         .map(|r| JsonValue {
             name: r.label.clone(),
-            latex: r.latex.clone(),
+            latex: row_latex(report, &ts, r),
             value: json_decimal(&r.value, report.digits),
             exact: json_exact(&r.value),
         })
@@ -239,46 +242,82 @@ pub fn json(report: &EvalReport) -> String {
     s
 }
 
+/// A quantity's name in LaTeX: its symbol (`h^{(1)}`), or the `--of`
+/// expression typeset.
+fn row_latex(report: &EvalReport, ts: &Typesetter, r: &crate::query::Row) -> String {
+    match r.sym {
+        Some(s) => ts.symbol(s),
+        None => latex_symbol_or_expr(&report.graph, r.node, ts),
+    }
+}
+
+/// A symbolic row's name and closed form in LaTeX.
+fn symbolic_latex_parts(report: &SymbolicReport, ts: &Typesetter, r: &SymbolicRow) -> (String, String) {
+    let name = match r.sym {
+        Some(s) => ts.symbol(s),
+        None => latex_symbol_or_expr(&report.graph, r.node, ts),
+    };
+    (name, latex_symbol_or_expr(&report.graph, r.form, ts))
+}
+
 /// `eval --symbolic` as text: `h[4] = x[4] - x[3] + x[2] - x[1]`.
-pub fn symbolic_text(rows: &[crate::query::SymbolicRow]) -> String {
-    rows.iter().map(|r| format!("{} = {}\n", r.label, r.text)).collect()
+pub fn symbolic_text(report: &SymbolicReport, model: &Model) -> String {
+    let names = TextNames::new(model);
+    report
+        .rows
+        .iter()
+        .map(|r| format!("{} = {}\n", r.label, text_symbol_or_expr(&report.graph, r.form, &names)))
+        .collect()
 }
 
 /// `eval --symbolic` as an `align*` block.
-pub fn symbolic_latex(rows: &[crate::query::SymbolicRow]) -> String {
-    let body: Vec<String> = rows
+pub fn symbolic_latex(report: &SymbolicReport, model: &Model) -> String {
+    let ts = Typesetter::new(model);
+    let body: Vec<String> = report
+        .rows
         .iter()
-        .map(|r| format!("  {} &= {}", r.latex_name, r.latex))
+        .map(|r| {
+            let (name, form) = symbolic_latex_parts(report, &ts, r);
+            format!("  {name} &= {form}")
+        })
         .collect();
     format!("\\begin{{align*}}\n{}\n\\end{{align*}}\n", body.join(" \\\\\n"))
 }
 
 /// `eval --symbolic` as Markdown display math, one line per quantity.
-pub fn symbolic_markdown(rows: &[crate::query::SymbolicRow]) -> String {
-    rows.iter()
-        .map(|r| format!("$$\n{} = {}\n$$\n\n", r.latex_name, r.latex))
+pub fn symbolic_markdown(report: &SymbolicReport, model: &Model) -> String {
+    let ts = Typesetter::new(model);
+    report
+        .rows
+        .iter()
+        .map(|r| {
+            let (name, form) = symbolic_latex_parts(report, &ts, r);
+            format!("$$\n{name} = {form}\n$$\n\n")
+        })
         .collect()
 }
 
 #[derive(Serialize)]
 struct JsonSymbolic<'a> {
     name: &'a str,
-    text: &'a str,
-    latex: &'a str,
+    text: String,
+    latex: String,
 }
 
 /// `eval --symbolic` as JSON: `{"values": [{"name", "text", "latex"}]}`.
-pub fn symbolic_json(rows: &[crate::query::SymbolicRow]) -> String {
+pub fn symbolic_json(report: &SymbolicReport, model: &Model) -> String {
     #[derive(Serialize)]
     struct Doc<'a> {
         values: Vec<JsonSymbolic<'a>>,
     }
-    let values = rows
+    let (ts, names) = (Typesetter::new(model), TextNames::new(model));
+    let values = report
+        .rows
         .iter()
         .map(|r| JsonSymbolic {
             name: &r.label,
-            text: &r.text,
-            latex: &r.latex,
+            text: text_symbol_or_expr(&report.graph, r.form, &names),
+            latex: symbolic_latex_parts(report, &ts, r).1,
         })
         .collect();
     let mut s = serde_json::to_string_pretty(&Doc { values }).unwrap_or_default();
