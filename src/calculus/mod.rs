@@ -3,8 +3,11 @@
 pub mod adjoint_form;
 pub mod assumption;
 pub mod derive;
+pub mod listing;
 pub mod local;
 pub mod numeric;
 pub mod paths;
 pub mod random_points;
 pub mod steps;
+pub mod total;
+pub mod verify;
