@@ -389,7 +389,7 @@ fn run_eval(args: EvalArgs) -> ExitCode {
 
 fn run_paths(args: PathsArgs) -> ExitCode {
     use chainrule::calculus::paths::{count_paths, listed_paths};
-    use chainrule::render::paths as out;
+    use chainrule::render::path_list as out;
     let path = args.common.model.clone();
     let src = match read_model(&path) {
         Ok(s) => s,

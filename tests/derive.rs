@@ -10,7 +10,7 @@ use chainrule::model::Model;
 use chainrule::number::{Interval, Prec, Q};
 use chainrule::query::{derive, load, DeriveRequest, Derived};
 use chainrule::render::derivation::{derived_view, View, ViewOptions};
-use chainrule::render::paths::route_labels;
+use chainrule::render::path_list::route_labels;
 use common::{assert_agrees, example};
 use num_bigint::BigUint;
 use std::path::PathBuf;

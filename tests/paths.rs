@@ -103,12 +103,12 @@ fn elman_the_two_paths_to_l_y2() {
     // The rendered forms use the texts the user gave at both ends.
     let n = count_paths(&q.graph, q.wrt, q.of);
     let ids: Vec<Vec<NodeId>> = paths(&q.graph, q.wrt, q.of).collect();
-    let text = chainrule::render::paths::text(&m, &q, &n, &ids);
+    let text = chainrule::render::path_list::text(&m, &q, &n, &ids);
     assert!(text.starts_with("2 paths from w1 to L(y[2])\n"), "{text}");
     assert!(text.contains("  1. w1 → "), "{text}");
     assert!(text.contains(" → L(y[2])\n"), "{text}");
     assert!(!text.contains("more"), "{text}");
-    let json: serde_json::Value = serde_json::from_str(&chainrule::render::paths::json(&m, &q, &n, &ids)).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&chainrule::render::path_list::json(&m, &q, &n, &ids)).unwrap();
     assert_eq!(json["path_count"], "2");
     assert_eq!(json["truncated"], false);
     assert_eq!(json["of"], "L(y[2])");
@@ -197,14 +197,15 @@ fn lstm_100_steps_counts_and_lists_quickly() {
     for w in first.windows(2) {
         assert!(w[0] < w[1], "listed in lexicographic order, no repeats");
     }
-    let text = chainrule::render::paths::text(&m, &q, &n, &first);
+    let text = chainrule::render::path_list::text(&m, &q, &n, &first);
     let more = &n - BigUint::from(50u32);
     assert!(
         text.ends_with(&format!("… and {more} more (showing the first 50; --max-paths)\n")),
         "{}",
         text.lines().last().unwrap_or_default()
     );
-    let json: serde_json::Value = serde_json::from_str(&chainrule::render::paths::json(&m, &q, &n, &first)).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&chainrule::render::path_list::json(&m, &q, &n, &first)).unwrap();
     assert_eq!(json["path_count"], n.to_string());
     assert_eq!(json["truncated"], true);
     assert_eq!(json["paths"].as_array().unwrap().len(), 50);
@@ -244,7 +245,7 @@ fn no_dependence_is_no_path() {
     let q = query(&m, "L(y[1])", "x1[2]");
     assert_eq!(count_paths(&q.graph, q.wrt, q.of), big("0"));
     assert_eq!(paths(&q.graph, q.wrt, q.of).count(), 0);
-    let text = chainrule::render::paths::text(&m, &q, &BigUint::from(0u32), &[]);
+    let text = chainrule::render::path_list::text(&m, &q, &BigUint::from(0u32), &[]);
     assert_eq!(text, "0 paths from x1[2] to L(y[1])\n");
 }
 

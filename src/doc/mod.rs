@@ -155,7 +155,7 @@ fn run(b: &Block, read_model: &mut dyn FnMut(&str) -> Result<ModelFile, String>)
             let q = query::diff_query(&model, &of.unwrap_or_default(), &wrt, b.steps).map_err(located)?;
             let count = count_paths(&q.graph, q.wrt, q.of);
             let listed = listed_paths(&q.graph, q.wrt, q.of, b.max_paths);
-            Ok((render::paths::markdown(&model, &q, &count, &listed), true))
+            Ok((render::path_list::markdown(&model, &q, &count, &listed), true))
         }
         Command::Eval => {
             let req = EvalRequest {

@@ -5,7 +5,7 @@
 //! the expression (a 100,000-step unrolled sum) never touches the call stack.
 
 use super::names::{has_superscript, Typesetter};
-use super::precedence::{leads_with_minus, prec, Notation, Prec};
+use super::precedence::{leads_with_minus, prec, Binding, Notation};
 use crate::graph::{Builtin, Graph, Node, NodeId, Sym};
 use crate::number::Q;
 
@@ -158,15 +158,15 @@ impl<'a> Printer<'a> {
         self.tall.contains(&n)
     }
 
-    fn prec(&self, n: NodeId) -> Prec {
+    fn prec(&self, n: NodeId) -> Binding {
         if self.over.get(n).is_some() {
-            return Prec::Atom;
+            return Binding::Atom;
         }
         prec(self.graph, n, LATEX)
     }
 
     fn is_sum(&self, n: NodeId) -> bool {
-        self.prec(n) == Prec::Sum
+        self.prec(n) == Binding::Sum
     }
 
     /// As [`leads_with_minus`], stopping at overridden nodes (which bring

@@ -15,7 +15,7 @@ pub enum Notation {
 /// sits between `*` and `^`, as in the model grammar: `-a*b` is `(-a)*b`
 /// and `-x^2` is `-(x^2)`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Prec {
+pub enum Binding {
     /// `a + b`, `a - b`.
     Sum,
     /// `a*b`, `a/b`, and a literal fraction in text.
@@ -33,25 +33,25 @@ pub enum Prec {
 /// ```
 /// use chainrule::graph::{Graph, Node};
 /// use chainrule::number::Q;
-/// use chainrule::notation::precedence::{prec, Notation, Prec};
+/// use chainrule::notation::precedence::{prec, Notation, Binding};
 /// let mut g = Graph::new();
 /// let half = g.intern(Node::Lit(Q::ratio(1, 2))).unwrap();
-/// assert_eq!(prec(&g, half, Notation::Text), Prec::Product);
-/// assert_eq!(prec(&g, half, Notation::Latex), Prec::Atom);
+/// assert_eq!(prec(&g, half, Notation::Text), Binding::Product);
+/// assert_eq!(prec(&g, half, Notation::Latex), Binding::Atom);
 /// ```
-pub fn prec(graph: &Graph, id: NodeId, notation: Notation) -> Prec {
+pub fn prec(graph: &Graph, id: NodeId, notation: Notation) -> Binding {
     match graph.node(id) {
-        Node::Add(..) | Node::Sub(..) => Prec::Sum,
-        Node::Mul(..) => Prec::Product,
+        Node::Add(..) | Node::Sub(..) => Binding::Sum,
+        Node::Mul(..) => Binding::Product,
         Node::Div(..) => match notation {
-            Notation::Latex => Prec::Atom,
-            Notation::Text => Prec::Product,
+            Notation::Latex => Binding::Atom,
+            Notation::Text => Binding::Product,
         },
-        Node::Neg(_) => Prec::Unary,
-        Node::Pow(..) => Prec::Power,
-        Node::Lit(q) if q.is_negative() => Prec::Unary,
-        Node::Lit(q) if !q.is_integer() && notation == Notation::Text => Prec::Product,
-        Node::Lit(_) | Node::Leaf(_) | Node::Named(..) | Node::Call(..) => Prec::Atom,
+        Node::Neg(_) => Binding::Unary,
+        Node::Pow(..) => Binding::Power,
+        Node::Lit(q) if q.is_negative() => Binding::Unary,
+        Node::Lit(q) if !q.is_integer() && notation == Notation::Text => Binding::Product,
+        Node::Lit(_) | Node::Leaf(_) | Node::Named(..) | Node::Call(..) => Binding::Atom,
     }
 }
 
@@ -69,7 +69,7 @@ pub fn leads_with_minus(graph: &Graph, mut id: NodeId, notation: Notation) -> bo
             Node::Add(l, _) | Node::Sub(l, _) => l,
             Node::Div(..) if notation == Notation::Latex => return false,
             // A sum as the left factor is bracketed, so it starts with `(`.
-            Node::Mul(l, _) | Node::Div(l, _) if prec(graph, l, notation) == Prec::Sum => return false,
+            Node::Mul(l, _) | Node::Div(l, _) if prec(graph, l, notation) == Binding::Sum => return false,
             Node::Mul(l, _) | Node::Div(l, _) => l,
             // A power's base is bracketed when it is negative; calls and
             // symbols start with a letter or a backslash.

@@ -5,7 +5,7 @@
 //! its brackets because the parser reads `a*b*c` as `(a*b)*c`. Like the LaTeX
 //! printer, this one walks with an explicit stack, never recursion.
 
-use super::precedence::{leads_with_minus, prec, Notation, Prec};
+use super::precedence::{leads_with_minus, prec, Binding, Notation};
 use crate::graph::{Graph, Node, NodeId, Sym};
 use crate::model::{Model, SymId};
 
@@ -133,11 +133,11 @@ fn visit(graph: &Graph, id: NodeId, names: &TextNames, out: &mut String, stack: 
     // operand of the same strength keeps its brackets (`a - (b - c)`);
     // `^` is read right to left, so `a^b^c` is `a^(b^c)`.
     let (l, op, r, l_min, r_min) = match *graph.node(id) {
-        Node::Add(l, r) => (l, " + ", r, Prec::Sum, Prec::Product),
-        Node::Sub(l, r) => (l, " - ", r, Prec::Sum, Prec::Product),
-        Node::Mul(l, r) => (l, "*", r, Prec::Product, Prec::Unary),
-        Node::Div(l, r) => (l, "/", r, Prec::Product, Prec::Unary),
-        Node::Pow(b, e) => (b, "^", e, Prec::Atom, Prec::Power),
+        Node::Add(l, r) => (l, " + ", r, Binding::Sum, Binding::Product),
+        Node::Sub(l, r) => (l, " - ", r, Binding::Sum, Binding::Product),
+        Node::Mul(l, r) => (l, "*", r, Binding::Product, Binding::Unary),
+        Node::Div(l, r) => (l, "/", r, Binding::Product, Binding::Unary),
+        Node::Pow(b, e) => (b, "^", e, Binding::Atom, Binding::Power),
         Node::Lit(ref q) => {
             out.push_str(&q.to_string());
             return;
@@ -148,7 +148,7 @@ fn visit(graph: &Graph, id: NodeId, names: &TextNames, out: &mut String, stack: 
         }
         Node::Neg(x) => {
             out.push('-');
-            stack.push(Task::Node(x, p(x) < Prec::Unary || minus(x)));
+            stack.push(Task::Node(x, p(x) < Binding::Unary || minus(x)));
             return;
         }
         Node::Call(f, z) => {

@@ -5,7 +5,7 @@
 //! forms and every value come from `calculus`; this module only names
 //! nodes (`z_{k}` for the intermediate operations) and prints them.
 
-use super::paths::route_labels;
+use super::path_list::route_labels;
 use super::table::json_decimal;
 use crate::calculus::derive::Derivation;
 use crate::calculus::steps::{Granularity, Step};

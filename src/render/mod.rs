@@ -4,6 +4,6 @@
 //! with the typesetting of `notation`.
 
 pub mod derivation;
-pub mod paths;
+pub mod path_list;
 pub mod table;
 pub mod template;
