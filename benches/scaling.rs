@@ -63,3 +63,41 @@ fn eval_tanh_rnn(n: usize) -> bool {
     };
     eval_model(&model, &req).unwrap().rows[0].value.exact().is_none()
 }
+
+/// AD and the central difference against the exact forward pass on one
+/// graph: lstm.chain at T = 100, by each of three weights (the design's
+/// "a gradient costs a small constant times the function").
+mod lstm_100_routes {
+    use super::*;
+    use chainrule::calculus::numeric::{central_difference, gradient_ad};
+    use chainrule::eval::{evaluate, Bindings, EvalOptions};
+
+    const WRT: [&str; 3] = ["uf", "wc", "bo"];
+
+    fn setup(i: usize) -> (chainrule::model::Model, chainrule::query::DiffQuery) {
+        let model = load(LSTM, &lstm_settings(100)).unwrap();
+        let q = diff_query(&model, "L", WRT[i], None).unwrap();
+        (model, q)
+    }
+
+    #[divan::bench(args = [0, 1, 2], sample_count = 7)]
+    fn forward(bencher: divan::Bencher, i: usize) {
+        let (model, q) = setup(i);
+        let b = Bindings::from_model(&model);
+        bencher.bench(|| evaluate(&q.graph, &[q.of], &b, EvalOptions { digits: 40 }).unwrap());
+    }
+
+    #[divan::bench(args = [0, 1, 2], sample_count = 7)]
+    fn reverse_mode_ad(bencher: divan::Bencher, i: usize) {
+        let (model, q) = setup(i);
+        let b = Bindings::from_model(&model);
+        bencher.bench(|| gradient_ad(&q.graph, q.of, q.wrt, &b, model.relu_active, 40).unwrap());
+    }
+
+    #[divan::bench(args = [0, 1, 2], sample_count = 7)]
+    fn central_difference_route(bencher: divan::Bencher, i: usize) {
+        let (model, q) = setup(i);
+        let b = Bindings::from_model(&model);
+        bencher.bench(|| central_difference(&q.graph, q.of, q.wrt, &b, 40).unwrap());
+    }
+}

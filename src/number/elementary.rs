@@ -730,24 +730,4 @@ mod tests {
             prop_assert!(tanh(&w, p).contains(tanh(&x, p).lo()));
         }
     }
-
-    /// Timing sanity check, not an assertion: run with
-    /// `cargo test --release --lib tanh_timing -- --ignored --nocapture`.
-    #[test]
-    #[ignore]
-    fn tanh_timing() {
-        let p = Prec(200);
-        let xs: Vec<Interval> = (0..100)
-            .map(|i| {
-                let c = Q::ratio(i * 61 % 600 - 300, 97) + Q::ratio(1, 3);
-                Interval::new(c.clone(), c + Q::from_dyadic(BigInt::one(), -190)).round_outward(p)
-            })
-            .collect();
-        let start = std::time::Instant::now();
-        for i in 0..100_000 {
-            std::hint::black_box(tanh(&xs[i % 100], p));
-        }
-        let dt = start.elapsed();
-        println!("100000 tanh calls at Prec(200): {dt:?} ({:?} per call)", dt / 100_000);
-    }
 }
