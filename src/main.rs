@@ -1,10 +1,7 @@
 //! The command-line shell: read files, call the library, print. Nothing
 //! here computes; see ARCHITECTURE.md for the stages.
 
-use chainrule::diagnostics::{render, Sources};
-use chainrule::model::Setting;
-use chainrule::query::{eval_model, load, EvalRequest};
-use chainrule::render::table;
+use chainrule::{load, EvalRequest, Format, Setting, Sources};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -102,7 +99,7 @@ struct CheckArgs {
     #[arg(long = "set", value_name = "NAME=VALUE")]
     set: Vec<String>,
     /// Seed of the random points symbolic claims are checked at (and of values for leaves without one).
-    #[arg(long, value_name = "SEED", default_value_t = 1)]
+    #[arg(long, value_name = "SEED", default_value_t = chainrule::SEED)]
     seed: u64,
     /// Output format.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
@@ -149,7 +146,7 @@ struct EvalArgs {
     format: EvalFormat,
     /// Show N significant digits in text, LaTeX and Markdown. Values are always certified to at
     /// least 40 digits (to N when N is larger), and JSON prints every certified digit.
-    #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    #[arg(long, value_name = "N", default_value_t = chainrule::SHOWN_DIGITS, value_parser = clap::value_parser!(u32).range(1..=1000))]
     digits: u32,
     /// Fill leaves that have no value with seeded random rationals; the seed and values are printed.
     #[arg(long, value_name = "SEED")]
@@ -173,14 +170,14 @@ struct DeriveArgs {
     #[arg(long, value_enum, default_value_t = DeriveFormat::Markdown)]
     format: DeriveFormat,
     /// List at most N paths; beyond that the total comes from adjoints.
-    #[arg(long, value_name = "N", default_value_t = 50)]
+    #[arg(long, value_name = "N", default_value_t = chainrule::MAX_PATHS)]
     max_paths: usize,
     /// Show N significant digits in LaTeX and Markdown. Values are always certified to at least
     /// 40 digits (to N when N is larger), and JSON prints every certified digit.
-    #[arg(long, value_name = "N", default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    #[arg(long, value_name = "N", default_value_t = chainrule::SHOWN_DIGITS, value_parser = clap::value_parser!(u32).range(1..=1000))]
     digits: u32,
     /// Seed for random values of leaves that have none (printed when used).
-    #[arg(long, value_name = "SEED", default_value_t = 1)]
+    #[arg(long, value_name = "SEED", default_value_t = chainrule::SEED)]
     random: u64,
     /// Intermediate variables and chain-rule steps: one per operation, or one per equation
     /// (the named quantities, with one factor per step between them).
@@ -205,7 +202,7 @@ struct PathsArgs {
     #[arg(long, value_name = "NAME")]
     wrt: String,
     /// List at most N paths (the count is always exact).
-    #[arg(long, value_name = "N", default_value_t = 50)]
+    #[arg(long, value_name = "N", default_value_t = chainrule::MAX_PATHS)]
     max_paths: usize,
     /// Output format.
     #[arg(long, value_enum, default_value_t = PathsFormat::Text)]
@@ -279,7 +276,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> ExitCode {
     // A spinner on standard error for runs longer than a second, on a terminal only.
-    let _progress = chainrule::progress::Progress::start(chainrule::progress::wanted_here());
+    let _progress = chainrule::Progress::start(chainrule::Progress::wanted_here());
     match cli.command {
         Command::Eval(args) => run_eval(args),
         Command::Derive(args) => run_derive(args),
@@ -326,26 +323,19 @@ fn settings(common: &Common) -> Result<Vec<Setting>, chainrule::Error> {
 type Queries<'a> = (Option<&'a str>, Option<&'a str>);
 
 fn report_error(err: &chainrule::Error, file_name: &str, model: &str, (query, wrt): Queries) -> ExitCode {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    let theme = if color {
-        miette::GraphicalTheme::unicode()
-    } else {
-        miette::GraphicalTheme::unicode_nocolor()
+    let sources = Sources {
+        file_name,
+        model,
+        query,
+        wrt,
     };
-    eprint!(
-        "{}",
-        render(
-            err,
-            &Sources {
-                file_name,
-                model,
-                query,
-                wrt
-            },
-            theme
-        )
-    );
+    eprint!("{}", chainrule::error_message(err, &sources, stderr_color()));
     ExitCode::from(2)
+}
+
+/// Colour on standard error: a terminal, and `NO_COLOR` unset.
+fn stderr_color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
 fn run_eval(args: EvalArgs) -> ExitCode {
@@ -364,22 +354,18 @@ fn run_eval(args: EvalArgs) -> ExitCode {
             random: args.random,
             symbolic: args.symbolic,
         };
+        let format = match args.format {
+            EvalFormat::Text => Format::Text,
+            EvalFormat::Latex => Format::Latex,
+            EvalFormat::Markdown => Format::Markdown,
+            EvalFormat::Json => Format::Json,
+        };
         if args.symbolic {
-            let report = chainrule::query::eval_symbolic(&model, &req)?;
-            return Ok(match args.format {
-                EvalFormat::Text => table::symbolic_text(&report, &model),
-                EvalFormat::Latex => table::symbolic_latex(&report, &model),
-                EvalFormat::Markdown => table::symbolic_markdown(&report, &model),
-                EvalFormat::Json => table::symbolic_json(&report, &model),
-            });
+            let report = chainrule::eval_symbolic(&model, &req)?;
+            return Ok(chainrule::symbolic_output(&report, &model, format));
         }
-        let report = eval_model(&model, &req)?;
-        Ok(match args.format {
-            EvalFormat::Text => table::text(&report),
-            EvalFormat::Latex => table::latex(&report, &model),
-            EvalFormat::Markdown => table::markdown(&report, &model),
-            EvalFormat::Json => table::json(&report, &model),
-        })
+        let report = chainrule::eval(&model, &req)?;
+        Ok(chainrule::eval_output(&report, &model, format))
     });
     match result {
         Ok(out) => emit(&out, args.common.output.as_deref()),
@@ -388,8 +374,6 @@ fn run_eval(args: EvalArgs) -> ExitCode {
 }
 
 fn run_paths(args: PathsArgs) -> ExitCode {
-    use chainrule::calculus::paths::{count_paths, listed_paths};
-    use chainrule::render::path_list as out;
     let path = args.common.model.clone();
     let src = match read_model(&path) {
         Ok(s) => s,
@@ -397,15 +381,20 @@ fn run_paths(args: PathsArgs) -> ExitCode {
     };
     let result = settings(&args.common).and_then(|settings| {
         let model = load(&src, &settings)?;
-        let q = chainrule::query::diff_query(&model, &args.of, &args.wrt, args.common.steps)?;
-        let count = count_paths(&q.graph, q.wrt, q.of);
-        let listed = listed_paths(&q.graph, q.wrt, q.of, args.max_paths);
-        Ok(match args.format {
-            PathsFormat::Text => out::text(&model, &q, &count, &listed),
-            PathsFormat::Markdown => out::markdown(&model, &q, &count, &listed),
-            PathsFormat::Latex => out::latex(&model, &q, &count, &listed),
-            PathsFormat::Json => out::json(&model, &q, &count, &listed),
-        })
+        let req = chainrule::PathsRequest {
+            of: args.of.clone(),
+            wrt: args.wrt.clone(),
+            steps: args.common.steps,
+            max_paths: args.max_paths,
+        };
+        let report = chainrule::paths(&model, &req)?;
+        let format = match args.format {
+            PathsFormat::Text => Format::Text,
+            PathsFormat::Markdown => Format::Markdown,
+            PathsFormat::Latex => Format::Latex,
+            PathsFormat::Json => Format::Json,
+        };
+        Ok(chainrule::paths_output(&report, &model, format))
     });
     match result {
         Ok(text) => emit(&text, args.common.output.as_deref()),
@@ -434,9 +423,7 @@ impl From<TemplateError> for DeriveFailure {
 }
 
 fn run_derive(args: DeriveArgs) -> ExitCode {
-    use chainrule::calculus::steps::Granularity;
-    use chainrule::render::derivation;
-    use chainrule::render::template::{derivation as templated, Layout};
+    use chainrule::Granularity;
     let path = args.common.model.clone();
     let src = match read_model(&path) {
         Ok(s) => s,
@@ -458,7 +445,7 @@ fn run_derive(args: DeriveArgs) -> ExitCode {
             GranularityArg::Operations => Granularity::Operations,
             GranularityArg::Equations => Granularity::Equations,
         };
-        let req = chainrule::query::DeriveRequest {
+        let req = chainrule::DeriveRequest {
             of: args.of.clone(),
             wrt: args.wrt.clone(),
             steps: args.common.steps,
@@ -467,24 +454,21 @@ fn run_derive(args: DeriveArgs) -> ExitCode {
             seed: args.random,
             granularity,
         };
-        let derived = chainrule::query::derive(&model, &req)?;
+        let derived = chainrule::derive(&model, &req)?;
         let verified = derived.derivation.proof.verified;
-        if matches!(args.format, DeriveFormat::Json) && custom.is_none() {
-            return Ok((derivation::derived_json(&derived, &model, &req), verified));
-        }
-        let opts = derivation::ViewOptions {
+        let opts = chainrule::ViewOptions {
             granularity,
             digits: args.digits,
             numbers: args.numbers,
         };
-        let view = derivation::derived_view(&derived, &model, &req, &opts);
-        let layout = match args.format {
-            DeriveFormat::Latex => Layout::Latex,
-            DeriveFormat::Document => Layout::Document,
-            // A custom template with `--format json` lays out Markdown-style.
-            DeriveFormat::Markdown | DeriveFormat::Json => Layout::Markdown,
+        let format = match args.format {
+            DeriveFormat::Latex => Format::Latex,
+            DeriveFormat::Document => Format::Document,
+            DeriveFormat::Markdown => Format::Markdown,
+            DeriveFormat::Json => Format::Json,
         };
-        let text = templated(&view, layout, custom.as_deref()).map_err(TemplateError)?;
+        let text = chainrule::derivation_output(&derived, &model, &req, &opts, format, custom.as_deref())
+            .map_err(TemplateError)?;
         Ok((text, verified))
     })();
     let (out, verified) = match result {
@@ -506,7 +490,7 @@ fn run_derive(args: DeriveArgs) -> ExitCode {
 }
 
 fn run_check(args: CheckArgs) -> ExitCode {
-    use chainrule::check::{check_document, report, CheckOptions, DocKind};
+    use chainrule::{check_document, CheckOptions, DocKind};
     let model_src = match read_model(&args.model) {
         Ok(s) => s,
         Err(code) => return code,
@@ -535,25 +519,20 @@ fn run_check(args: CheckArgs) -> ExitCode {
     let r = check_document(&model, &doc, DocKind::from_path(&args.doc), &opts);
     // A document with nothing to check is bad input, located in it.
     if let Some(e) = r.nothing_to_check() {
-        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-        let theme = if color {
-            miette::GraphicalTheme::unicode()
-        } else {
-            miette::GraphicalTheme::unicode_nocolor()
-        };
-        let sources = chainrule::diagnostics::Sources {
+        let sources = Sources {
             file_name: &doc_name,
             model: &doc,
             query: None,
             wrt: None,
         };
-        eprint!("{}", chainrule::diagnostics::render(&e, &sources, theme));
+        eprint!("{}", chainrule::error_message(&e, &sources, stderr_color()));
         return ExitCode::from(2);
     }
-    let out = match args.format {
-        CheckFormat::Text => report::text(&r, &doc_name),
-        CheckFormat::Json => report::json(&r),
+    let format = match args.format {
+        CheckFormat::Text => Format::Text,
+        CheckFormat::Json => Format::Json,
     };
+    let out = chainrule::check_output(&r, &doc_name, format);
     let code = emit(&out, args.output.as_deref());
     if code == ExitCode::SUCCESS && r.has_errors() {
         return ExitCode::from(1);
@@ -585,19 +564,13 @@ fn doc_one(path: &Path, check: bool) -> u8 {
         let p = dir.join(model);
         let shown = p.display().to_string();
         read_model_text(&shown)
-            .map(|text| chainrule::doc::ModelFile { name: shown, text })
+            .map(|text| chainrule::ModelFile { name: shown, text })
             .map_err(|Failure(msg)| msg)
     };
-    let expanded = match chainrule::doc::expand(&src, &mut read) {
+    let expanded = match chainrule::expand(&src, &mut read) {
         Ok(x) => x,
         Err(e) => {
-            let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            let theme = if color {
-                miette::GraphicalTheme::unicode()
-            } else {
-                miette::GraphicalTheme::unicode_nocolor()
-            };
-            eprint!("{}", chainrule::diagnostics::render_doc(&e, &name, &src, theme));
+            eprint!("{}", chainrule::doc_error_message(&e, &name, &src, stderr_color()));
             return 2;
         }
     };

@@ -53,6 +53,12 @@ pub struct Progress {
 }
 
 impl Progress {
+    /// Whether this process wants a spinner: standard error and standard
+    /// output are terminals, and `CI` is unset (see [`wanted`]).
+    pub fn wanted_here() -> bool {
+        wanted_here()
+    }
+
     /// A handle that shows nothing.
     pub fn disabled() -> Progress {
         Progress { shared: None }

@@ -33,8 +33,17 @@ pub fn parse_in(text: &str, model: &Model, source: Source) -> Result<RExpr, Erro
     Ok(r)
 }
 
+/// Significant digits shown in text and math unless asked otherwise.
+pub const SHOWN_DIGITS: u32 = 6;
+
+/// Paths listed unless asked otherwise; past them, totals come from adjoints.
+pub const MAX_PATHS: usize = 50;
+
+/// Seed of random values unless asked otherwise.
+pub const SEED: u64 = 1;
+
 /// What `chainrule eval` was asked.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct EvalRequest {
     /// One expression instead of the whole table.
     pub of: Option<String>,
@@ -47,6 +56,19 @@ pub struct EvalRequest {
     pub random: Option<u64>,
     /// Print the simplified closed form in terms of the leaves instead of values.
     pub symbolic: bool,
+}
+
+impl Default for EvalRequest {
+    /// The whole table, 6 digits shown, no random values.
+    fn default() -> EvalRequest {
+        EvalRequest {
+            of: None,
+            steps: None,
+            digits: SHOWN_DIGITS,
+            random: None,
+            symbolic: false,
+        }
+    }
 }
 
 /// One quantity as a closed form in the leaves (`eval --symbolic`).
@@ -350,9 +372,13 @@ const RELU_DRAWS: u64 = 64;
 /// What `chainrule derive` was asked.
 #[derive(Clone, Debug)]
 pub struct DeriveRequest {
+    /// The quantity differentiated (`L(y[2])`).
     pub of: String,
+    /// What it is differentiated by (`w1`, `x1[1]`, `h[1]`).
     pub wrt: String,
+    /// The horizon of look-ahead recurrences and of consts without value.
     pub steps: Option<i64>,
+    /// Paths listed at most; beyond, the total comes from adjoints.
     pub max_paths: usize,
     /// Significant digits shown; values are certified to at least
     /// [`CERTIFIED_DIGITS`] (and to this many when more).
@@ -361,6 +387,66 @@ pub struct DeriveRequest {
     pub seed: u64,
     /// The steps each path is shown in.
     pub granularity: crate::calculus::steps::Granularity,
+}
+
+impl Default for DeriveRequest {
+    /// Nothing asked yet (`of` and `wrt` empty), with the command's
+    /// defaults: 50 paths, 6 digits shown, seed 1, one step per operation.
+    fn default() -> DeriveRequest {
+        DeriveRequest {
+            of: String::new(),
+            wrt: String::new(),
+            steps: None,
+            max_paths: MAX_PATHS,
+            digits: SHOWN_DIGITS,
+            seed: SEED,
+            granularity: Default::default(),
+        }
+    }
+}
+
+/// What `chainrule paths` was asked.
+#[derive(Clone, Debug)]
+pub struct PathsRequest {
+    /// Where the paths end (`L(y[2])`).
+    pub of: String,
+    /// Where they start (`w1`).
+    pub wrt: String,
+    /// The horizon of look-ahead recurrences and of consts without value.
+    pub steps: Option<i64>,
+    /// Paths listed at most (the count is always exact).
+    pub max_paths: usize,
+}
+
+impl Default for PathsRequest {
+    /// Nothing asked yet, 50 paths listed.
+    fn default() -> PathsRequest {
+        PathsRequest {
+            of: String::new(),
+            wrt: String::new(),
+            steps: None,
+            max_paths: MAX_PATHS,
+        }
+    }
+}
+
+/// The paths from `wrt` to `of`: their exact count and the first ones.
+pub struct PathsReport {
+    /// The unrolled question the paths run in.
+    pub query: DiffQuery,
+    /// Every path, counted.
+    pub count: num_bigint::BigUint,
+    /// The listed paths, as node ids from `wrt` to `of`.
+    pub listed: Vec<Vec<NodeId>>,
+}
+
+/// Counts the paths from `wrt` to `of` and lists the first `max_paths`.
+pub fn paths(model: &Model, req: &PathsRequest) -> Result<PathsReport, Error> {
+    use crate::calculus::paths::{count_paths, listed_paths};
+    let query = diff_query(model, &req.of, &req.wrt, req.steps)?;
+    let count = count_paths(&query.graph, query.wrt, query.of);
+    let listed = listed_paths(&query.graph, query.wrt, query.of, req.max_paths);
+    Ok(PathsReport { query, count, listed })
 }
 
 /// A derivation and the graph its nodes live in.

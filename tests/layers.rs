@@ -20,6 +20,7 @@ const LAYERS: &[&[&str]] = &[
     &["render", "check"],
     &["doc"],
     &["diagnostics"],
+    &["api"],
 ];
 
 fn layer_of(module: &str) -> Option<usize> {

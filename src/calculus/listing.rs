@@ -27,7 +27,7 @@ pub struct PathDerivation {
     pub nodes: Vec<NodeId>,
     pub edges: Vec<Edge>,
     /// The chain-rule factors, from `wrt` up: per operation, unless
-    /// [`regroup`] was asked for another granularity.
+    /// [`crate::calculus::derive::regroup`] was asked for another granularity.
     pub steps: Vec<Step>,
     /// The product of the local partials, simplified.
     pub product: Factored,

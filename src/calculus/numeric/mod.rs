@@ -6,7 +6,7 @@
 //! * [`central_difference`]: the difference quotient `(f(x+ε) − f(x−ε)) / 2ε`
 //!   of the forward evaluator alone, with an exact dyadic `ε` and a *proven*
 //!   bound on its truncation error (interval Taylor arithmetic of order 3 over
-//!   `[x−ε, x+ε]`, see [`taylor`]), so its result is a certified enclosure of
+//!   `[x−ε, x+ε]`, see `taylor`), so its result is a certified enclosure of
 //!   the derivative too.
 //! * [`agree`]: do two such enclosures overlap?
 //!
