@@ -183,6 +183,38 @@ pub struct RandomFill {
     /// argument negative, and these were drawn again from the same seed
     /// until none was.
     pub redrawn: bool,
+    /// The derivatives drawn for opaque calls: the function, the argument
+    /// node, and `ell'(arg)`.
+    pub slopes: Vec<(crate::vocab::SymId, NodeId, Q)>,
+}
+
+/// How the model names the derivative of opaque `f` at `arg`: `ell'(h[3])`
+/// (`ell'(…)` when the argument is not a named quantity).
+pub fn slope_label(model: &Model, graph: &crate::graph::Graph, f: crate::vocab::SymId, arg: NodeId) -> String {
+    let at = match graph.node(arg) {
+        crate::graph::Node::Named(s, _) | crate::graph::Node::Leaf(s) => model.label(*s),
+        _ => "…".to_string(),
+    };
+    format!("{}'({at})", model.symbol(f).name)
+}
+
+/// Gives every opaque call below `roots` without a derivative a seeded
+/// random one (see [`crate::eval::bindings::random_slopes`]).
+fn fill_slopes(
+    graph: &crate::graph::Graph,
+    roots: &[NodeId],
+    bindings: &mut Bindings,
+    seed: u64,
+) -> Vec<(crate::vocab::SymId, NodeId, Q)> {
+    use crate::eval::bindings::{free_opaque, random_slopes};
+    let calls = free_opaque(graph, roots, bindings);
+    random_slopes(seed, &calls)
+        .into_iter()
+        .map(|((f, a), q)| {
+            bindings.set_opaque(f, a, q.clone());
+            (f, a, q)
+        })
+        .collect()
 }
 
 /// Everything `eval` prints.
@@ -213,17 +245,25 @@ pub fn eval_model(model: &Model, req: &EvalRequest) -> Result<EvalReport, Error>
             for (sym, q) in &vals {
                 bindings.set(*sym, q.clone());
             }
+            let slopes = fill_slopes(graph, &ids, &mut bindings, seed);
             Some(RandomFill {
                 seed,
                 values: vals.into_iter().map(|(s, q)| (s, model.label(s), q)).collect(),
                 redrawn: false,
+                slopes,
             })
         }
-        None if !free.is_empty() => {
-            let leaves = free.iter().map(|&s| model.label(s)).collect();
+        None if !free.is_empty() || !crate::eval::bindings::free_opaque(graph, &ids, &bindings).is_empty() => {
+            let mut leaves: Vec<String> = free.iter().map(|&s| model.label(s)).collect();
+            leaves.extend(
+                crate::eval::bindings::free_opaque(graph, &ids, &bindings)
+                    .into_iter()
+                    .map(|(f, a)| slope_label(model, graph, f, a)),
+            );
+            let first = free.first().map_or(crate::vocab::SymId(0), |s| s.id);
             return Err(EvalError::MissingValues {
                 leaves,
-                span: Some(model.symbol(free[0].id).span),
+                span: Some(model.symbol(first).span),
             }
             .into());
         }
@@ -363,6 +403,7 @@ fn fill_randomly(
         seed,
         values: vals.into_iter().map(|(s, v)| (s, model.label(s), v)).collect(),
         redrawn: draw > 1,
+        slopes: Vec::new(),
     }
 }
 
@@ -465,7 +506,20 @@ pub fn derive(model: &Model, req: &DeriveRequest) -> Result<Derived, Error> {
     let mut graph = q.graph;
     let mut bindings = Bindings::from_model(model).assume_relu_active(model.relu_active);
     let free = free_leaves(&graph, &[q.of, q.wrt], &bindings);
-    let random = (!free.is_empty()).then(|| fill_randomly(model, &graph, q.of, &mut bindings, &free, req.seed));
+    let mut random = (!free.is_empty()).then(|| fill_randomly(model, &graph, q.of, &mut bindings, &free, req.seed));
+    // An opaque function has no value of its own: its derivative at each
+    // call is drawn at random, and said.
+    let slopes = fill_slopes(&graph, &[q.of], &mut bindings, req.seed);
+    if !slopes.is_empty() {
+        random
+            .get_or_insert_with(|| RandomFill {
+                seed: req.seed,
+                values: Vec::new(),
+                redrawn: false,
+                slopes: Vec::new(),
+            })
+            .slopes = slopes;
+    }
     let certified = req.digits.max(CERTIFIED_DIGITS);
     let opts = DeriveOptions {
         max_paths: req.max_paths,

@@ -71,6 +71,16 @@ pub fn local_partial(
     let one = Factored::constant(Q::one());
     Ok(match g.node(parent).clone() {
         Node::Named(..) => one,
+        // ∂ℓ(a)/∂a = ℓ′(a), a symbol of its own.
+        Node::Opaque(f, a) => {
+            let d = g.add(Node::OpaquePrime(f, a))?;
+            Factored {
+                coeff: Q::one(),
+                sums: Vec::new(),
+                mono: Monomial::atom(d),
+            }
+        }
+        Node::OpaquePrime(..) => Factored::constant(Q::zero()),
         Node::Add(..) => one,
         Node::Sub(..) => Factored::constant(if slot == 0 { Q::one() } else { -Q::one() }),
         Node::Neg(_) => Factored::constant(-Q::one()),

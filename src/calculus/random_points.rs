@@ -4,7 +4,7 @@
 
 use super::adjoint_form::{accumulate, AdjointEq};
 use super::numeric::{agree, gradient_ad};
-use crate::eval::bindings::random_values;
+use crate::eval::bindings::{random_slopes, random_values};
 use crate::eval::{evaluate, Bindings, EvalOptions, Value};
 use crate::graph::{Graph, Node, NodeId, Sym};
 use crate::number::Q;
@@ -48,6 +48,16 @@ pub fn check_random_points(
             _ => None,
         })
         .collect();
+    // Opaque calls get new derivatives at each point too.
+    let calls: Vec<(crate::vocab::SymId, NodeId)> = g
+        .nodes()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, n)| match n {
+            Node::Opaque(f, a) if seen[i] => Some((*f, *a)),
+            _ => None,
+        })
+        .collect();
     let tolerance = Q::one()
         / Q::int(10)
             .pow(i64::from(digits.saturating_sub(5)))
@@ -61,6 +71,9 @@ pub fn check_random_points(
         let mut b = base.clone();
         for (sym, q) in random_values(s, &leaves) {
             b.set(sym, q);
+        }
+        for ((f, a), q) in random_slopes(s, &calls) {
+            b.set_opaque(f, a, q);
         }
         let symbolic = match (total, adjoints.is_empty()) {
             (Some(t), _) => evaluate(g, &[t], &b, EvalOptions { digits })

@@ -75,9 +75,11 @@ impl SymbolIndex {
             let s = model.symbol(id);
             let stepped = match &s.kind {
                 SymKind::Input { .. } | SymKind::Target { .. } | SymKind::Sequence(_) => true,
-                SymKind::Function { .. } | SymKind::Param { .. } | SymKind::Const { .. } | SymKind::Quantity { .. } => {
-                    false
-                }
+                SymKind::Function { .. }
+                | SymKind::Opaque
+                | SymKind::Param { .. }
+                | SymKind::Const { .. }
+                | SymKind::Quantity { .. } => false,
             };
             let base = ts.base(id).to_string();
             by_key

@@ -19,6 +19,9 @@ pub struct Bindings {
     /// Taylor bound) must read relu the same way, or a point where some
     /// relu argument is negative fails a right derivation.
     relu_active: bool,
+    /// The slope of each opaque call, by function and argument node: its
+    /// `ell'(arg)` (see `graph::Node::Opaque`).
+    opaque: HashMap<(SymId, NodeId), Q>,
 }
 
 impl Bindings {
@@ -48,6 +51,7 @@ impl Bindings {
         Bindings {
             values,
             relu_active: false,
+            opaque: HashMap::new(),
         }
     }
 
@@ -55,6 +59,16 @@ impl Bindings {
     pub fn assume_relu_active(mut self, on: bool) -> Bindings {
         self.relu_active = on;
         self
+    }
+
+    /// The derivative of opaque function `f` at argument node `arg`.
+    pub fn opaque(&self, f: SymId, arg: NodeId) -> Option<&Q> {
+        self.opaque.get(&(f, arg))
+    }
+
+    /// Sets the derivative of opaque function `f` at argument node `arg`.
+    pub fn set_opaque(&mut self, f: SymId, arg: NodeId, slope: Q) {
+        self.opaque.insert((f, arg), slope);
     }
 
     /// Whether relu is read as the identity.
@@ -83,6 +97,39 @@ pub fn free_leaves(graph: &Graph, roots: &[NodeId], bindings: &Bindings) -> Vec<
         }
     }
     out.into_iter().collect()
+}
+
+/// The opaque calls reachable from `roots` (and the derivative symbols of
+/// such calls) whose slope has no value, as (function, argument node), in
+/// id order.
+pub fn free_opaque(graph: &Graph, roots: &[NodeId], bindings: &Bindings) -> Vec<(SymId, NodeId)> {
+    let seen = graph.reachable(roots);
+    let mut out = BTreeSet::new();
+    for (i, node) in graph.nodes().iter().enumerate() {
+        if let (true, Node::Opaque(f, a) | Node::OpaquePrime(f, a)) = (seen[i], node) {
+            if bindings.opaque(*f, *a).is_none() {
+                out.insert((*a, *f));
+            }
+        }
+    }
+    out.into_iter().map(|(a, f)| (f, a)).collect()
+}
+
+/// Seeded random slopes for opaque calls, drawn as [`random_values`] draws
+/// leaf values, from a stream of their own (`seed` with its bits flipped).
+pub fn random_slopes(seed: u64, calls: &[(SymId, NodeId)]) -> Vec<((SymId, NodeId), Q)> {
+    let leaves: Vec<Sym> = calls
+        .iter()
+        .map(|&(f, a)| Sym {
+            id: f,
+            step: Some(i64::from(a.0)),
+        })
+        .collect();
+    random_values(!seed, &leaves)
+        .into_iter()
+        .zip(calls)
+        .map(|((_, q), &c)| (c, q))
+        .collect()
 }
 
 /// Seeded random rationals `n/d` with `1 <= d <= 8` and `0 < |n/d| <= 3`,

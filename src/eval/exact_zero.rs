@@ -67,6 +67,14 @@ fn form(g: &Graph, root: NodeId, bindings: &Bindings) -> Option<Poly> {
                 None => atom(AtomKey::Leaf(id)),
             },
             Node::Named(_, d) => get(d),
+            Node::Opaque(f, a) => match bindings.opaque(*f, *a) {
+                Some(s) => get(a).scale(s, &Monomial::one()),
+                None => atom(AtomKey::Leaf(id)),
+            },
+            Node::OpaquePrime(f, a) => match bindings.opaque(*f, *a) {
+                Some(s) => Poly::constant(s.clone()),
+                None => atom(AtomKey::Leaf(id)),
+            },
             Node::Neg(a) => get(a).neg(),
             Node::Add(a, b) => get(a).add(&get(b)),
             Node::Sub(a, b) => get(a).sub(&get(b)),

@@ -235,6 +235,11 @@ fn pass(
                     .ok_or_else(|| Failure::Domain(id, "a leaf without a value".into()))?,
             ),
             Node::Named(_, d) => get(*d).clone(),
+            Node::Opaque(f, a) => {
+                let s = Value::Exact(opaque_slope(b, *f, *a, id)?);
+                arith(&s, get(*a), |x, y| x * y, |x, y| x.mul(y, prec))
+            }
+            Node::OpaquePrime(f, a) => Value::Exact(opaque_slope(b, *f, *a, id)?),
             Node::Neg(a) => match get(*a) {
                 Value::Exact(q) => Value::Exact(-q),
                 Value::Approx(iv) => Value::Approx(iv.neg()),
@@ -259,6 +264,13 @@ fn pass(
         vals[i] = Some(v);
     }
     Ok(vals)
+}
+
+/// The slope the bindings give an opaque call.
+fn opaque_slope(b: &Bindings, f: crate::vocab::SymId, arg: NodeId, id: NodeId) -> Result<Q, Failure> {
+    b.opaque(f, arg)
+        .cloned()
+        .ok_or_else(|| Failure::Domain(id, "an opaque function without a value for its derivative".into()))
 }
 
 fn fail(e: IntervalError, id: NodeId, what: impl Into<String>) -> Failure {

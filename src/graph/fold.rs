@@ -70,7 +70,7 @@ pub fn fold<'a>(node: Node, get: &dyn Fn(NodeId) -> &'a Node) -> Folded {
             _ => None,
         },
         Node::Call(f, a) => lit(*a).and_then(|x| fold_call(*f, &x)).map(Node::Lit),
-        Node::Lit(_) | Node::Leaf(_) | Node::Named(..) => None,
+        Node::Lit(_) | Node::Leaf(_) | Node::Named(..) | Node::Opaque(..) | Node::OpaquePrime(..) => None,
     };
     Folded::New(out.unwrap_or(node))
 }

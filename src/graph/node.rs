@@ -1,7 +1,7 @@
 //! The nodes of the unrolled computation graph.
 
 use crate::number::Q;
-pub use crate::vocab::{Builtin, Sym};
+pub use crate::vocab::{Builtin, Sym, SymId};
 
 /// Index of a node in [`super::Graph`]. Children always have smaller ids
 /// than their parents, so ascending id order is a topological order.
@@ -31,6 +31,13 @@ pub enum Node {
     Pow(NodeId, NodeId),
     Neg(NodeId),
     Call(Builtin, NodeId),
+    /// A call of an opaque function (`ell(h[T])`, LANGUAGE.md §5). For
+    /// values and derivatives it stands for the line through 0 whose slope
+    /// is the call's [`Node::OpaquePrime`]: all a derivative sees of it.
+    Opaque(SymId, NodeId),
+    /// The derivative of an opaque function at its argument (`ell'(h[T])`):
+    /// an atom whose value the bindings give (a random one in checks).
+    OpaquePrime(SymId, NodeId),
 }
 
 impl Node {
@@ -38,7 +45,10 @@ impl Node {
     pub fn children(&self) -> Children {
         match *self {
             Node::Lit(_) | Node::Leaf(_) => Children::None,
-            Node::Named(_, a) | Node::Neg(a) | Node::Call(_, a) => Children::One(a),
+            Node::Named(_, a) | Node::Neg(a) | Node::Call(_, a) | Node::Opaque(_, a) => Children::One(a),
+            // The argument of a derivative symbol is where it is taken, not
+            // an operand: no edge runs from it (a path never passes ℓ′).
+            Node::OpaquePrime(..) => Children::None,
             Node::Add(a, b) | Node::Sub(a, b) | Node::Mul(a, b) | Node::Div(a, b) | Node::Pow(a, b) => {
                 Children::Two(a, b)
             }

@@ -417,6 +417,10 @@ impl<'m> Unroller<'m> {
                 let a = self.lower(a, env)?;
                 self.mk(Node::Call(*b, a))
             }
+            RKind::Opaque(f, a) => {
+                let a = self.lower(a, env)?;
+                self.mk(Node::Opaque(*f, a))
+            }
             RKind::Apply(f, args) => {
                 if env.depth >= MAX_INLINE_DEPTH {
                     return Err(UnrollError::InlineTooDeep {

@@ -97,6 +97,11 @@ impl Resolver {
         for stmt in &file.stmts {
             match &stmt.kind {
                 StmtKind::Const(_) => {}
+                StmtKind::Opaque(names) => {
+                    for name in names {
+                        self.add_symbol(&name.name, name.span, SymKind::Opaque)?;
+                    }
+                }
                 StmtKind::Param(decls) => {
                     for Decl { name, value } in decls {
                         let v = value.as_ref().map(|e| constant_value(e, &self.consts)).transpose()?;

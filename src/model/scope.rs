@@ -73,6 +73,7 @@ fn kind_phrase(kind: &SymKind) -> &'static str {
         SymKind::Quantity { .. } => "a plain quantity",
         SymKind::Sequence(_) => "a quantity indexed by step",
         SymKind::Function { .. } => "a function",
+        SymKind::Opaque => "an opaque function",
     }
 }
 
@@ -112,6 +113,13 @@ fn walk(e: &Expr, model: &Model, scope: &mut Scope, slots: &mut usize) -> Result
                             id,
                             "a function".into(),
                             Some(format!("call it with {} argument(s): `{}(...)`", params.len(), id.name)),
+                        ))
+                    }
+                    SymKind::Opaque => {
+                        return Err(misuse(
+                            id,
+                            "an opaque function".into(),
+                            Some(format!("call it with one argument: `{}(...)`", id.name)),
                         ))
                     }
                 }
@@ -158,6 +166,18 @@ fn walk(e: &Expr, model: &Model, scope: &mut Scope, slots: &mut usize) -> Result
             } else if let Some(sid) = model.lookup(&id.name) {
                 let sym = model.symbol(sid);
                 match &sym.kind {
+                    SymKind::Opaque => {
+                        if args.len() != 1 {
+                            return Err(ResolveError::Arity {
+                                name: id.name.clone(),
+                                expected: "1 argument".into(),
+                                got: format!("{} were", args.len()),
+                                span: e.span,
+                                help: Some(format!("`{}` is an opaque function of one argument", id.name)),
+                            });
+                        }
+                        RKind::Opaque(sid, Box::new(walk(&args[0], model, scope, slots)?))
+                    }
                     SymKind::Function { params, .. } => {
                         if params.len() != args.len() {
                             return Err(ResolveError::Arity {

@@ -35,6 +35,9 @@ pub enum SymKind {
     Sequence(Sequence),
     /// `name(a, b) = EXPR`; calls are inlined.
     Function { params: Vec<String>, body: RExpr },
+    /// `opaque ell`: a function of one argument with no body; its
+    /// derivative `ell'` stays a symbol (LANGUAGE.md §5).
+    Opaque,
 }
 
 /// The equations of one indexed quantity.
@@ -82,6 +85,8 @@ pub enum RKind {
     Builtin(Builtin, Box<RExpr>),
     /// A call of a user function.
     Apply(SymId, Vec<RExpr>),
+    /// A call of an opaque function.
+    Opaque(SymId, Box<RExpr>),
     Neg(Box<RExpr>),
     AddChain(Box<RExpr>, Vec<(AddOp, RExpr)>),
     MulChain(Box<RExpr>, Vec<(MulOp, RExpr)>),
@@ -100,7 +105,7 @@ impl RExpr {
     pub fn children(&self) -> Vec<&RExpr> {
         match &self.kind {
             RKind::Num(_) | RKind::Sym(_) | RKind::Step | RKind::Arg(_) | RKind::SumVar(_) => Vec::new(),
-            RKind::Elem(_, a) | RKind::Builtin(_, a) | RKind::Neg(a) => vec![a],
+            RKind::Elem(_, a) | RKind::Builtin(_, a) | RKind::Neg(a) | RKind::Opaque(_, a) => vec![a],
             RKind::Apply(_, args) => args.iter().collect(),
             RKind::AddChain(a, rest) => std::iter::once(a.as_ref()).chain(rest.iter().map(|(_, x)| x)).collect(),
             RKind::MulChain(a, rest) => std::iter::once(a.as_ref()).chain(rest.iter().map(|(_, x)| x)).collect(),

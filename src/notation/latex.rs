@@ -223,6 +223,18 @@ impl<'a> Printer<'a> {
                 stack.push(Task::Node(x, self.is_sum(x) || self.minus(x)));
                 return;
             }
+            Node::Opaque(f, z) | Node::OpaquePrime(f, z) => {
+                out.push_str(self.ts.base(f));
+                if matches!(graph.node(id), Node::OpaquePrime(..)) {
+                    out.push('\'');
+                }
+                let (open, close) = self.brackets(z);
+                out.push_str(open);
+                // The argument of ℓ′ is not its child (no path runs through
+                // it), but it is printed as one.
+                stack.extend([Task::Emit(close), Task::Node(z, false)]);
+                return;
+            }
             Node::Call(f, z) => {
                 out.push_str(builtin_name(f));
                 let (open, close) = match f {
@@ -271,7 +283,12 @@ impl<'a> Printer<'a> {
                 Node::Leaf(sym) | Node::Named(sym, _) => {
                     return self.ts.symbol(sym).starts_with(|c: char| c.is_ascii_digit())
                 }
-                Node::Add(..) | Node::Sub(..) | Node::Neg(_) | Node::Call(..) => return false,
+                Node::Add(..)
+                | Node::Sub(..)
+                | Node::Neg(_)
+                | Node::Call(..)
+                | Node::Opaque(..)
+                | Node::OpaquePrime(..) => return false,
             };
         }
     }

@@ -7,7 +7,7 @@ use crate::model::{Model, SymId, TimeStyle};
 /// Greek letter names with a LaTeX command of the same name. `omicron` and
 /// capitals such as `Alpha` are missing on purpose: LaTeX has no command for
 /// them, and they would look like Latin letters anyway.
-const GREEK: &str = "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota \
+const GREEK: &str = "ell alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota \
     kappa lambda mu nu xi pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega \
     Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega";
 

@@ -51,7 +51,9 @@ pub fn prec(graph: &Graph, id: NodeId, notation: Notation) -> Binding {
         Node::Pow(..) => Binding::Power,
         Node::Lit(q) if q.is_negative() => Binding::Unary,
         Node::Lit(q) if !q.is_integer() && notation == Notation::Text => Binding::Product,
-        Node::Lit(_) | Node::Leaf(_) | Node::Named(..) | Node::Call(..) => Binding::Atom,
+        Node::Lit(_) | Node::Leaf(_) | Node::Named(..) | Node::Call(..) | Node::Opaque(..) | Node::OpaquePrime(..) => {
+            Binding::Atom
+        }
     }
 }
 
@@ -73,7 +75,12 @@ pub fn leads_with_minus(graph: &Graph, mut id: NodeId, notation: Notation) -> bo
             Node::Mul(l, _) | Node::Div(l, _) => l,
             // A power's base is bracketed when it is negative; calls and
             // symbols start with a letter or a backslash.
-            Node::Pow(..) | Node::Call(..) | Node::Leaf(_) | Node::Named(..) => return false,
+            Node::Pow(..)
+            | Node::Call(..)
+            | Node::Leaf(_)
+            | Node::Named(..)
+            | Node::Opaque(..)
+            | Node::OpaquePrime(..) => return false,
         };
     }
 }

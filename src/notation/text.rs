@@ -151,6 +151,15 @@ fn visit(graph: &Graph, id: NodeId, names: &TextNames, out: &mut String, stack: 
             stack.push(Task::Node(x, p(x) < Binding::Unary || minus(x)));
             return;
         }
+        Node::Opaque(f, z) | Node::OpaquePrime(f, z) => {
+            out.push_str(&names.symbol(crate::vocab::Sym { id: f, step: None }));
+            if matches!(graph.node(id), Node::OpaquePrime(..)) {
+                out.push('\'');
+            }
+            out.push('(');
+            stack.extend([Task::Emit(")"), Task::Node(z, false)]);
+            return;
+        }
         Node::Call(f, z) => {
             out.push_str(f.name());
             out.push('(');

@@ -444,9 +444,15 @@ fn counts_as(g: &Graph, disp: &Display, p: &crate::calculus::derive::PathDerivat
     format!("counts as {} paths: {}", p.multiplicity, twice.join(", "))
 }
 
-/// `random values (seed 1): w1 = -2, …` (redrawn under `assume relu active`).
-fn random_note(r: &RandomFill) -> String {
-    let list: Vec<String> = r.values.iter().map(|(_, l, q)| format!("{l} = {q}")).collect();
+/// `random values (seed 1): w1 = -2, …, ell'(h[3]) = 2/3` (redrawn under
+/// `assume relu active`).
+fn random_note(g: &Graph, model: &Model, r: &RandomFill) -> String {
+    let mut list: Vec<String> = r.values.iter().map(|(_, l, q)| format!("{l} = {q}")).collect();
+    list.extend(
+        r.slopes
+            .iter()
+            .map(|&(f, a, ref q)| format!("{} = {q}", crate::query::slope_label(model, g, f, a))),
+    );
     let redrawn = if r.redrawn {
         ", drawn again until every relu argument was positive"
     } else {
@@ -638,7 +644,7 @@ pub fn view(
         check,
         show_numbers: opts.numbers,
         per_equation: gran == Granularity::Equations,
-        random_values: random.map(random_note).unwrap_or_default(),
+        random_values: random.map(|r| random_note(g, model, r)).unwrap_or_default(),
         relu_inactive,
     }
 }

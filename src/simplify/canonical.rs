@@ -51,7 +51,7 @@ pub fn canonical(graph: &Graph, root: NodeId, depth: Depth) -> Poly {
 
 fn is_atom(graph: &Graph, id: NodeId, depth: Depth) -> bool {
     match graph.node(id) {
-        Node::Leaf(_) | Node::Call(..) => true,
+        Node::Leaf(_) | Node::Call(..) | Node::Opaque(..) | Node::OpaquePrime(..) => true,
         Node::Named(..) => depth == Depth::StopAtNames,
         Node::Pow(_, e) => graph.literal(*e).and_then(|q| q.to_i64()).is_none_or(|n| n.abs() > 64),
         _ => false,
@@ -86,7 +86,7 @@ fn convert(graph: &Graph, id: NodeId, depth: Depth, memo: &HashMap<NodeId, Poly>
                 None => Some(Poly::term(Q::one(), Monomial::atom(*a).pow(n))),
             }
         }
-        Node::Leaf(_) | Node::Call(..) => None,
+        Node::Leaf(_) | Node::Call(..) | Node::Opaque(..) | Node::OpaquePrime(..) => None,
     };
     match out {
         Some(p) if p.len() <= MAX_TERMS => p,

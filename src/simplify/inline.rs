@@ -18,7 +18,8 @@ pub fn inline_names(g: &mut Graph, root: NodeId) -> Result<NodeId, TooLarge> {
         let m = |c: &NodeId| map.get(c).copied().unwrap_or(*c);
         let new = match g.node(id).clone() {
             Node::Named(_, d) => m(&d),
-            Node::Lit(_) | Node::Leaf(_) => id,
+            Node::Lit(_) | Node::Leaf(_) | Node::OpaquePrime(..) => id,
+            Node::Opaque(f, a) => g.add(Node::Opaque(f, m(&a)))?,
             Node::Add(a, b) => g.add(Node::Add(m(&a), m(&b)))?,
             Node::Sub(a, b) => g.add(Node::Sub(m(&a), m(&b)))?,
             Node::Mul(a, b) => g.add(Node::Mul(m(&a), m(&b)))?,

@@ -127,6 +127,8 @@ pub enum Lhs {
 pub enum StmtKind {
     Param(Vec<Decl<Expr>>),
     Const(Vec<Decl<Expr>>),
+    /// `opaque ell, g`: functions with no body.
+    Opaque(Vec<Ident>),
     Input(Vec<Decl<Vec<Expr>>>),
     Target(Vec<Decl<Vec<Expr>>>),
     /// `assume relu active`

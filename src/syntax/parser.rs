@@ -260,6 +260,10 @@ fn build_stmt(pair: Pair<Rule>) -> Result<Stmt, ParseError> {
                 StmtKind::Target(decls)
             }
         }
+        Rule::opaque_decl => {
+            inner.next(); // keyword
+            StmtKind::Opaque(inner.map(ident).collect())
+        }
         Rule::assume => {
             inner.next();
             let a = ident(inner.next().expect("assume has two words"));

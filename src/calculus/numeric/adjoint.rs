@@ -99,17 +99,19 @@ fn gradient_over(
     }
     refine(initial_bits(digits), &tolerance(digits), of, |prec| {
         let vals = forward_values(graph, &[of], bindings, prec, &[])?;
-        backward(graph, of, wrt, &vals, &active, relu_active, prec)
+        backward(graph, of, wrt, &vals, &active, bindings, relu_active, prec)
     })
 }
 
 /// The adjoint of `wrt`, from the forward values `vals` at precision `prec`.
+#[allow(clippy::too_many_arguments)]
 fn backward(
     graph: &Graph,
     of: NodeId,
     wrt: NodeId,
     vals: &[Option<Value>],
     active: &[bool],
+    bindings: &Bindings,
     relu_active: bool,
     prec: Prec,
 ) -> Result<Value, Fail> {
@@ -128,7 +130,16 @@ fn backward(
         let id = NodeId(i as u32);
         let on = |c: NodeId| active[c.index()];
         match graph.node(id) {
-            Node::Lit(_) | Node::Leaf(_) => {}
+            Node::Lit(_) | Node::Leaf(_) | Node::OpaquePrime(..) => {}
+            Node::Opaque(f, a) => {
+                if on(*a) {
+                    let s = bindings
+                        .opaque(*f, *a)
+                        .cloned()
+                        .ok_or_else(|| Fail::Domain(id, "an opaque function without a derivative".into()))?;
+                    push(&mut adj, *a, mul(&g, &exact(s), prec));
+                }
+            }
             Node::Named(_, d) => {
                 if on(*d) {
                     push(&mut adj, *d, g);

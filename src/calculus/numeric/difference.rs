@@ -159,7 +159,7 @@ fn truncation_bound(
                 Around {
                     x: around,
                     prec,
-                    relu_active: bindings.relu_active(),
+                    bindings,
                 },
             )
         })();

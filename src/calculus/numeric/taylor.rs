@@ -170,11 +170,12 @@ impl Ops {
 /// `prec`). `active` is [`super::active_nodes`]`(graph, of, wrt)`, and `of` is active.
 /// Where the Taylor coefficients are taken: over `x` (an interval of the
 /// `wrt` value), at working precision `prec`, with relu read as the
-/// identity when `relu_active` (as the forward pass reads it).
-pub(super) struct Around {
+/// identity as the bindings say (as the forward pass reads it).
+pub(super) struct Around<'b> {
     pub x: Interval,
     pub prec: Prec,
-    pub relu_active: bool,
+    /// The point's bindings: how relu is read, and the opaque slopes.
+    pub bindings: &'b crate::eval::Bindings,
 }
 
 pub(super) fn third_coefficient(
@@ -185,7 +186,8 @@ pub(super) fn third_coefficient(
     base: &[Option<Value>],
     around: Around,
 ) -> Result<Interval, Fail> {
-    let Around { x, prec, relu_active } = around;
+    let Around { x, prec, bindings } = around;
+    let relu_active = bindings.relu_active();
     let mut ser: Vec<Option<Series>> = vec![None; of.index() + 1];
     ser[wrt.index()] = Some(Series([x, pt(Q::one()), zero(), zero()]));
     for i in wrt.index() + 1..=of.index() {
@@ -201,7 +203,15 @@ pub(super) fn third_coefficient(
         };
         let o = Ops { p: prec, id };
         let s = match graph.node(id) {
-            Node::Lit(_) | Node::Leaf(_) => unreachable!("only wrt is an active leaf"),
+            Node::Lit(_) | Node::Leaf(_) | Node::OpaquePrime(..) => unreachable!("only wrt is an active leaf"),
+            // An opaque call is the line through 0 with its slope.
+            Node::Opaque(f, a) => {
+                let s = bindings
+                    .opaque(*f, *a)
+                    .cloned()
+                    .ok_or_else(|| Fail::Domain(id, "an opaque function without a derivative".into()))?;
+                o.mul(&Series::constant(pt(s)), &get(*a))
+            }
             Node::Named(_, d) => get(*d),
             Node::Neg(a) => o.neg(&get(*a)),
             Node::Add(a, b) => o.add(&get(*a), &get(*b)),

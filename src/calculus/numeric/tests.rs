@@ -187,11 +187,7 @@ fn third_coefficients_match_closed_forms() {
             q.wrt,
             &active,
             &base,
-            super::taylor::Around {
-                x,
-                prec,
-                relu_active: false,
-            },
+            super::taylor::Around { x, prec, bindings: &b },
         )
         .unwrap();
         let got = c3.midpoint().approx_f64();
