@@ -14,8 +14,8 @@ pub use crate::error::Error;
 pub use crate::model::{Model, Setting};
 pub use crate::progress::Progress;
 pub use crate::query::{
-    DeriveRequest, Derived, EvalReport, EvalRequest, PathsReport, PathsRequest, RandomFill, Row, SymbolicReport,
-    CERTIFIED_DIGITS, MAX_PATHS, SEED, SHOWN_DIGITS,
+    DeriveRequest, Derived, EvalReport, EvalRequest, GeneralDerived, GeneralRequest, PathsReport, PathsRequest,
+    RandomFill, Row, SymbolicReport, CERTIFIED_DIGITS, MAX_PATHS, SEED, SHOWN_DIGITS,
 };
 pub use crate::render::derivation::ViewOptions;
 
@@ -85,6 +85,41 @@ pub fn eval_symbolic(model: &Model, req: &EvalRequest) -> Result<SymbolicReport,
 /// ```
 pub fn derive(model: &Model, req: &DeriveRequest) -> Result<Derived, Error> {
     crate::query::derive(model, req)
+}
+
+/// A derivation at a general step `t` (LANGUAGE.md §5): the
+/// backpropagation-through-time recurrence (`--wrt 'h[t]'`), the product
+/// form (`--wrt 'h[0]'`) or the sum over steps (`--wrt w`), checked by
+/// instantiation at horizons 1 to 6. `src` is the model's text (it is
+/// loaded again at each horizon).
+///
+/// ```
+/// let src = "param w, u, b\ninput x\nconst T\nopaque ell\nh[0] = 0\n\
+///            h[t] = sigmoid(w*h[t-1] + u*x[t] + b)\nL = ell(h[T])\n";
+/// let req = chainrule::GeneralRequest { of: "L".into(), wrt: "h[t]".into(), seed: 1 };
+/// let d = chainrule::derive_general(src, &[], &req).unwrap();
+/// assert!(d.general.verified);
+/// let md = chainrule::general_output(&d, chainrule::Format::Markdown, None).unwrap();
+/// assert!(md.contains("(1 - h^{(t+1)}) h^{(t+1)} w"), "{md}");
+/// ```
+pub fn derive_general(src: &str, settings: &[Setting], req: &GeneralRequest) -> Result<GeneralDerived, Error> {
+    crate::query::derive_general(src, settings, req)
+}
+
+/// A general derivation written out: Markdown, a LaTeX fragment, a
+/// standalone document, or JSON (with `check.instances`).
+pub fn general_output(d: &GeneralDerived, format: Format, template: Option<&str>) -> Result<String, minijinja::Error> {
+    use crate::render::general::{general_json, general_view};
+    use crate::render::template::{general, Layout};
+    if format == Format::Json && template.is_none() {
+        return Ok(general_json(&d.general, &d.model));
+    }
+    let layout = match format {
+        Format::Latex => Layout::Latex,
+        Format::Document => Layout::Document,
+        Format::Text | Format::Markdown | Format::Json => Layout::Markdown,
+    };
+    general(&general_view(&d.general, &d.model), layout, template)
 }
 
 /// The exact number of paths from `req.wrt` to `req.of`, and the first ones.

@@ -21,6 +21,9 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Eval(#[from] EvalError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    General(#[from] Box<crate::general::GeneralError>),
 }
 
 impl Error {
@@ -32,6 +35,7 @@ impl Error {
             Error::Resolve(e) => e.span(),
             Error::Unroll(e) => e.span(),
             Error::Eval(e) => e.span(),
+            Error::General(e) => e.span(),
         }
     }
 }

@@ -186,6 +186,11 @@ struct DeriveArgs {
     /// Add handcalcs-style lines: each result again with the values substituted.
     #[arg(long)]
     numbers: bool,
+    /// Derive at a general step t (LANGUAGE.md §5): `--wrt 'h[t]'` gives the backpropagation-
+    /// through-time recurrence, `--wrt 'h[0]'` the product form, `--wrt w` the sum over steps.
+    /// The model's horizon const (`const T`) stays a symbol; the result is checked at T = 1…6.
+    #[arg(long)]
+    general: bool,
     /// Render with this minijinja template instead of the shipped one (delimiters `<% %>`, `<< >>`, `<# #>`).
     #[arg(long, value_name = "FILE")]
     template: Option<PathBuf>,
@@ -440,6 +445,22 @@ fn run_derive(args: DeriveArgs) -> ExitCode {
         None => None,
     };
     let result = (|| -> Result<(String, bool), DeriveFailure> {
+        if args.general {
+            let req = chainrule::GeneralRequest {
+                of: args.of.clone(),
+                wrt: args.wrt.clone(),
+                seed: args.random,
+            };
+            let d = chainrule::derive_general(&src, &settings(&args.common)?, &req)?;
+            let format = match args.format {
+                DeriveFormat::Latex => Format::Latex,
+                DeriveFormat::Document => Format::Document,
+                DeriveFormat::Markdown => Format::Markdown,
+                DeriveFormat::Json => Format::Json,
+            };
+            let text = chainrule::general_output(&d, format, custom.as_deref()).map_err(TemplateError)?;
+            return Ok((text, d.general.verified));
+        }
         let model = load(&src, &settings(&args.common)?)?;
         let granularity = match args.granularity {
             GranularityArg::Operations => Granularity::Operations,

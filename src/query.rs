@@ -116,7 +116,13 @@ pub fn eval_symbolic(model: &Model, req: &EvalRequest) -> Result<SymbolicReport,
 fn eval_roots<'m>(model: &'m Model, req: &EvalRequest) -> Result<(Unroller<'m>, EvalRoots), Error> {
     crate::progress::step("unroll");
     let horizon = req.steps.or_else(|| model.data_horizon());
-    let mut un = Unroller::new(model, UnrollOptions { horizon });
+    let mut un = Unroller::new(
+        model,
+        UnrollOptions {
+            horizon,
+            ..Default::default()
+        },
+    );
     let roots = match &req.of {
         Some(text) => {
             let e = parse_query(text, model)?;
@@ -353,7 +359,13 @@ pub fn diff_query(model: &Model, of: &str, wrt: &str, steps: Option<i64>) -> Res
     };
     let horizon = steps.or_else(|| model.data_horizon());
     crate::progress::step("unroll");
-    let mut un = Unroller::new(model, UnrollOptions { horizon });
+    let mut un = Unroller::new(
+        model,
+        UnrollOptions {
+            horizon,
+            ..Default::default()
+        },
+    );
     let of_expr = parse_query(of, model)?;
     let of_id = un.expr(&of_expr)?;
     let wrt_id = match target {
@@ -552,4 +564,40 @@ pub fn derive(model: &Model, req: &DeriveRequest) -> Result<Derived, Error> {
         random,
         of_expr: q.of_expr,
     })
+}
+
+/// What `chainrule derive --general` was asked.
+#[derive(Clone, Debug)]
+pub struct GeneralRequest {
+    /// The loss, a plain quantity (`L`).
+    pub of: String,
+    /// `h[t]`, `h[0]` or a parameter.
+    pub wrt: String,
+    /// Seed of the random values the instances are checked at.
+    pub seed: u64,
+}
+
+/// A general derivation and the model it is of.
+pub struct GeneralDerived {
+    /// The model as loaded (its horizon const as given).
+    pub model: Model,
+    pub general: crate::general::General,
+}
+
+/// Derives at a general step (LANGUAGE.md §5) and checks by instantiation:
+/// `src` is the model's text, which is loaded again at each horizon.
+pub fn derive_general(src: &str, settings: &[Setting], req: &GeneralRequest) -> Result<GeneralDerived, Error> {
+    use crate::general::GeneralError;
+    let model = load(src, settings)?;
+    let at = |name: &str, n: i64| -> Result<Model, GeneralError> {
+        let mut s = settings.to_vec();
+        let set = format!("{name}={n}")
+            .parse::<Setting>()
+            .map_err(|e| GeneralError::Instance(n, e.to_string()))?;
+        s.push(set);
+        load(src, &s).map_err(|e| GeneralError::Instance(n, e.to_string()))
+    };
+    crate::progress::step("derive at a general step");
+    let general = crate::general::derive_general(&model, &at, &req.of, &req.wrt, req.seed).map_err(Box::new)?;
+    Ok(GeneralDerived { model, general })
 }

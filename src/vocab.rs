@@ -63,3 +63,46 @@ impl Builtin {
         Builtin::Step,
     ];
 }
+
+/// The steps a general derivation stands its symbols at: the generic step
+/// `t` at [`GENERIC_T`], the horizon `T` at [`HORIZON`]. A graph built
+/// there is one step of the network (or its last steps) seen on its own;
+/// a step within [`STEP_RADIUS`] of either is written relative to it.
+pub mod steps {
+    /// Where `t` stands.
+    pub const GENERIC_T: i64 = 1_000_000;
+    /// Where `T` stands.
+    pub const HORIZON: i64 = 3_000_000;
+    /// How far from `t` or `T` a step is still written relative to it.
+    pub const STEP_RADIUS: i64 = 64;
+
+    /// How step `k` is written when steps may be symbolic: `t+1`, `T-1`,
+    /// `0`.
+    ///
+    /// ```
+    /// use chainrule::vocab::steps::{step_text, GENERIC_T, HORIZON};
+    /// assert_eq!(step_text(GENERIC_T + 1), "t+1");
+    /// assert_eq!(step_text(HORIZON), "T");
+    /// assert_eq!(step_text(3), "3");
+    /// ```
+    pub fn step_text(k: i64) -> String {
+        step_text_as(k, "t")
+    }
+
+    /// [`step_text`], with the generic step called `name` (`s` in a sum
+    /// whose product runs over `t`).
+    pub fn step_text_as(k: i64, name: &str) -> String {
+        let rel = |name: &str, d: i64| match d {
+            0 => name.to_string(),
+            d if d > 0 => format!("{name}+{d}"),
+            d => format!("{name}-{}", -d),
+        };
+        if (k - HORIZON).abs() <= STEP_RADIUS {
+            rel("T", k - HORIZON)
+        } else if (k - GENERIC_T).abs() <= STEP_RADIUS {
+            rel(name, k - GENERIC_T)
+        } else {
+            k.to_string()
+        }
+    }
+}

@@ -123,6 +123,7 @@ pub fn check_segments(model: &Model, src: &str, kind: DocKind, segments: &[Segme
             model,
             UnrollOptions {
                 horizon: model.data_horizon(),
+                ..Default::default()
             },
         ),
         index: SymbolIndex::new(model),

@@ -47,6 +47,19 @@ pub struct UnrollOptions {
     /// The last step of sequences that look ahead (`h[t+1]`); also the value
     /// of a `const` declared without one.
     pub horizon: Option<i64>,
+    /// Sequences whose elements, where an expression refers to them, are
+    /// leaves rather than unrolled: one step of a network seen on its own,
+    /// its state before the step held fixed (how `general` differentiates
+    /// a recurrence once). An element asked for directly is still built.
+    pub stop: Vec<SymId>,
+    /// Only the terms of a `sum` whose variable lies in `lo..=hi` are
+    /// built: the terms of a loss summed over a symbolic horizon that can
+    /// depend on one step (for derivatives only: the others are left out).
+    pub window: Option<(i64, i64)>,
+    /// Consts that stand for themselves in values (a leaf `T`, not its
+    /// number), though their number still sets indices and bounds: the
+    /// horizon of a general derivation.
+    pub symbolic: Vec<SymId>,
 }
 
 /// The sum slots an expression uses (its deepest sum nesting).
@@ -370,6 +383,11 @@ impl<'m> Unroller<'m> {
     /// A reference to a named element: its node, or (while scanning) a note
     /// that it is needed.
     fn reference(&mut self, key: Key, span: Span) -> Result<NodeId, UnrollError> {
+        if let Key::Elem(id, _) = key {
+            if self.opts.stop.contains(&id) {
+                return self.mk(Node::Leaf(key.sym()));
+            }
+        }
         if let Some(&id) = self.built.get(&key) {
             return Ok(id);
         }
@@ -394,6 +412,9 @@ impl<'m> Unroller<'m> {
             RKind::Num(q) => self.mk(Node::Lit(q.clone())),
             RKind::Sym(id) => match &self.model.symbol(*id).kind {
                 SymKind::Param { .. } => self.mk(Node::Leaf(Sym { id: *id, step: None })),
+                SymKind::Const { .. } if self.opts.symbolic.contains(id) => {
+                    self.mk(Node::Leaf(Sym { id: *id, step: None }))
+                }
                 SymKind::Const { .. } => {
                     let v = self.const_value(*id, e.span)?;
                     self.mk(Node::Lit(v))
@@ -479,6 +500,10 @@ impl<'m> Unroller<'m> {
                 let hi = self.integer(hi, env, "a sum's upper bound")?;
                 let mut acc: Option<NodeId> = None;
                 let saved = env.sums[*slot];
+                let (lo, hi) = match self.opts.window {
+                    Some((a, b)) => (lo.max(a), hi.min(b)),
+                    None => (lo, hi),
+                };
                 for k in lo..=hi {
                     env.sums[*slot] = k;
                     let term = self.lower(body, env)?;

@@ -191,6 +191,11 @@ fn trailing_subscript(base: &str) -> Option<(&str, &str)> {
 /// assert_eq!(with_step("w", None, Subscript), "w");
 /// ```
 pub fn with_step(base: &str, step: Option<i64>, style: TimeStyle) -> String {
+    with_step_text(base, step.map(|k| k.to_string()).as_deref(), style)
+}
+
+/// [`with_step`] with the step already written (`t+1`, `T`).
+pub fn with_step_text(base: &str, step: Option<&str>, style: TimeStyle) -> String {
     let Some(k) = step else {
         return base.to_string();
     };
@@ -212,6 +217,14 @@ pub struct Typesetter {
     /// Indexed by `SymId`.
     bases: Vec<String>,
     style: TimeStyle,
+    /// Steps near the generic `t` and the horizon `T` of a general
+    /// derivation are written as `t+1`, `T` (see [`crate::vocab::steps`]).
+    symbolic_steps: bool,
+    /// Steps near the generic `t` are moved by this much first: an
+    /// expression made at `t` written at another step (`0`, `T−1`).
+    shift: i64,
+    /// What the generic step is called.
+    step_name: &'static str,
 }
 
 impl Typesetter {
@@ -226,13 +239,22 @@ impl Typesetter {
         Typesetter {
             bases,
             style: model.time_style,
+            symbolic_steps: false,
+            shift: 0,
+            step_name: "t",
         }
     }
 
     /// A typesetter from bases indexed by `SymId` (for tests and tools that
     /// have no [`Model`]).
     pub fn from_parts(bases: Vec<String>, style: TimeStyle) -> Typesetter {
-        Typesetter { bases, style }
+        Typesetter {
+            bases,
+            style,
+            symbolic_steps: false,
+            shift: 0,
+            step_name: "t",
+        }
     }
 
     /// The symbol with its step: `x_{1}^{(2)}`. Panics if `sym.id` is not a
@@ -246,7 +268,37 @@ impl Typesetter {
     /// assert_eq!(ts.symbol(Sym { id: SymId(0), step: Some(0) }), "h^{(0)}");
     /// ```
     pub fn symbol(&self, sym: Sym) -> String {
+        if self.symbolic_steps {
+            use crate::vocab::steps::{step_text_as, GENERIC_T, STEP_RADIUS};
+            let moved = |k: i64| {
+                if (k - GENERIC_T).abs() <= STEP_RADIUS {
+                    k + self.shift
+                } else {
+                    k
+                }
+            };
+            let step = sym.step.map(|k| step_text_as(moved(k), self.step_name));
+            return with_step_text(self.base(sym.id), step.as_deref(), self.style);
+        }
         with_step(self.base(sym.id), sym.step, self.style)
+    }
+
+    /// The same names, with the steps of a general derivation written as
+    /// `t+1` and `T` (see [`crate::vocab::steps`]).
+    pub fn symbolic(mut self) -> Typesetter {
+        self.symbolic_steps = true;
+        self
+    }
+
+    /// The same, with an expression made at the generic step written at
+    /// step `at` instead (`at` itself near 0 or near the horizon), and the
+    /// generic step called `name`.
+    pub fn at_step(&self, at: i64, name: &'static str) -> Typesetter {
+        Typesetter {
+            shift: at - crate::vocab::steps::GENERIC_T,
+            step_name: name,
+            ..self.clone()
+        }
     }
 
     /// The base of a symbol, without a step.

@@ -4,6 +4,7 @@
 //! with the typesetting of `notation`.
 
 pub mod derivation;
+pub mod general;
 pub mod path_list;
 pub mod table;
 pub mod template;

@@ -8,7 +8,7 @@ use minijinja::Environment;
 use std::sync::OnceLock;
 
 /// The shipped templates, by name.
-pub const TEMPLATES: [(&str, &str); 3] = [
+pub const TEMPLATES: [(&str, &str); 6] = [
     (
         "derivation.md.jinja",
         include_str!("../../templates/derivation.md.jinja"),
@@ -18,6 +18,12 @@ pub const TEMPLATES: [(&str, &str); 3] = [
         include_str!("../../templates/derivation.tex.jinja"),
     ),
     ("document.tex.jinja", include_str!("../../templates/document.tex.jinja")),
+    ("general.md.jinja", include_str!("../../templates/general.md.jinja")),
+    ("general.tex.jinja", include_str!("../../templates/general.tex.jinja")),
+    (
+        "general_document.tex.jinja",
+        include_str!("../../templates/general_document.tex.jinja"),
+    ),
 ];
 
 fn environment() -> Result<Environment<'static>, minijinja::Error> {
@@ -56,7 +62,7 @@ fn shipped() -> Result<&'static Environment<'static>, minijinja::Error> {
 }
 
 /// Renders a view with a shipped template (`name`) or a user's template text.
-pub fn render(view: &View, name: &str, custom: Option<&str>) -> Result<String, minijinja::Error> {
+pub fn render(view: &impl serde::Serialize, name: &str, custom: Option<&str>) -> Result<String, minijinja::Error> {
     match custom {
         Some(src) => {
             // A user's template may include or extend the shipped ones.
@@ -86,6 +92,20 @@ pub fn derivation(view: &View, layout: Layout, custom: Option<&str>) -> Result<S
         Layout::Markdown => "derivation.md.jinja",
         Layout::Latex => "derivation.tex.jinja",
         Layout::Document => "document.tex.jinja",
+    };
+    render(view, name, custom)
+}
+
+/// A general derivation through its shipped template (or the user's).
+pub fn general(
+    view: &super::general::GeneralView,
+    layout: Layout,
+    custom: Option<&str>,
+) -> Result<String, minijinja::Error> {
+    let name = match layout {
+        Layout::Markdown => "general.md.jinja",
+        Layout::Latex => "general.tex.jinja",
+        Layout::Document => "general_document.tex.jinja",
     };
     render(view, name, custom)
 }
