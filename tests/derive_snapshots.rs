@@ -17,6 +17,9 @@ fn query(model: &str) -> (&'static str, &'static str) {
         "bidirectional.chain" => ("L", "w"),
         "gated_memory.chain" => ("y[3]", "w2"),
         "alternating.chain" => ("y[3]", "x[1]"),
+        "sigmoid_rnn.chain" => ("L", "w"),
+        "tanh_rnn.chain" => ("L", "u"),
+        "skip_rnn.chain" => ("L", "c"),
         other => panic!("add a query for {other} in tests/derive_snapshots.rs"),
     }
 }

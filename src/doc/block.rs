@@ -41,6 +41,8 @@ pub struct Block {
     pub wrt: Option<Val>,
     pub granularity: Granularity,
     pub numbers: bool,
+    /// `general: true`: a derivation at a general step (`derive --general`).
+    pub general: bool,
     pub symbolic: bool,
     pub max_paths: usize,
     pub steps: Option<i64>,
@@ -50,7 +52,7 @@ pub struct Block {
 }
 
 /// Every key, and the commands it applies to.
-const KEYS: [(&str, &[Command]); 12] = {
+const KEYS: [(&str, &[Command]); 13] = {
     use Command::*;
     [
         ("command", &[Derive, Paths, Eval]),
@@ -59,6 +61,7 @@ const KEYS: [(&str, &[Command]); 12] = {
         ("wrt", &[Derive, Paths]),
         ("granularity", &[Derive]),
         ("numbers", &[Derive]),
+        ("general", &[Derive]),
         ("symbolic", &[Eval]),
         ("max-paths", &[Derive, Paths]),
         ("steps", &[Derive, Paths, Eval]),
@@ -242,6 +245,7 @@ pub fn read(found: &Found) -> Result<Block, BlockError> {
         wrt,
         granularity,
         numbers: flag("numbers")?,
+        general: flag("general")?,
         symbolic: flag("symbolic")?,
         max_paths: number("max-paths", u32::MAX as u64)?.unwrap_or(50) as usize,
         steps: number("steps", i64::MAX as u64)?.map(|n| n as i64),

@@ -129,6 +129,18 @@ fn run(b: &Block, read_model: &mut dyn FnMut(&str) -> Result<ModelFile, String>)
     };
     let model = query::load(&source.text, &settings).map_err(located)?;
     match b.command {
+        Command::Derive if b.general => {
+            let req = crate::query::GeneralRequest {
+                of: of.unwrap_or_default(),
+                wrt,
+                seed: b.random.unwrap_or(1),
+            };
+            let d = query::derive_general(&source.text, &settings, &req).map_err(located)?;
+            let view = render::general::general_view(&d.general, &d.model);
+            let text = render::template::general(&view, Layout::Markdown, None)
+                .map_err(|e| BlockError::new(format!("template: {e:#}"), b.fence, "in this block"))?;
+            Ok((text, d.general.verified))
+        }
         Command::Derive => {
             let req = DeriveRequest {
                 of: of.unwrap_or_default(),

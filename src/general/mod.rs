@@ -188,13 +188,23 @@ pub fn derive_general(plain: &Model, at: ModelAt, of: &str, wrt: &str, seed: u64
         instances: Vec::new(),
         verified: true,
     };
+    check(&mut g, &horizon, at, seed)?;
+    Ok(g)
+}
+
+/// Checks `g` by instantiation at every horizon of [`CHECKED_HORIZONS`]
+/// (`horizon` is the name of the horizon const), replacing its instances
+/// and verdict.
+pub fn check(g: &mut General, horizon: &str, at: ModelAt, seed: u64) -> Result<(), GeneralError> {
+    g.instances.clear();
+    g.verified = true;
     for n in CHECKED_HORIZONS {
-        let model = at(&horizon, n)?;
-        let checked = check_at(&model, &g, n, seed.wrapping_mul(7919).wrapping_add(n as u64))?;
+        let model = at(horizon, n)?;
+        let checked = check_at(&model, g, n, seed.wrapping_mul(7919).wrapping_add(n as u64))?;
         g.verified &= checked.iter().all(|i| i.verified);
         g.instances.extend(checked);
     }
-    Ok(g)
+    Ok(())
 }
 
 /// How `--wrt` reads back: `h[t]`, `h[0]`, `w`.

@@ -45,6 +45,8 @@ pub struct GeneralView {
     pub of: String,
     /// The result sums the loss's summand `ℓ_s` over steps.
     pub summand: bool,
+    /// The model has opaque functions (whose derivatives are drawn at random).
+    pub opaque: bool,
     pub check: GeneralCheck,
 }
 
@@ -94,7 +96,7 @@ fn factor(s: String) -> String {
 
 /// The right side of state `q`'s adjoint at step `at` (`GENERIC_T` for
 /// `t`), with the terms active there at horizon `n`.
-fn rhs(g: &General, model: &Model, of: &str, ts: &Typesetter, q: SymId, at: i64, n: i64) -> String {
+fn rhs(g: &General, of: &str, ts: &Typesetter, q: SymId, at: i64, n: i64) -> String {
     let c = &g.components;
     let a = &c.adjoints[&q];
     let (next, body, points) = active_terms(g, q, at, n);
@@ -119,7 +121,6 @@ fn rhs(g: &General, model: &Model, of: &str, ts: &Typesetter, q: SymId, at: i64,
     if terms.is_empty() {
         return "0".to_string();
     }
-    let _ = model;
     broken_sum(&terms)
 }
 
@@ -160,7 +161,7 @@ fn active_key(g: &General, q: SymId, t: i64, n: i64) -> Active {
 
 /// The lines of state `q`'s recurrence: the steps near the horizon and near
 /// 0 where it differs, and the general equation between them.
-fn recurrence(g: &General, model: &Model, of: &str, ts: &Typesetter, q: SymId) -> Vec<Line> {
+fn recurrence(g: &General, of: &str, ts: &Typesetter, q: SymId) -> Vec<Line> {
     let w = span(g);
     let generic = active_key(g, q, GENERIC_T, HORIZON);
     // From the start: the first step from which every step is as the
@@ -180,7 +181,7 @@ fn recurrence(g: &General, model: &Model, of: &str, ts: &Typesetter, q: SymId) -
     let mut lines = Vec::new();
     let point = |s: i64| Line {
         lhs: dl(of, ts, q, s),
-        rhs: rhs(g, model, of, ts, q, s, HORIZON),
+        rhs: rhs(g, of, ts, q, s, HORIZON),
         range: String::new(),
     };
     for m in 0..b {
@@ -189,13 +190,88 @@ fn recurrence(g: &General, model: &Model, of: &str, ts: &Typesetter, q: SymId) -
     let to = if b == 0 { "T".to_string() } else { format!("T - {b}") };
     lines.push(Line {
         lhs: dl(of, ts, q, GENERIC_T),
-        rhs: rhs(g, model, of, ts, q, GENERIC_T, HORIZON),
+        rhs: rhs(g, of, ts, q, GENERIC_T, HORIZON),
         range: format!("{a} \\le t \\le {to}"),
     });
     for k in (0..a).rev() {
         lines.push(point(k));
     }
     lines
+}
+
+/// `∂L/∂q^{(k)} = Σ_s c_s ∏_{t=k+1}^{s} ∂q^{(t)}/∂q^{(t−1)}` for a state
+/// that feeds only itself, one step ahead: symbolically, then written out.
+/// `c_s` is what the loss gives `q^{(s)}` directly: `∂L/∂q^{(T)}` for a loss
+/// on the last state, `∂ℓ_s/∂q^{(s)}` for a summand at every step.
+fn product_lines(g: &General, ts: &Typesetter, of: &str, q: SymId, k: i64, step: Expr) -> Vec<Line> {
+    let c = &g.components;
+    let a = &c.adjoints[&q];
+    let at = |s: i64| ts.symbol(Sym { id: q, step: Some(s) });
+    let ratio = format!(
+        "\\frac{{\\partial {}}}{{\\partial {}}}",
+        at(GENERIC_T),
+        at(GENERIC_T - 1)
+    );
+    let step_latex = factor(expr(c, step, ts));
+    let prod = |upper: &str, body: &str| format!("\\prod_{{t={}}}^{{{upper}}} {body}", k + 1);
+    let mut sym_terms = Vec::new();
+    let mut terms = Vec::new();
+    for &(place, e) in &a.points {
+        let s = at_step(place);
+        let upper = crate::vocab::steps::step_text(s);
+        sym_terms.push(format!(
+            "\\frac{{\\partial {of}}}{{\\partial {}}} {}",
+            at(s),
+            prod(&upper, &ratio)
+        ));
+        terms.push(format!("{} {}", factor(expr(c, e, ts)), prod(&upper, &step_latex)));
+    }
+    if let (Some((lo, hi)), false) = (g.shape.sum_bounds, a.body.is_empty()) {
+        let upper = if hi == 0 { "T".to_string() } else { format!("T{hi}") };
+        let from = lo.max(k);
+        // Every summand that reads q^{(s)}: ℓ_s, and ℓ_{s+d} for a loss that
+        // reads a state at another step too.
+        let at_s = ts.at_step(GENERIC_T, "s");
+        let direct: Vec<String> = a.body.iter().map(|&(_, e)| expr(c, e, &at_s)).collect();
+        let summand = if a.body.iter().all(|&(d, _)| d == 0) {
+            format!(
+                "\\frac{{\\partial \\ell_{{s}}}}{{\\partial {}}}",
+                at_s.symbol(Sym {
+                    id: q,
+                    step: Some(GENERIC_T)
+                })
+            )
+        } else {
+            format!(
+                "\\sum_{{d}} \\frac{{\\partial \\ell_{{s+d}}}}{{\\partial {}}}",
+                at_s.symbol(Sym {
+                    id: q,
+                    step: Some(GENERIC_T)
+                })
+            )
+        };
+        sym_terms.push(format!(
+            "\\sum_{{s={from}}}^{{{upper}}} {summand} {}",
+            prod("s", &ratio)
+        ));
+        terms.push(format!(
+            "\\sum_{{s={from}}}^{{{upper}}} {} {}",
+            factor(direct.join(" + ")),
+            prod("s", &step_latex)
+        ));
+    }
+    vec![
+        Line {
+            lhs: dl(of, ts, q, k),
+            rhs: broken_sum(&sym_terms),
+            range: String::new(),
+        },
+        Line {
+            lhs: String::new(),
+            rhs: broken_sum(&terms),
+            range: String::new(),
+        },
+    ]
 }
 
 /// The view of a general derivation.
@@ -207,7 +283,7 @@ pub fn general_view(g: &General, model: &Model) -> GeneralView {
         .shape
         .states
         .iter()
-        .map(|&q| recurrence(g, model, &of_name, &ts, q))
+        .map(|&q| recurrence(g, &of_name, &ts, q))
         .collect();
     let mut result = Vec::new();
     let mut result_note = String::new();
@@ -216,83 +292,7 @@ pub fn general_view(g: &General, model: &Model) -> GeneralView {
         Wrt::StateAt(q, k) => {
             let d = dl(&of_name, &ts, q, k);
             match product_form(g, q) {
-                Some(step) => {
-                    let a = &c.adjoints[&q];
-                    let prod_sym = format!(
-                        "\\prod_{{t={}}}^{{T}} \\frac{{\\partial {}}}{{\\partial {}}}",
-                        k + 1,
-                        ts.symbol(Sym {
-                            id: q,
-                            step: Some(GENERIC_T)
-                        }),
-                        ts.symbol(Sym {
-                            id: q,
-                            step: Some(GENERIC_T - 1)
-                        })
-                    );
-                    let step_latex = factor(expr(c, step, &ts));
-                    let mut sym_terms = Vec::new();
-                    let mut terms = Vec::new();
-                    for &(at, e) in &a.points {
-                        let s = at_step(at);
-                        let upper = ts.symbol(Sym { id: q, step: Some(s) });
-                        let prod = |body: &str| {
-                            if s == HORIZON {
-                                format!("\\prod_{{t={}}}^{{T}} {body}", k + 1)
-                            } else {
-                                format!(
-                                    "\\prod_{{t={}}}^{{{}}} {body}",
-                                    k + 1,
-                                    crate::vocab::steps::step_text(s)
-                                )
-                            }
-                        };
-                        sym_terms.push(format!(
-                            "\\frac{{\\partial {of_name}}}{{\\partial {upper}}} {}",
-                            prod(&format!(
-                                "\\frac{{\\partial {}}}{{\\partial {}}}",
-                                ts.symbol(Sym {
-                                    id: q,
-                                    step: Some(GENERIC_T)
-                                }),
-                                ts.symbol(Sym {
-                                    id: q,
-                                    step: Some(GENERIC_T - 1)
-                                })
-                            ))
-                        ));
-                        terms.push(format!("{} {}", factor(expr(c, e, &ts)), prod(&step_latex)));
-                    }
-                    if let Some((lo, hi)) = g.shape.sum_bounds {
-                        let upper = if hi == 0 { "T".to_string() } else { format!("T{hi}") };
-                        let from = lo.max(k);
-                        for &(d, e) in &a.body {
-                            let _ = d;
-                            let body = factor(expr(c, e, &ts.at_step(GENERIC_T, "s")));
-                            sym_terms.push(format!(
-                                "\\sum_{{s={from}}}^{{{upper}}} \\frac{{\\partial \\ell_{{s}}}}{{\\partial {}}} \\prod_{{t={}}}^{{s}} \\frac{{\\partial {}}}{{\\partial {}}}",
-                                ts.at_step(GENERIC_T, "s").symbol(Sym { id: q, step: Some(GENERIC_T) }),
-                                k + 1,
-                                ts.symbol(Sym { id: q, step: Some(GENERIC_T) }),
-                                ts.symbol(Sym { id: q, step: Some(GENERIC_T - 1) })
-                            ));
-                            terms.push(format!(
-                                "\\sum_{{s={from}}}^{{{upper}}} {body} \\prod_{{t={}}}^{{s}} {step_latex}",
-                                k + 1
-                            ));
-                        }
-                    }
-                    result.push(Line {
-                        lhs: d.clone(),
-                        rhs: broken_sum(&sym_terms),
-                        range: String::new(),
-                    });
-                    result.push(Line {
-                        lhs: String::new(),
-                        rhs: broken_sum(&terms),
-                        range: String::new(),
-                    });
-                }
+                Some(step) => result = product_lines(g, &ts, &of_name, q, k, step),
                 None => {
                     result_note = format!(
                         "$\\frac{{\\partial {of_name}}}{{\\partial {}}}$ is the recurrence at $t = {k}$: the states feed each other, so there is no single product.",
@@ -357,6 +357,9 @@ pub fn general_view(g: &General, model: &Model) -> GeneralView {
         derivative,
         of: of_name.clone(),
         summand,
+        opaque: model
+            .ids()
+            .any(|id| matches!(model.symbol(id).kind, crate::model::SymKind::Opaque)),
         of_text: model.symbol(g.of).name.clone(),
         wrt_text: crate::general::wrt_text(model, g.wrt),
         form,
