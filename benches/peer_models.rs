@@ -106,6 +106,7 @@ fn derive_latex(name: &str, n: i64) -> usize {
         digits: 40,
         seed: 1,
         granularity: Default::default(),
+        ..Default::default()
     };
     let d = derive(&m, &req).expect("derives");
     assert!(d.derivation.proof.verified, "{name} T={n}: check failed");

@@ -41,6 +41,7 @@ fn main() {
                 digits: 40,
                 seed: 1,
                 granularity: Default::default(),
+                ..Default::default()
             };
             let d = derive(&model, &req).expect("derives");
             let view = derived_view(&d, &model, &req, &ViewOptions::default());

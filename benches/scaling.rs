@@ -36,6 +36,7 @@ fn derive_lstm_100_steps() -> bool {
         digits: 40,
         seed: 1,
         granularity: Default::default(),
+        ..Default::default()
     };
     let d = derive(&model, &req).unwrap();
     assert!(d.derivation.proof.verified);

@@ -11,6 +11,8 @@ pub use crate::check::{CheckOptions, Claim, DocKind, NothingToCheck, Report, Ver
 pub use crate::diagnostics::Sources;
 pub use crate::doc::{DocError, Expanded, ModelFile};
 pub use crate::error::Error;
+/// Stretches of at least this many repeated steps are written once (the default of `derive`).
+pub use crate::fold::MIN_RUN as FOLD_AT;
 pub use crate::model::{Model, Setting};
 pub use crate::progress::Progress;
 pub use crate::query::{

@@ -42,6 +42,8 @@ pub mod error;
 #[doc(hidden)]
 pub mod eval;
 #[doc(hidden)]
+pub mod fold;
+#[doc(hidden)]
 pub mod general;
 #[doc(hidden)]
 pub mod graph;

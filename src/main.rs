@@ -186,6 +186,12 @@ struct DeriveArgs {
     /// Add handcalcs-style lines: each result again with the values substituted.
     #[arg(long)]
     numbers: bool,
+    /// Write every step out. By default a stretch of 10 or more steps that
+    /// repeat (the same lines with every step index one higher) is written
+    /// once at a general step with its range: a recurrence, a sum over t, a
+    /// product along a path.
+    #[arg(long)]
+    unfold: bool,
     /// Derive at a general step t (LANGUAGE.md §5): `--wrt 'h[t]'` gives the backpropagation-
     /// through-time recurrence, `--wrt 'h[0]'` the product form, `--wrt w` the sum over steps.
     /// The model's horizon const (`const T`) stays a symbol; the result is checked at T = 1…6.
@@ -474,6 +480,7 @@ fn run_derive(args: DeriveArgs) -> ExitCode {
             digits: args.digits,
             seed: args.random,
             granularity,
+            fold_at: if args.unfold { usize::MAX } else { chainrule::FOLD_AT },
         };
         let derived = chainrule::derive(&model, &req)?;
         let verified = derived.derivation.proof.verified;
@@ -481,6 +488,7 @@ fn run_derive(args: DeriveArgs) -> ExitCode {
             granularity,
             digits: args.digits,
             numbers: args.numbers,
+            fold_at: req.fold_at,
         };
         let format = match args.format {
             DeriveFormat::Latex => Format::Latex,

@@ -440,6 +440,9 @@ pub struct DeriveRequest {
     pub seed: u64,
     /// The steps each path is shown in.
     pub granularity: crate::calculus::steps::Granularity,
+    /// Stretches of at least this many repeated steps are written once,
+    /// over their range (`usize::MAX`: every step written out).
+    pub fold_at: usize,
 }
 
 impl Default for DeriveRequest {
@@ -454,6 +457,7 @@ impl Default for DeriveRequest {
             digits: SHOWN_DIGITS,
             seed: SEED,
             granularity: Default::default(),
+            fold_at: crate::fold::MIN_RUN,
         }
     }
 }
@@ -553,7 +557,7 @@ pub fn derive(model: &Model, req: &DeriveRequest) -> Result<Derived, Error> {
             Error::Eval(u.into_error(quantity, span, certified))
         }
     })?;
-    crate::calculus::derive::regroup(&mut graph, &mut derivation, req.granularity).map_err(|_| {
+    crate::calculus::derive::regroup(&mut graph, &mut derivation, req.granularity, req.fold_at).map_err(|_| {
         Error::Unroll(crate::graph::UnrollError::TooLarge {
             limit: crate::graph::arena::DEFAULT_NODE_LIMIT,
         })

@@ -89,18 +89,27 @@ pub mod steps {
         step_text_as(k, "t")
     }
 
-    /// [`step_text`], with the generic step called `name` (`s` in a sum
-    /// whose product runs over `t`).
-    pub fn step_text_as(k: i64, name: &str) -> String {
-        let rel = |name: &str, d: i64| match d {
+    /// `d` steps from the step called `name`: `t`, `t+1`, `t-1`.
+    ///
+    /// ```
+    /// use chainrule::vocab::steps::relative_text;
+    /// assert_eq!(relative_text(-1, "j"), "j-1");
+    /// ```
+    pub fn relative_text(d: i64, name: &str) -> String {
+        match d {
             0 => name.to_string(),
             d if d > 0 => format!("{name}+{d}"),
             d => format!("{name}-{}", -d),
-        };
+        }
+    }
+
+    /// [`step_text`], with the generic step called `name` (`s` in a sum
+    /// whose product runs over `t`).
+    pub fn step_text_as(k: i64, name: &str) -> String {
         if (k - HORIZON).abs() <= STEP_RADIUS {
-            rel("T", k - HORIZON)
+            relative_text(k - HORIZON, "T")
         } else if (k - GENERIC_T).abs() <= STEP_RADIUS {
-            rel(name, k - GENERIC_T)
+            relative_text(k - GENERIC_T, name)
         } else {
             k.to_string()
         }

@@ -195,6 +195,7 @@ fn the_total_is_never_longer_than_the_sum_of_paths() {
             digits: 6,
             seed: 1,
             granularity: Default::default(),
+            ..Default::default()
         };
         let d = derive(&m, &req).unwrap();
         let dv = &d.derivation;

@@ -69,6 +69,7 @@ fn a_point_where_the_assumption_fails_is_read_with_relu_as_the_identity() {
         digits: 40,
         seed: 1,
         granularity: Default::default(),
+        ..Default::default()
     };
     let d = derive(&model, &req).unwrap();
     assert!(d.derivation.proof.verified, "{:?}", d.derivation.proof);

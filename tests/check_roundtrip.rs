@@ -50,6 +50,7 @@ fn every_emitted_derivation_checks_correct() {
             digits: 6,
             seed: 1,
             granularity: Default::default(),
+            ..Default::default()
         };
         let d = derive(&model, &req).unwrap();
         // Leaves without values were filled with seeded random values, which

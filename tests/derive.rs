@@ -32,6 +32,7 @@ fn derive_in(m: &Model, of: &str, wrt: &str, max_paths: usize) -> Derived {
         digits: DIGITS,
         seed: 1,
         granularity: Default::default(),
+        ..Default::default()
     };
     derive(m, &req).unwrap_or_else(|e| panic!("d({of})/d({wrt}): {e}"))
 }
@@ -141,6 +142,7 @@ fn elman_request() -> DeriveRequest {
         digits: DIGITS,
         seed: 1,
         granularity: Default::default(),
+        ..Default::default()
     }
 }
 

@@ -40,6 +40,7 @@ fn every_example_derives() {
                 digits: 6,
                 seed: 1,
                 granularity,
+                ..Default::default()
             };
             let d = derive(&model, &req).unwrap();
             assert!(d.derivation.proof.verified, "{name}: check failed");

@@ -12,7 +12,7 @@ const LAYERS: &[&[&str]] = &[
     &["syntax"],
     &["model"],
     &["graph"],
-    &["simplify"],
+    &["simplify", "fold"],
     &["eval"],
     &["calculus"],
     &["general", "notation"],

@@ -278,6 +278,7 @@ fn a_zero_boundary_keeps_its_paths() {
             digits: 40,
             seed: 1,
             granularity: Default::default(),
+            ..Default::default()
         };
         let d = chainrule::query::derive(&m, &req).unwrap();
         assert_eq!(d.derivation.path_count, BigUint::from(2u32), "derive, h[0] = {h0}");

@@ -47,6 +47,7 @@ fn check(file: &str, wrt: &str, t: i64, sympy: &str, paths: u64) {
         digits: 40,
         seed: 1,
         granularity: Default::default(),
+        ..Default::default()
     };
     let d = derive(&model, &req).unwrap_or_else(|e| panic!("{file} T={t}: {e}"));
     assert!(d.derivation.proof.verified, "{file} T={t}: check failed");

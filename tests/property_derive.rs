@@ -377,6 +377,7 @@ fn check(case: &Case) -> Result<(), TestCaseError> {
         digits: 30,
         seed: 1,
         granularity: Default::default(),
+        ..Default::default()
     };
     let d = derive(&model, &req).map_err(|e| TestCaseError::fail(format!("derive failed: {e}\n{text}")))?;
     let dv = &d.derivation;
@@ -510,6 +511,7 @@ fn round_trip(case: &Case) -> Result<(), TestCaseError> {
             digits: 6,
             seed: 1,
             granularity,
+            ..Default::default()
         };
         let d = derive(&model, &req).map_err(|e| TestCaseError::fail(format!("{e}\n{text}")))?;
         let opts = ViewOptions {

@@ -3,15 +3,17 @@
 
 use super::adjoint_form::{accumulate, adjoint_equations, AdjointEq};
 use super::assumption::inactive_relus;
+use super::fold_path::fold_path;
 use super::listing::{list_paths, Listing};
 pub use super::listing::{Edge, PathDerivation};
 use super::numeric::gradient_ad;
-use super::steps::{steps, Granularity};
+use super::steps::{steps, Absorbed, Granularity};
 pub use super::total::printed_atoms;
 use super::total::total_forms;
 use super::verify::DifferenceJob;
 pub use super::verify::Proof;
 use crate::eval::{evaluate, Bindings, EvalOptions, Unevaluable, Value};
+use crate::fold::StepOf;
 use crate::graph::{Graph, NodeId, TooLarge};
 use crate::number::Q;
 use num_bigint::BigUint;
@@ -207,10 +209,14 @@ pub fn derive(
 }
 
 /// Shows every path of `d` in steps of granularity `gran` (a derivation is
-/// built per operation).
-pub fn regroup(g: &mut Graph, d: &mut Derivation, gran: Granularity) -> Result<(), TooLarge> {
+/// built per operation), with stretches of at least `min_run` repeated
+/// steps written as products over them (`usize::MAX`: never).
+pub fn regroup(g: &mut Graph, d: &mut Derivation, gran: Granularity, min_run: usize) -> Result<(), TooLarge> {
+    let absorbed = Absorbed::new(g, d.of, d.wrt);
+    let step_of = StepOf::new(g, d.of);
     for p in &mut d.paths {
-        p.steps = steps(g, d.of, d.wrt, &p.edges, gran)?;
+        p.steps = steps(g, d.of, d.wrt, &p.edges, gran, &absorbed)?;
+        p.folded = fold_path(g, &p.steps, &step_of, min_run)?;
     }
     Ok(())
 }

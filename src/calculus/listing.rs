@@ -3,7 +3,7 @@
 
 use super::local::{local_partial, slots, Names};
 use super::paths::{count_paths, listed_paths};
-use super::steps::{steps, Granularity, Step};
+use super::steps::{steps, Absorbed, Granularity, Step};
 use crate::eval::Value;
 use crate::graph::{Graph, NodeId, TooLarge};
 use crate::number::Q;
@@ -36,6 +36,9 @@ pub struct PathDerivation {
     /// an operation on it uses its operand twice (`x*x`: one path per edge).
     pub multiplicity: BigUint,
     pub value: Value,
+    /// The same product over its stretches of repeated steps, when it
+    /// runs through many (see [`super::fold_path`]).
+    pub folded: Option<super::fold_path::FoldedPath>,
 }
 
 /// The paths listed, and what they leave out.
@@ -72,13 +75,14 @@ pub fn list_paths(
             .collect()
     };
     let named = Names::new(g);
+    let absorbed = Absorbed::new(g, of, wrt);
     // Paths share most of their edges: each local partial is derived and
     // presented once.
     let mut partials: std::collections::HashMap<(NodeId, NodeId), (Factored, NodeId)> = Default::default();
     let mut built = Vec::new();
     let mut stands_for = BigUint::from(0u32);
     for nodes in node_paths {
-        let mut product = Factored::constant(Q::one());
+        let mut factors: Vec<Factored> = Vec::with_capacity(nodes.len());
         let mut edges = Vec::new();
         let mut multiplicity = BigUint::from(1u32);
         for w in nodes.windows(2) {
@@ -101,12 +105,13 @@ pub fn list_paths(
                     (f, partial)
                 }
             };
-            product = product.mul(&f);
+            factors.push(f);
             edges.push(Edge { child, parent, partial });
         }
         stands_for += &multiplicity;
+        let product = Factored::product(&factors);
         let simplified = present(g, &product)?;
-        let steps = steps(g, of, wrt, &edges, Granularity::Operations)?;
+        let steps = steps(g, of, wrt, &edges, Granularity::Operations, &absorbed)?;
         built.push(PathDerivation {
             nodes,
             edges,
@@ -115,6 +120,7 @@ pub fn list_paths(
             simplified,
             multiplicity,
             value: Value::Exact(Q::zero()),
+            folded: None,
         });
     }
     let truncated = stands_for < path_count;

@@ -3,6 +3,7 @@
 pub mod adjoint_form;
 pub mod assumption;
 pub mod derive;
+pub mod fold_path;
 pub mod listing;
 pub mod local;
 pub mod numeric;

@@ -201,6 +201,11 @@ pub fn paths(graph: &Graph, from: NodeId, to: NodeId) -> Paths<'_> {
 impl Paths<'_> {
     /// The on-path parent edges of `n`.
     fn edges(&self, n: NodeId) -> &[NodeId] {
+        self.edges_of(n)
+    }
+
+    /// The on-path parent edges of `n` (ascending, with multiplicity).
+    fn edges_of(&self, n: NodeId) -> &[NodeId] {
         let i = n.index() - self.lo;
         &self.parents[self.start[i] as usize..self.start[i + 1] as usize]
     }
@@ -263,15 +268,21 @@ impl std::iter::FusedIterator for Paths<'_> {}
 const PATH_POOL: usize = 4096;
 
 /// The paths a derivation or `chainrule paths` lists, at most `max` (a
-/// path through `x*x` twice, once per edge, as [`paths`] gives it), in the order a course lists them: by the quantities (named nodes
-/// and leaves) they pass through, fewest first (the path into the last
-/// step, then one step further back, …), and among as many, the one
-/// through earlier quantities first (into step 1, then step 2, …). A few
-/// more than `max` are found, so that the ones listed are the first in that
-/// order, not merely the first the search met.
+/// path through `x*x` twice, once per edge, as [`paths`] gives it), in the
+/// order a course lists them: by the quantities (named nodes and leaves)
+/// they pass through, fewest first (the path into the last step, then one
+/// step further back, …), and among as many, the one through earlier
+/// quantities first (into step 1, then step 2, …).
+///
+/// The paths are found fewest quantities first by a best-first search
+/// whose estimate is exact (the fewest quantities from each node up to
+/// `to`, one descending pass), so the short paths of a long network are
+/// found without walking its long ones: a 10⁵-step network lists its 50
+/// shortest paths in time proportional to their length. A few more than
+/// `max` are found, then put in that order.
 pub fn listed_paths(graph: &Graph, from: NodeId, to: NodeId, max: usize) -> Vec<Vec<NodeId>> {
     let pool = max.saturating_mul(4).min(PATH_POOL).max(max);
-    let mut found: Vec<Vec<NodeId>> = paths(graph, from, to).take(pool).collect();
+    let mut found = fewest_first(graph, from, to, pool);
     let named = |p: &Vec<NodeId>| -> Vec<NodeId> {
         p.iter()
             .copied()
@@ -284,6 +295,89 @@ pub fn listed_paths(graph: &Graph, from: NodeId, to: NodeId, max: usize) -> Vec<
     });
     found.truncate(max);
     found
+}
+
+/// Up to `limit` paths from `from` to `to`, in nondecreasing number of
+/// quantities (named nodes and leaves) on them; every path with fewer
+/// quantities than the last one returned is among them.
+fn fewest_first(graph: &Graph, from: NodeId, to: NodeId, limit: usize) -> Vec<Vec<NodeId>> {
+    let index = paths(graph, from, to);
+    if index.done || limit == 0 {
+        return Vec::new();
+    }
+    let lo = from.index();
+    let size = to.index() - lo + 1;
+    let cost = |n: NodeId| u32::from(matches!(graph.node(n), Node::Named(..) | Node::Leaf(_)));
+    // `rest[n]`: the fewest quantities on a path from `n` up to `to`,
+    // `n` included; parents have larger ids, so one descending pass.
+    let mut rest = vec![u32::MAX; size];
+    rest[size - 1] = cost(to);
+    for i in (0..size - 1).rev() {
+        let n = NodeId((lo + i) as u32);
+        let best = index.edges_of(n).iter().map(|p| rest[p.index() - lo]).min();
+        if let Some(b) = best.filter(|&b| b != u32::MAX) {
+            rest[i] = b + cost(n);
+        }
+    }
+    // Search states: a node, the state it was reached from, and the
+    // quantities before it. Prefixes share their states, so a state costs
+    // O(1) however long its path.
+    struct State {
+        node: NodeId,
+        back: u32,
+        before: u32,
+        depth: u32,
+    }
+    let mut states: Vec<State> = vec![State {
+        node: from,
+        back: u32::MAX,
+        before: 0,
+        depth: 0,
+    }];
+    // Ordered by the exact estimate, then deepest first (a path is finished
+    // before another is begun), then by node id.
+    let mut heap = std::collections::BinaryHeap::new();
+    let key = |s: &State, i: u32| {
+        std::cmp::Reverse((
+            s.before + rest[s.node.index() - lo],
+            std::cmp::Reverse(s.depth),
+            s.node,
+            i,
+        ))
+    };
+    heap.push(key(&states[0], 0));
+    let mut out = Vec::new();
+    while let Some(std::cmp::Reverse((_, _, node, i))) = heap.pop() {
+        if node == to {
+            let mut path = Vec::new();
+            let mut k = i;
+            while k != u32::MAX {
+                path.push(states[k as usize].node);
+                k = states[k as usize].back;
+            }
+            path.reverse();
+            out.push(path);
+            if out.len() >= limit {
+                break;
+            }
+            continue;
+        }
+        let (before, depth) = {
+            let s = &states[i as usize];
+            (s.before + cost(s.node), s.depth + 1)
+        };
+        for &p in index.edges_of(node) {
+            let j = states.len() as u32;
+            states.push(State {
+                node: p,
+                back: i,
+                before,
+                depth,
+            });
+            heap.push(key(&states[j as usize], j));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

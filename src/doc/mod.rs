@@ -150,12 +150,14 @@ fn run(b: &Block, read_model: &mut dyn FnMut(&str) -> Result<ModelFile, String>)
                 digits: b.digits,
                 seed: b.random.unwrap_or(1),
                 granularity: b.granularity,
+                fold_at: crate::fold::MIN_RUN,
             };
             let derived = query::derive(&model, &req).map_err(located)?;
             let opts = render::derivation::ViewOptions {
                 granularity: b.granularity,
                 digits: b.digits,
                 numbers: b.numbers,
+                fold_at: req.fold_at,
             };
             let view = render::derivation::derived_view(&derived, &model, &req, &opts);
             let text = render::template::derivation(&view, Layout::Markdown, None)

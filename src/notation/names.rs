@@ -225,6 +225,9 @@ pub struct Typesetter {
     shift: i64,
     /// What the generic step is called.
     step_name: &'static str,
+    /// Steps near this one are written relative to it, as `t`, `t-1`: a
+    /// line of an unrolled network written once for a stretch of steps.
+    relative: Option<i64>,
 }
 
 impl Typesetter {
@@ -242,6 +245,7 @@ impl Typesetter {
             symbolic_steps: false,
             shift: 0,
             step_name: "t",
+            relative: None,
         }
     }
 
@@ -254,6 +258,7 @@ impl Typesetter {
             symbolic_steps: false,
             shift: 0,
             step_name: "t",
+            relative: None,
         }
     }
 
@@ -268,6 +273,17 @@ impl Typesetter {
     /// assert_eq!(ts.symbol(Sym { id: SymId(0), step: Some(0) }), "h^{(0)}");
     /// ```
     pub fn symbol(&self, sym: Sym) -> String {
+        if let Some(at) = self.relative {
+            use crate::vocab::steps::{relative_text, STEP_RADIUS};
+            let step = sym.step.map(|k| {
+                if (k - at).abs() <= STEP_RADIUS {
+                    relative_text(k - at, self.step_name)
+                } else {
+                    k.to_string()
+                }
+            });
+            return with_step_text(self.base(sym.id), step.as_deref(), self.style);
+        }
         if self.symbolic_steps {
             use crate::vocab::steps::{step_text_as, GENERIC_T, STEP_RADIUS};
             let moved = |k: i64| {
@@ -298,6 +314,34 @@ impl Typesetter {
             shift: at - crate::vocab::steps::GENERIC_T,
             step_name: name,
             ..self.clone()
+        }
+    }
+
+    /// The same names, with steps near `at` written relative to it and
+    /// `at` itself called `name`: `h^{(t-1)}` for `h^{(4)}` at 5.
+    ///
+    /// ```
+    /// use chainrule::graph::Sym;
+    /// use chainrule::model::{SymId, TimeStyle};
+    /// use chainrule::notation::names::Typesetter;
+    /// let ts = Typesetter::from_parts(vec!["h".into()], TimeStyle::Superscript).relative(5, "t");
+    /// assert_eq!(ts.symbol(Sym { id: SymId(0), step: Some(4) }), "h^{(t-1)}");
+    /// ```
+    pub fn relative(&self, at: i64, name: &'static str) -> Typesetter {
+        Typesetter {
+            relative: Some(at),
+            step_name: name,
+            ..self.clone()
+        }
+    }
+
+    /// A step as this typesetter writes it (`3`, or `t-1` relative to a step).
+    pub fn step(&self, k: i64) -> String {
+        match self.relative {
+            Some(at) if (k - at).abs() <= crate::vocab::steps::STEP_RADIUS => {
+                crate::vocab::steps::relative_text(k - at, self.step_name)
+            }
+            _ => k.to_string(),
         }
     }
 

@@ -5,6 +5,8 @@
 //! forms and every value come from `calculus`; this module only names
 //! nodes (`z_{k}` for the intermediate operations) and prints them.
 
+use super::display::Display;
+use super::folding::{adjoint_views, folded_path, intermediate_views, PathTexts};
 use super::path_list::route_labels;
 use super::table::json_decimal;
 use crate::calculus::derive::Derivation;
@@ -13,8 +15,7 @@ use crate::eval::Value;
 use crate::graph::{Graph, Node, NodeId};
 use crate::model::Model;
 use crate::model::RExpr;
-use crate::notation::latex::query_latex;
-use crate::notation::latex::{definition_with, latex_with, paren, NoOverrides, Overrides};
+use crate::notation::latex::{latex_with, paren, NoOverrides, Overrides};
 use crate::notation::names::Typesetter;
 use crate::notation::numbers::{show, show_bound, DEFAULT_SHOWN_DIGITS};
 use crate::query::RandomFill;
@@ -31,6 +32,9 @@ pub struct ViewOptions {
     pub digits: u32,
     /// Add the lines with every name replaced by its value.
     pub numbers: bool,
+    /// Stretches of at least this many repeated steps are written once
+    /// over their range (`usize::MAX`: never); see [`crate::fold`].
+    pub fold_at: usize,
 }
 
 impl Default for ViewOptions {
@@ -39,6 +43,7 @@ impl Default for ViewOptions {
             granularity: Granularity::Operations,
             digits: DEFAULT_SHOWN_DIGITS,
             numbers: false,
+            fold_at: crate::fold::MIN_RUN,
         }
     }
 }
@@ -47,6 +52,9 @@ impl Default for ViewOptions {
 pub struct IntermediateView {
     pub name: String,
     pub def: String,
+    /// For a line written once for a stretch of steps: `1 \le t \le 10000`;
+    /// empty otherwise.
+    pub range: String,
 }
 
 #[derive(Serialize)]
@@ -97,7 +105,11 @@ pub struct AdjointView {
     pub rhs: String,
     /// The right side on one line.
     pub rhs_flat: String,
+    /// Empty for a line written once for a stretch of steps.
     pub value: String,
+    /// For a line written once for a stretch of steps: `1 \le t \le 9999`;
+    /// empty otherwise.
+    pub range: String,
 }
 
 #[derive(Serialize)]
@@ -149,93 +161,22 @@ pub struct View {
     pub relu_inactive: Vec<String>,
 }
 
-/// Names for the nodes of a derivation: model symbols, the `--of`
-/// expression as written, and `z_{k}` for each intermediate operation.
-struct Display {
-    ts: Typesetter,
-    /// The text printed for nodes that are not model symbols.
-    names: BTreeMap<NodeId, String>,
-    /// The operations named `z_{k}`, in evaluation order.
-    intermediates: Vec<NodeId>,
-}
-
-impl Display {
-    fn new(g: &Graph, model: &Model, d: &Derivation, of_expr: Option<&RExpr>, gran: Granularity) -> Display {
-        let ts = Typesetter::new(model);
-        let letter = ["z", "s", "q", "r"]
-            .into_iter()
-            .find(|l| model.lookup(l).is_none())
-            .unwrap_or("z");
-        let mut on_routes: Vec<NodeId> = d
-            .paths
-            .iter()
-            .flat_map(|p| p.steps.iter().flat_map(|s| [s.child, s.parent]))
-            .collect();
-        on_routes.sort_unstable();
-        on_routes.dedup();
-        let intermediates: Vec<NodeId> = match gran {
-            Granularity::Equations => Vec::new(),
-            Granularity::Operations => on_routes
-                .into_iter()
-                .filter(|&n| n != d.of && n != d.wrt && !matches!(g.node(n), Node::Named(..) | Node::Leaf(_)))
-                .collect(),
-        };
-        let mut names: BTreeMap<NodeId, String> = intermediates
-            .iter()
-            .enumerate()
-            .map(|(k, &n)| (n, format!("{letter}_{{{}}}", k + 1)))
-            .collect();
-        if !matches!(g.node(d.of), Node::Named(..)) {
-            let shown = of_expr
-                .and_then(|e| query_latex(e, &ts))
-                .unwrap_or_else(|| definition_with(g, d.of, &ts, &NoOverrides));
-            names.insert(d.of, shown);
-        }
-        Display {
-            ts,
-            names,
-            intermediates,
+/// Path forms added up: `a + b - c`.
+fn sum_of(forms: Vec<String>) -> String {
+    let mut out = String::new();
+    for (i, f) in forms.into_iter().enumerate() {
+        match (i, f.strip_prefix('-')) {
+            (0, _) => out.push_str(&f),
+            (_, Some(rest)) => out.push_str(&format!(" - {rest}")),
+            (_, None) => out.push_str(&format!(" + {f}")),
         }
     }
-
-    /// The name of a node: its `z_{k}` or `--of` text, its symbol, or its expression.
-    fn name(&self, g: &Graph, n: NodeId) -> String {
-        latex_with(g, n, &self.ts, &self.names)
-    }
-
-    /// An expression in the network's names (no `z_{k}`).
-    fn expr(&self, g: &Graph, n: NodeId) -> String {
-        latex_with(g, n, &self.ts, &NoOverrides)
-    }
-
-    /// The `z_{k}` names alone (not the `--of` text: an expression that
-    /// happens to equal the output is still written out).
-    fn intermediate_names(&self) -> impl Overrides + '_ {
-        struct Only<'a>(&'a Display);
-        impl Overrides for Only<'_> {
-            fn get(&self, n: NodeId) -> Option<&str> {
-                self.0
-                    .intermediates
-                    .binary_search(&n)
-                    .ok()
-                    .and_then(|_| self.0.names.get(&n).map(String::as_str))
-            }
-        }
-        Only(self)
-    }
-
-    fn partial(&self, g: &Graph, parent: NodeId, child: NodeId) -> String {
-        format!(
-            "\\frac{{\\partial {}}}{{\\partial {}}}",
-            self.name(g, parent),
-            self.name(g, child)
-        )
-    }
+    out
 }
 
 /// Joins factors, breaking the line (inside `aligned`/`align*`) every
 /// `per_line` factors so long chains stay on the page.
-fn lines(factors: Vec<String>, sep: &str, per_line: usize) -> String {
+pub(super) fn lines(factors: Vec<String>, sep: &str, per_line: usize) -> String {
     factors
         .chunks(per_line)
         .map(|c| c.join(sep))
@@ -251,6 +192,16 @@ fn value_text(v: &Value) -> String {
         paren(&s)
     } else {
         s
+    }
+}
+
+/// `text` (the LaTeX of `n`) bracketed when `n` is a sum or a negation, as
+/// a factor of a product needs.
+pub(super) fn paren_if_sum(g: &Graph, n: NodeId, text: String) -> String {
+    if matches!(g.node(n), Node::Add(..) | Node::Sub(..) | Node::Neg(_)) || text.starts_with('-') {
+        paren(&text)
+    } else {
+        text
     }
 }
 
@@ -296,7 +247,7 @@ fn sum_terms(g: &Graph, root: NodeId) -> Vec<(bool, NodeId)> {
 }
 
 /// Pieces joined into lines of about [`LINE`] characters.
-fn fill(pieces: &[String], first_sep: &str) -> String {
+pub(super) fn fill(pieces: &[String], first_sep: &str) -> String {
     let mut out = String::new();
     let mut line = 0usize;
     for (i, piece) in pieces.iter().enumerate() {
@@ -483,34 +434,9 @@ pub fn view(
     let (of_text, wrt_text) = (question.of_text, question.wrt_text);
     let gran = opts.granularity;
     let digits = opts.digits;
-    let disp = Display::new(g, model, d, question.of_expr, gran);
+    let disp = Display::new(g, model, d, question.of_expr, gran, opts.fold_at);
     let base_ts = &disp.ts;
-    // Every operation on the paths gets its variable; the named quantities
-    // on the paths are listed too, by their definitions in those variables
-    // (`h^{(1)} = \operatorname{ReLU}(z_{4})`), and so is the output.
-    let mut listed_nodes: Vec<NodeId> = disp.intermediates.clone();
-    let named_on_routes = d
-        .paths
-        .iter()
-        .flat_map(|p| p.steps.iter().map(|s| s.parent))
-        .filter(|&n| n == d.of || matches!(g.node(n), Node::Named(..)));
-    listed_nodes.extend(named_on_routes);
-    listed_nodes.sort_unstable();
-    listed_nodes.dedup();
-    listed_nodes.retain(|&n| n != d.wrt);
-    let intermediates = listed_nodes
-        .into_iter()
-        .map(|n| {
-            let def = match gran {
-                Granularity::Equations => definition_with(g, n, base_ts, &NoOverrides),
-                Granularity::Operations => definition_with(g, n, base_ts, &disp.intermediate_names()),
-            };
-            IntermediateView {
-                name: disp.name(g, n),
-                def,
-            }
-        })
-        .collect();
+    let intermediates = intermediate_views(g, &disp);
     let of = disp.name(g, d.of);
     let wrt = disp.name(g, d.wrt);
     // Results are written in the network's names alone: the `z_{k}` are
@@ -518,28 +444,37 @@ pub fn view(
     let over = NoOverrides;
     let mut paths = Vec::new();
     for (i, p) in d.paths.iter().enumerate() {
-        let route = std::iter::once(d.wrt)
-            .chain(p.steps.iter().map(|s| s.parent))
-            .map(|n| disp.name(g, n))
-            .collect::<Vec<_>>()
-            .join(" \\to ");
-        let chain = lines(
-            p.steps
-                .iter()
-                .rev()
-                .map(|e| disp.partial(g, e.parent, e.child))
-                .collect(),
-            " \\, ",
-            6,
-        );
+        let texts = match &p.folded {
+            Some(f) => folded_path(g, &disp, d, p, f),
+            None => PathTexts {
+                route: std::iter::once(d.wrt)
+                    .chain(p.steps.iter().map(|s| s.parent))
+                    .map(|n| disp.name(g, n))
+                    .collect::<Vec<_>>()
+                    .join(" \\to "),
+                chain: lines(
+                    p.steps
+                        .iter()
+                        .rev()
+                        .map(|e| disp.partial(g, e.parent, e.child))
+                        .collect(),
+                    " \\, ",
+                    6,
+                ),
+                substituted: substituted(g, &disp, &p.steps),
+                simplified: broken(g, p.simplified, base_ts, &over),
+                simplified_flat: disp.expr(g, p.simplified),
+            },
+        };
         paths.push(PathView {
             number: i + 1,
-            route,
-            chain,
-            substituted: substituted(g, &disp, &p.steps),
-            simplified: broken(g, p.simplified, base_ts, &over),
-            simplified_flat: disp.expr(g, p.simplified),
-            numbers: if opts.numbers {
+            route: texts.route,
+            chain: texts.chain,
+            substituted: texts.substituted,
+            simplified: texts.simplified,
+            simplified_flat: texts.simplified_flat,
+            // A value per step of a stretch would undo the folding.
+            numbers: if opts.numbers && p.folded.is_none() {
                 with_values(g, base_ts, p.simplified, &d.atom_values)
             } else {
                 String::new()
@@ -548,6 +483,10 @@ pub fn view(
             counts_as: counts_as(g, &disp, p),
         });
     }
+    // Paths through stretches of repeated steps are added as they are
+    // written, each with its products over steps.
+    let folded_total = (!d.truncated && d.paths.iter().any(|p| p.folded.is_some()))
+        .then(|| sum_of(paths.iter().map(|p| p.simplified_flat.clone()).collect()));
     let sum = match d.total_sum {
         Some(s) if d.total != Some(s) => broken(g, s, base_ts, &over),
         _ => String::new(),
@@ -566,52 +505,28 @@ pub fn view(
     } else {
         String::new()
     };
-    let total = TotalView {
-        sum,
-        simplified: d.total.map(|t| broken(g, t, base_ts, &over)).unwrap_or_default(),
-        simplified_flat: d.total.map(|t| disp.expr(g, t)).unwrap_or_default(),
-        numbers: match d.total {
-            Some(t) if opts.numbers => with_values(g, base_ts, t, &d.atom_values),
-            _ => String::new(),
+    let total = match folded_total {
+        Some(t) => TotalView {
+            sum: String::new(),
+            simplified: t.clone(),
+            simplified_flat: t,
+            numbers: String::new(),
+            path_values,
+            value: show(&d.total_value, digits).latex_relation(),
         },
-        path_values,
-        value: show(&d.total_value, digits).latex_relation(),
+        None => TotalView {
+            sum,
+            simplified: d.total.map(|t| broken(g, t, base_ts, &over)).unwrap_or_default(),
+            simplified_flat: d.total.map(|t| disp.expr(g, t)).unwrap_or_default(),
+            numbers: match d.total {
+                Some(t) if opts.numbers => with_values(g, base_ts, t, &d.atom_values),
+                _ => String::new(),
+            },
+            path_values,
+            value: show(&d.total_value, digits).latex_relation(),
+        },
     };
-    let delta = |n: NodeId| format!("\\delta_{{{}}}", disp.name(g, n));
-    let adjoints: Vec<AdjointView> = d
-        .adjoints
-        .iter()
-        .map(|eq| {
-            let terms: Vec<String> = eq
-                .terms
-                .iter()
-                .map(|t| {
-                    // In the network's names alone: the adjoints do not
-                    // refer to the listed paths' variables.
-                    let p = latex_with(g, t.partial, base_ts, &NoOverrides);
-                    let dp = if t.parent == d.of {
-                        String::new()
-                    } else {
-                        delta(t.parent)
-                    };
-                    match (dp.is_empty(), g.literal(t.partial).is_some_and(|q| q.is_one())) {
-                        (true, _) => p,
-                        (false, true) => dp,
-                        (false, false) if matches!(g.node(t.partial), Node::Add(..) | Node::Sub(..)) => {
-                            format!("{dp} {}", paren(&p))
-                        }
-                        (false, false) => format!("{dp} \\cdot {p}"),
-                    }
-                })
-                .collect();
-            AdjointView {
-                name: delta(eq.node),
-                rhs_flat: terms.join(" + ").replace("+ -", "- "),
-                rhs: lines(terms, " + ", 3).replace("+ -", "- "),
-                value: show(&eq.value, digits).latex_relation(),
-            }
-        })
-        .collect();
+    let adjoints = adjoint_views(g, &disp, d, digits);
     let check = check_view(d, random, digits);
     let relu_inactive = d
         .relu_inactive
@@ -731,7 +646,23 @@ fn exact_pq(v: &Value) -> Option<String> {
 /// quantities they pass through (`w1`, `h[1]`, `y[2]`, `L(y[2])`).
 pub fn json(g: &Graph, model: &Model, d: &Derivation, question: &Question, digits: u32) -> String {
     let (of_text, wrt_text) = (question.of_text, question.wrt_text);
-    let disp = Display::new(g, model, d, question.of_expr, Granularity::Equations);
+    let disp = Display::new(
+        g,
+        model,
+        d,
+        question.of_expr,
+        Granularity::Equations,
+        crate::fold::MIN_RUN,
+    );
+    let path_latex: Vec<String> = d
+        .paths
+        .iter()
+        .map(|p| match &p.folded {
+            Some(f) => folded_path(g, &disp, d, p, f).simplified_flat,
+            None => disp.expr(g, p.simplified),
+        })
+        .collect();
+    let folded = d.paths.iter().any(|p| p.folded.is_some());
     let labels = route_labels(
         g,
         model,
@@ -743,6 +674,7 @@ pub fn json(g: &Graph, model: &Model, d: &Derivation, question: &Question, digit
     );
     let c = &d.proof;
     let total_latex = match (d.total, d.adjoints.last()) {
+        (Some(_), _) if folded => sum_of(path_latex.clone()),
         (Some(t), _) => disp.expr(g, t),
         // With paths left out, the total is the last adjoint, written in
         // the adjoints of the quantities above it.
@@ -772,9 +704,10 @@ pub fn json(g: &Graph, model: &Model, d: &Derivation, question: &Question, digit
             .paths
             .iter()
             .zip(labels)
-            .map(|(p, nodes)| JsonPath {
+            .zip(path_latex)
+            .map(|((p, nodes), latex)| JsonPath {
                 nodes,
-                latex: disp.expr(g, p.simplified),
+                latex,
                 value: json_decimal(&p.value, digits),
                 exact: exact_pq(&p.value),
             })

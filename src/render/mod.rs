@@ -4,6 +4,8 @@
 //! with the typesetting of `notation`.
 
 pub mod derivation;
+mod display;
+mod folding;
 pub mod general;
 pub mod path_list;
 pub mod table;

@@ -5,6 +5,7 @@
 
 use super::canonical::MAX_TERMS;
 use super::poly::{Monomial, Poly};
+use crate::graph::NodeId;
 use crate::number::Q;
 
 /// `coeff · Π sums[i].0 ^ sums[i].1 · mono`. Each sum factor has at least
@@ -84,6 +85,38 @@ impl Factored {
         }
     }
 
+    /// The product of many factors in one pass: what [`Factored::mul`]
+    /// gives folded over them, in time linear in their total size (a
+    /// path through T steps has T factors; folding `mul` re-copies the
+    /// growing product each time, quadratic in T).
+    pub fn product<'a>(items: impl IntoIterator<Item = &'a Factored>) -> Factored {
+        let mut coeff = Q::one();
+        let mut sums: Vec<(Poly, u32)> = Vec::new();
+        let mut at: std::collections::HashMap<Poly, usize> = std::collections::HashMap::new();
+        let mut atoms: Vec<(NodeId, i32)> = Vec::new();
+        for f in items {
+            if f.is_zero() {
+                return Factored::constant(Q::zero());
+            }
+            coeff = &coeff * &f.coeff;
+            for (p, e) in &f.sums {
+                match at.get(p) {
+                    Some(&i) => sums[i].1 += e,
+                    None => {
+                        at.insert(p.clone(), sums.len());
+                        sums.push((p.clone(), *e));
+                    }
+                }
+            }
+            atoms.extend_from_slice(f.mono.factors());
+        }
+        Factored {
+            coeff,
+            sums,
+            mono: Monomial::from_pairs(atoms),
+        }
+    }
+
     /// Multiplied out, or `None` if that exceeds [`MAX_TERMS`].
     pub fn expand(&self) -> Option<Poly> {
         // The product of the factors' term counts bounds the result; give
@@ -115,16 +148,7 @@ impl Factored {
         if items.len() == 1 {
             return Some((*first).clone());
         }
-        let mut common_sums: Vec<(Poly, u32)> = Vec::new();
-        for (p, e) in &first.sums {
-            let min = items
-                .iter()
-                .map(|f| f.sums.iter().find(|(q, _)| q == p).map_or(0, |(_, e)| *e))
-                .min();
-            if let Some(m) = min.filter(|&m| m > 0) {
-                common_sums.push((p.clone(), m.min(*e)));
-            }
-        }
+        let common_sums = shared_sums(&items);
         let mono = items.iter().skip(1).fold(first.mono.clone(), |m, f| m.gcd(&f.mono));
         let common = Factored {
             coeff: Q::one(),
@@ -171,17 +195,7 @@ impl CommonFactor {
         if items.len() < 2 {
             return None;
         }
-        let mut common_sums: Vec<(Poly, u32)> = Vec::new();
-        for (p, e) in &first.sums {
-            let min = items
-                .iter()
-                .map(|f| f.sums.iter().find(|(q, _)| q == p).map_or(0, |(_, e)| *e))
-                .min()
-                .unwrap_or(0);
-            if min > 0 {
-                common_sums.push((p.clone(), min.min(*e)));
-            }
-        }
+        let common_sums = shared_sums(&items);
         let mono = items.iter().skip(1).fold(first.mono.clone(), |m, f| m.gcd(&f.mono));
         // The content: the gcd of the coefficients' magnitudes, with the
         // sign that leaves the first rest positive.
@@ -207,16 +221,43 @@ impl CommonFactor {
 
 /// `f / d` where `d`'s sum factors divide `f`'s (as chosen by `sum`).
 fn divide(f: &Factored, d: &Factored) -> Factored {
-    let mut sums = f.sums.clone();
-    for (p, e) in &d.sums {
-        if let Some(slot) = sums.iter_mut().find(|(q, _)| q == p) {
-            slot.1 -= e;
-        }
-    }
-    sums.retain(|(_, e)| *e > 0);
+    let by: std::collections::HashMap<&Poly, u32> = d.sums.iter().map(|(p, e)| (p, *e)).collect();
+    let sums: Vec<(Poly, u32)> = f
+        .sums
+        .iter()
+        .map(|(p, e)| (p.clone(), e.saturating_sub(by.get(p).copied().unwrap_or(0))))
+        .filter(|(_, e)| *e > 0)
+        .collect();
     Factored {
         coeff: &f.coeff / &d.coeff,
         sums,
         mono: f.mono.mul(&d.mono.inverse()),
     }
+}
+
+/// The sum factors every item has, each at its smallest power, in the
+/// first item's order. One map per item: a product along a long path has
+/// a sum factor per step, and a search per factor would be quadratic.
+fn shared_sums(items: &[&Factored]) -> Vec<(Poly, u32)> {
+    let Some(first) = items.first() else {
+        return Vec::new();
+    };
+    let maps: Vec<std::collections::HashMap<&Poly, u32>> = items
+        .iter()
+        .skip(1)
+        .map(|f| f.sums.iter().map(|(p, e)| (p, *e)).collect())
+        .collect();
+    first
+        .sums
+        .iter()
+        .filter_map(|(p, e)| {
+            let min = maps
+                .iter()
+                .map(|m| m.get(p).copied().unwrap_or(0))
+                .min()
+                .unwrap_or(*e)
+                .min(*e);
+            (min > 0).then(|| (p.clone(), min))
+        })
+        .collect()
 }
