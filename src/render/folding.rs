@@ -359,3 +359,113 @@ pub fn folded_path(g: &Graph, disp: &Display, d: &Derivation, p: &PathDerivation
         simplified_flat: flat,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calculus::steps::Granularity;
+    use crate::query::{derive, load, DeriveRequest};
+
+    /// A sigmoid RNN with its loss on the last step, over 40 steps.
+    const MODEL: &str = "param w = 1/2, u = -1/3, b = 1/10
+input x = [3/10, -1/5, 1/2, 0, 1/10, -7/10, 2/5, 1/4, -1/2, 9/10, 1/3, -1/3, 1/5, 0, 1/2, -1/10, 3/5, -2/5, 1/10, 1/8,
+  3/10, -1/5, 1/2, 0, 1/10, -7/10, 2/5, 1/4, -1/2, 9/10, 1/3, -1/3, 1/5, 0, 1/2, -1/10, 3/5, -2/5, 1/10, 1/8]
+h[0] = 0
+h[t] = sigmoid(w*h[t-1] + u*x[t] + b)
+L = (h[40] - 1)^2
+";
+
+    fn folded(gran: Granularity) -> (crate::query::Derived, Display) {
+        let model = load(MODEL, &[]).unwrap();
+        let req = DeriveRequest {
+            of: "L".into(),
+            wrt: "u".into(),
+            granularity: gran,
+            ..Default::default()
+        };
+        let d = derive(&model, &req).unwrap();
+        let disp = Display::new(
+            &d.graph,
+            &model,
+            &d.derivation,
+            Some(&d.of_expr),
+            gran,
+            crate::fold::MIN_RUN,
+        );
+        (d, disp)
+    }
+
+    /// Every line a stretch stands for, written at its own step, is the
+    /// template written once: the folded line is each of them exactly.
+    #[test]
+    fn every_folded_line_is_its_template_at_its_step() {
+        for gran in [Granularity::Operations, Granularity::Equations] {
+            let (d, disp) = folded(gran);
+            let g = &d.graph;
+            let runs: Vec<_> = disp
+                .pieces
+                .iter()
+                .filter_map(|p| match p {
+                    LinePiece::Run(r) => Some(*r),
+                    LinePiece::One(_) => None,
+                })
+                .collect();
+            assert!(!runs.is_empty(), "{gran:?}: 40 steps fold");
+            for run in runs {
+                let rel = disp.relative(run.from, "t");
+                let template: Vec<(String, String)> = disp.lines[run.template.first..=run.template.last]
+                    .iter()
+                    .map(|&n| (rel.name(g, n), line_definition(g, &disp, &rel, n, "s")))
+                    .collect();
+                let width = template.len();
+                for s in run.from..=run.to {
+                    let at: Vec<NodeId> = disp
+                        .lines
+                        .iter()
+                        .copied()
+                        .filter(|&n| disp.step_of.get(n) == Some(s))
+                        .collect();
+                    let at = &at[..width.min(at.len())];
+                    assert_eq!(at.len(), width, "{gran:?}: step {s} has the template's lines");
+                    let rel = disp.relative(s, "t");
+                    let written: Vec<(String, String)> = at
+                        .iter()
+                        .map(|&n| (rel.name(g, n), line_definition(g, &disp, &rel, n, "s")))
+                        .collect();
+                    assert_eq!(written, template, "{gran:?}: step {s}");
+                }
+            }
+        }
+    }
+
+    /// The same for each path's products over steps: every step of a
+    /// stretch, written at its own step, is the stretch's factor.
+    #[test]
+    fn every_step_of_a_product_is_its_factor() {
+        let (d, disp) = folded(Granularity::Operations);
+        let g = &d.graph;
+        let mut stretches = 0;
+        for p in &d.derivation.paths {
+            let Some(f) = &p.folded else { continue };
+            for s in &f.stretches {
+                stretches += 1;
+                let text = |k: usize| {
+                    let block = &p.steps[s.first + k * s.block..s.first + (k + 1) * s.block];
+                    let at = disp.step_of.get(block[0].parent).unwrap();
+                    let r = disp.relative(at, "j");
+                    block
+                        .iter()
+                        .map(|x| (r.partial(g, x.parent, x.child), r.expr(g, x.partial)))
+                        .collect::<Vec<_>>()
+                };
+                let first = text(0);
+                let count = (s.last + 1 - s.first) / s.block;
+                assert_eq!(count as i64, s.to_step - s.from_step + 1);
+                for k in 1..count {
+                    assert_eq!(text(k), first, "block {k}");
+                }
+            }
+        }
+        assert!(stretches > 0, "paths through 10 or more steps fold");
+    }
+}
