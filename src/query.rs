@@ -214,7 +214,7 @@ fn fill_slopes(
 ) -> Vec<(crate::vocab::SymId, NodeId, Q)> {
     use crate::eval::bindings::{free_opaque, random_slopes};
     let calls = free_opaque(graph, roots, bindings);
-    random_slopes(seed, &calls)
+    random_slopes(seed, graph, &calls)
         .into_iter()
         .map(|((f, a), q)| {
             bindings.set_opaque(f, a, q.clone());
@@ -557,10 +557,19 @@ pub fn derive(model: &Model, req: &DeriveRequest) -> Result<Derived, Error> {
             Error::Eval(u.into_error(quantity, span, certified))
         }
     })?;
-    crate::calculus::derive::regroup(&mut graph, &mut derivation, req.granularity, req.fold_at).map_err(|_| {
-        Error::Unroll(crate::graph::UnrollError::TooLarge {
+    crate::calculus::derive::regroup(
+        &mut graph,
+        &mut derivation,
+        req.granularity,
+        req.fold_at,
+        &bindings,
+        certified,
+    )
+    .map_err(|e| match e {
+        DeriveError::Eval(u) => Error::Eval(u.into_error(req.of.clone(), None, certified)),
+        DeriveError::TooLarge => Error::Unroll(crate::graph::UnrollError::TooLarge {
             limit: crate::graph::arena::DEFAULT_NODE_LIMIT,
-        })
+        }),
     })?;
     Ok(Derived {
         graph,

@@ -36,6 +36,7 @@ fn sx(m: &Math) -> String {
         MathKind::Pow(a, b) => format!("(^ {} {})", sx(a), sx(b)),
         MathKind::Group(a) => format!("[{}]", sx(a)),
         MathKind::Derivative { of, wrt } => format!("(d {} {})", sx(of), sx(wrt)),
+        MathKind::Prime(a) => format!("(prime {})", sx(a)),
         MathKind::Big { op, var, lo, hi, body } => format!("({op:?} {var} {} {} {})", sx(lo), sx(hi), sx(body)),
     }
 }
@@ -232,6 +233,19 @@ fn functions() {
         (r"\mathbb{1}_{z \le 0}", "(Step (+ 0 -z))"),
         (r"\mathbbm{1}_{\{w x + b > 0\}}", "(Step (+ (+ (* w x) b) -0))"),
     ]);
+}
+
+#[test]
+fn primes() {
+    check(&[
+        (r"\ell'(h^{(4)})", "(prime (apply \\ell h^{(4)}))"),
+        (r"\ell^{\prime}\left(h^{(4)}\right)", "(prime (apply \\ell h^{(4)}))"),
+        (r"\sigma'(z_{2})", "(prime (Sigma z_{2}))"),
+        (r"\tanh'(a) w", "(* (prime (Tanh a)) w)"),
+        (r"f'(x) + 1", "(+ (prime (apply f x)) 1)"),
+    ]);
+    // A prime with nothing applied is not guessed at (transpose? a new name?).
+    assert!(!unparsed(r"W' x").is_empty());
 }
 
 #[test]

@@ -72,7 +72,7 @@ pub fn check_random_points(
         for (sym, q) in random_values(s, &leaves) {
             b.set(sym, q);
         }
-        for ((f, a), q) in random_slopes(s, &calls) {
+        for ((f, a), q) in random_slopes(s, g, &calls) {
             b.set_opaque(f, a, q);
         }
         let symbolic = match (total, adjoints.is_empty()) {

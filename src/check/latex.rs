@@ -942,9 +942,11 @@ impl Builder<'_> {
                 let mut f = Func::Sigma;
                 let mut pow = None;
                 let mut arg = None;
+                let mut primed = false;
                 for c in p.into_inner() {
                     match c.as_rule() {
                         Rule::fn_sigma => f = Func::Sigma,
+                        Rule::prime => primed = true,
                         Rule::func_name => f = func_of(&c),
                         Rule::func_pow => {
                             let s = self.script(c.into_inner().next().expect("exponent"))?;
@@ -957,18 +959,25 @@ impl Builder<'_> {
                         _ => arg = Some(self.factor(c)?),
                     }
                 }
-                let call = Math {
+                let mut call = Math {
                     kind: MathKind::Func(f, boxed(arg.expect("argument"))),
                     span,
                 };
+                if primed {
+                    call = Math {
+                        kind: MathKind::Prime(boxed(call)),
+                        span,
+                    };
+                }
                 match pow {
                     Some(e) => m(MathKind::Pow(boxed(call), e)),
                     None => Ok(call),
                 }
             }
             Rule::symbol_app => {
-                let mut it = p.into_inner();
-                let sym = self.symbol(it.next().expect("symbol"))?;
+                let mut it = p.into_inner().peekable();
+                let mut sym = self.symbol(it.next().expect("symbol"))?;
+                let mut primed = it.next_if(|c| c.as_rule() == Rule::prime).is_some();
                 match it.next() {
                     None => m(MathKind::Symbol(sym)),
                     Some(list) => {
@@ -977,7 +986,20 @@ impl Builder<'_> {
                             .filter(|e| e.as_rule() == Rule::expr)
                             .map(|e| self.expr(e))
                             .collect::<Result<Vec<_>, _>>()?;
-                        m(MathKind::Apply(sym, args))
+                        // `\ell^{\prime}(z)`: the scripts took the prime.
+                        if sym.sup.as_ref().is_some_and(|s| s.text == "\\prime") {
+                            sym.sup = None;
+                            primed = true;
+                        }
+                        let call = Math {
+                            kind: MathKind::Apply(sym, args),
+                            span,
+                        };
+                        if primed {
+                            m(MathKind::Prime(boxed(call)))
+                        } else {
+                            Ok(call)
+                        }
                     }
                 }
             }

@@ -115,6 +115,9 @@ pub enum MathKind {
         of: Box<Math>,
         wrt: Box<Math>,
     },
+    /// `\ell'(z)`, `\sigma'(z)`, `\tanh'(z)`: the derivative of the function
+    /// applied inside (an `Apply` or a `Func`) at its argument.
+    Prime(Box<Math>),
     /// `\sum_{i=1}^{n} body`, `\prod_{…}^{…} body`.
     Big {
         op: BigOp,

@@ -19,6 +19,7 @@ pub mod math;
 pub mod points;
 pub mod report;
 pub mod resolve;
+pub mod same_node;
 pub mod verdict;
 
 pub use judge::CheckOptions;

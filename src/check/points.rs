@@ -4,7 +4,7 @@
 
 use super::resolve::{is_placeholder, DerivTerm};
 use crate::calculus::numeric::{gradient_ad, gradient_direct};
-use crate::eval::bindings::random_values;
+use crate::eval::bindings::{free_opaque, random_slopes, random_values};
 use crate::eval::forward::forward_values;
 use crate::eval::{Bindings, Unevaluable, Value};
 use crate::graph::{Builtin, Graph, Node, NodeId, Sym};
@@ -44,6 +44,12 @@ pub fn fill_free(p0: &mut Bindings, g: &Graph, roots: &[NodeId], seed: u64) {
             }
         }
     }
+    // Opaque slopes (`\ell'(h^{(T)})`) drawn as `derive` draws them, so a
+    // number that `derive` printed with its stated slope reads back.
+    let calls = free_opaque(g, roots, p0);
+    for ((f, a), q) in random_slopes(seed, g, &calls) {
+        p0.set_opaque(f, a, q);
+    }
 }
 
 /// Up to `count` random points for `roots`: every leaf in `vary` gets a
@@ -76,6 +82,7 @@ pub fn random_points(
     } else {
         Vec::new()
     };
+    let calls = free_opaque(g, roots, &Bindings::default());
     let mut out = Vec::new();
     for k in 0..(count as u64 * 16) {
         if out.len() >= count {
@@ -85,6 +92,10 @@ pub fn random_points(
         let mut b = p0.clone();
         for (sym, q) in random_values(s, vary) {
             b.set(sym, q);
+        }
+        // Opaque slopes are free too: a claim must hold for every ℓ′.
+        for ((f, a), q) in random_slopes(s, g, &calls) {
+            b.set_opaque(f, a, q);
         }
         if !relu_args.is_empty() {
             let fair = forward_values(g, &relu_args, &b, Prec(64), &[]).is_ok_and(|vs| {

@@ -302,6 +302,7 @@ impl<'u, 'm> Resolver<'u, 'm> {
             }
             MathKind::Symbol(s) => self.symbol(s, m.span, env),
             MathKind::Apply(s, args) => self.apply(s, args, m.span, env),
+            MathKind::Prime(inner) => self.prime(inner, m.span, env),
             MathKind::Func(f, a) => {
                 let a = self.resolve(a, env)?;
                 let b = match f {
@@ -650,7 +651,7 @@ impl<'u, 'm> Resolver<'u, 'm> {
                 && self
                     .index
                     .lookup(&s.base, sub, false)
-                    .is_some_and(|id| matches!(self.model.symbol(id).kind, SymKind::Function { .. }))
+                    .is_some_and(|id| matches!(self.model.symbol(id).kind, SymKind::Function { .. } | SymKind::Opaque))
     }
 
     /// `\phi` applied to something is the Heaviside step, which is how
@@ -665,6 +666,66 @@ impl<'u, 'm> Resolver<'u, 'm> {
             && !self.defs.keys().any(|(base, _)| base == &s.base)
     }
 
+    /// `f'(z)`: the derivative of a built-in at `z`, written out as the
+    /// derivation prints it (σ′(z) = σ(z)(1 − σ(z)), tanh′(z) = 1 − tanh²(z)),
+    /// or the slope of an opaque call (`\ell'(h^{(T)})`, LANGUAGE.md §5),
+    /// which the checker draws at random as `derive` does.
+    fn prime(&mut self, inner: &Math, span: Span, env: &Env) -> Result<NodeId, Problem> {
+        match &inner.kind {
+            MathKind::Func(f, a) => {
+                let x = self.resolve(a, env)?;
+                let one = self.mk(Node::Lit(Q::one()), span)?;
+                match f {
+                    Func::Sigma => {
+                        let s = self.mk(Node::Call(Builtin::Sigmoid, x), span)?;
+                        let rest = self.mk(Node::Sub(one, s), span)?;
+                        self.mk(Node::Mul(s, rest), span)
+                    }
+                    Func::Tanh => {
+                        let t = self.mk(Node::Call(Builtin::Tanh, x), span)?;
+                        let two = self.mk(Node::Lit(Q::int(2)), span)?;
+                        let sq = self.mk(Node::Pow(t, two), span)?;
+                        self.mk(Node::Sub(one, sq), span)
+                    }
+                    Func::Exp => self.mk(Node::Call(Builtin::Exp, x), span),
+                    Func::Ln | Func::Log => {
+                        if matches!(f, Func::Log) {
+                            self.saw_log = true;
+                        }
+                        self.mk(Node::Div(one, x), span)
+                    }
+                    Func::Relu => self.mk(Node::Call(Builtin::Step, x), span),
+                    Func::Sqrt => {
+                        let two = self.mk(Node::Lit(Q::int(2)), span)?;
+                        let r = self.mk(Node::Call(Builtin::Sqrt, x), span)?;
+                        let d = self.mk(Node::Mul(two, r), span)?;
+                        self.mk(Node::Div(one, d), span)
+                    }
+                    Func::Step => Err(self.unsupported(span, "the step function has no derivative to write")),
+                }
+            }
+            MathKind::Apply(s, args) => {
+                let sub = s.sub.as_ref().map(|x| x.text.as_str()).unwrap_or("");
+                let f = self
+                    .index
+                    .lookup(&s.base, sub, false)
+                    .filter(|id| matches!(self.model.symbol(*id).kind, SymKind::Opaque));
+                match (f, args.as_slice()) {
+                    (Some(f), [arg]) => {
+                        let x = self.resolve(arg, env)?;
+                        self.mk(Node::OpaquePrime(f, x), span)
+                    }
+                    (Some(_), _) => Err(self.unsupported(span, "an opaque function takes one argument")),
+                    (None, _) => Err(self.unsupported(
+                        span,
+                        "a prime on a name that is not a built-in or an opaque function of the model",
+                    )),
+                }
+            }
+            _ => Err(self.unsupported(span, "a prime on something that is not a function")),
+        }
+    }
+
     fn apply(&mut self, s: &Symbol, args: &[Math], span: Span, env: &Env) -> Result<NodeId, Problem> {
         if self.is_step_phi(s) {
             let [arg] = args else {
@@ -674,6 +735,17 @@ impl<'u, 'm> Resolver<'u, 'm> {
             return self.mk(Node::Call(Builtin::Step, x), span);
         }
         let sub = s.sub.as_ref().map(|x| x.text.as_str()).unwrap_or("");
+        if let Some(f) = self
+            .index
+            .lookup(&s.base, sub, false)
+            .filter(|id| matches!(self.model.symbol(*id).kind, SymKind::Opaque))
+        {
+            let [arg] = args else {
+                return Err(self.unsupported(span, "an opaque function takes one argument"));
+            };
+            let x = self.resolve(arg, env)?;
+            return self.mk(Node::Opaque(f, x), span);
+        }
         let f = self
             .index
             .lookup(&s.base, sub, false)
@@ -730,6 +802,9 @@ impl<'u, 'm> Resolver<'u, 'm> {
             }
         }
         let wrt_node = self.resolve(wrt, env)?;
+        // `\partial h^{(1)} / \partial z_{2}` where the document groups z₂'s
+        // sum differently from the model: the model's node is meant.
+        let wrt_node = super::same_node::reached_equal(self.graph(), of_node, wrt_node);
         if self.uses.len() > before {
             return Err(self.unsupported(span, "a derivative of a derivative"));
         }

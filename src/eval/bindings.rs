@@ -115,20 +115,29 @@ pub fn free_opaque(graph: &Graph, roots: &[NodeId], bindings: &Bindings) -> Vec<
     out.into_iter().map(|(a, f)| (f, a)).collect()
 }
 
-/// Seeded random slopes for opaque calls, drawn as [`random_values`] draws
-/// leaf values, from a stream of their own (`seed` with its bits flipped).
-pub fn random_slopes(seed: u64, calls: &[(SymId, NodeId)]) -> Vec<((SymId, NodeId), Q)> {
-    let leaves: Vec<Sym> = calls
+/// Seeded random slopes for opaque calls, one stream per call, keyed by
+/// what the call is about rather than by where it sits in a graph: the
+/// function and, when the argument is a named quantity or a leaf, that
+/// quantity and its step. So `ell'(h[4])` gets the same slope in `derive`
+/// (which states it) and in `check` (which reads a document using it),
+/// whose graphs number their nodes differently. An argument with no name
+/// falls back to its node id.
+pub fn random_slopes(seed: u64, graph: &Graph, calls: &[(SymId, NodeId)]) -> Vec<((SymId, NodeId), Q)> {
+    calls
         .iter()
-        .map(|&(f, a)| Sym {
-            id: f,
-            step: Some(i64::from(a.0)),
+        .map(|&(f, a)| {
+            let key = match graph.node(a) {
+                Node::Named(s, _) | Node::Leaf(s) => {
+                    (u64::from(s.id.0) << 24) ^ (s.step.map_or(0x00ff_ffff, |k| k as u64 & 0x00ff_ffff))
+                }
+                _ => (1 << 63) | u64::from(a.0),
+            };
+            let call_seed = !seed ^ (u64::from(f.0).rotate_left(48)) ^ key.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            let q = random_values(call_seed, &[Sym { id: f, step: None }])
+                .pop()
+                .map_or_else(Q::one, |(_, q)| q);
+            ((f, a), q)
         })
-        .collect();
-    random_values(!seed, &leaves)
-        .into_iter()
-        .zip(calls)
-        .map(|((_, q), &c)| (c, q))
         .collect()
 }
 

@@ -50,7 +50,7 @@ impl<'m> Instance<'m> {
             bindings.set(sym, q);
         }
         let calls = free_opaque(un.graph(), &[of], &bindings);
-        for ((f, a), q) in random_slopes(seed, &calls) {
+        for ((f, a), q) in random_slopes(seed, un.graph(), &calls) {
             bindings.set_opaque(f, a, q);
         }
         Ok(Instance { n, un, bindings, of })
