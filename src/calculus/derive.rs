@@ -211,11 +211,38 @@ pub fn derive(
 /// Shows every path of `d` in steps of granularity `gran` (a derivation is
 /// built per operation), with stretches of at least `min_run` repeated
 /// steps written as products over them (`usize::MAX`: never).
-pub fn regroup(g: &mut Graph, d: &mut Derivation, gran: Granularity, min_run: usize) -> Result<(), TooLarge> {
+///
+/// Per equation, routes that read the same are merged (see
+/// [`super::parallel`]); `bindings` and `digits` evaluate a merged path.
+pub fn regroup(
+    g: &mut Graph,
+    d: &mut Derivation,
+    gran: Granularity,
+    min_run: usize,
+    bindings: &Bindings,
+    digits: u32,
+) -> Result<(), DeriveError> {
     let absorbed = Absorbed::new(g, d.of, d.wrt);
     let step_of = StepOf::new(g, d.of);
     for p in &mut d.paths {
         p.steps = steps(g, d.of, d.wrt, &p.edges, gran, &absorbed)?;
+    }
+    if gran == Granularity::Equations {
+        let cx = super::parallel::MergeContext {
+            of: d.of,
+            wrt: d.wrt,
+            bindings,
+            digits,
+            relu_active: bindings.relu_active(),
+        };
+        d.paths = super::parallel::merge_parallel(g, std::mem::take(&mut d.paths), &cx).map_err(|e| match e {
+            super::parallel::MergeError::TooLarge(_) => DeriveError::TooLarge,
+            super::parallel::MergeError::Eval(u) => DeriveError::Eval(u),
+        })?;
+        let stands_for: num_bigint::BigUint = d.paths.iter().map(|p| p.multiplicity.clone()).sum();
+        d.truncated = stands_for < d.path_count;
+    }
+    for p in &mut d.paths {
         p.folded = fold_path(g, &p.steps, &step_of, min_run)?;
     }
     Ok(())

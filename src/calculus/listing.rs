@@ -39,6 +39,10 @@ pub struct PathDerivation {
     /// The same product over its stretches of repeated steps, when it
     /// runs through many (see [`super::fold_path`]).
     pub folded: Option<super::fold_path::FoldedPath>,
+    /// The steps (child, parent) that several routes run through, and how
+    /// many, when this stands for routes that read the same per equation
+    /// (see [`super::parallel`]).
+    pub routes: Vec<(NodeId, NodeId, usize)>,
 }
 
 /// The paths listed, and what they leave out.
@@ -121,6 +125,7 @@ pub fn list_paths(
             multiplicity,
             value: Value::Exact(Q::zero()),
             folded: None,
+            routes: Vec::new(),
         });
     }
     let truncated = stands_for < path_count;

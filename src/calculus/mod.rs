@@ -7,6 +7,7 @@ pub mod fold_path;
 pub mod listing;
 pub mod local;
 pub mod numeric;
+pub mod parallel;
 pub mod paths;
 pub mod random_points;
 pub mod steps;

@@ -377,6 +377,24 @@ fn counts_as(g: &Graph, disp: &Display, p: &crate::calculus::derive::PathDerivat
     if p.multiplicity == 1u32.into() {
         return String::new();
     }
+    if !p.routes.is_empty() {
+        let places: Vec<String> = p
+            .routes
+            .iter()
+            .map(|&(child, parent, n)| {
+                format!(
+                    "${}$ enters ${}$ in {n} places",
+                    disp.name(g, child),
+                    disp.name(g, parent)
+                )
+            })
+            .collect();
+        return format!(
+            "counts as {} paths: {}, and each such factor is the sum over its places",
+            p.multiplicity,
+            places.join(", ")
+        );
+    }
     let twice: Vec<String> = p
         .edges
         .iter()
