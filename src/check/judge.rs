@@ -173,6 +173,11 @@ pub fn check_segments(model: &Model, src: &str, kind: DocKind, segments: &[Segme
                     if from + 1 >= chain.members.len() {
                         continue;
                     }
+                    let rels: Vec<Relation> = chain.relations[from..].iter().map(|r| r.0).collect();
+                    if let Some((h, has_t)) = c.general(&chain.members[from..]) {
+                        c.general_chain(&chain.members[from..], &rels, seg.start, h, has_t);
+                        continue;
+                    }
                     let members: Vec<MemberRef> = chain.members[from..]
                         .iter()
                         .map(|m| {
@@ -185,7 +190,6 @@ pub fn check_segments(model: &Model, src: &str, kind: DocKind, segments: &[Segme
                             }
                         })
                         .collect();
-                    let rels: Vec<Relation> = chain.relations[from..].iter().map(|r| r.0).collect();
                     c.chain(&members, &rels);
                 }
             }
@@ -409,6 +413,147 @@ impl<'m> Checker<'m> {
 
     fn graph(&self) -> &Graph {
         self.un.graph()
+    }
+
+    /// The horizon to instantiate a chain at when it speaks of a general
+    /// step t (and the model has no symbol `t` of its own).
+    /// With whether it speaks of t (else only of the horizon `T`).
+    fn general(&self, members: &[Math]) -> Option<(i64, bool)> {
+        use super::general_step::{horizon, uses_free, STEP_VAR};
+        let has_t =
+            !self.model.symbols.iter().any(|s| s.name == STEP_VAR) && members.iter().any(|m| uses_free(m, STEP_VAR));
+        let has_horizon = members.iter().any(|m| uses_free(m, "T"))
+            && self
+                .model
+                .symbols
+                .iter()
+                .any(|s| s.name == "T" && matches!(s.kind, crate::model::SymKind::Const { .. }));
+        if !has_t && !has_horizon {
+            return None;
+        }
+        horizon(self.model).map(|h| (h, has_t))
+    }
+
+    /// A chain at a general step t, judged at every t = 0..=horizon (see
+    /// [`super::general_step`]): each claim holds when it holds at every
+    /// step where it can be read; otherwise it fails as its first failing
+    /// instance does, with the step named.
+    fn general_chain(&mut self, members: &[Math], rels: &[Relation], seg_start: usize, h: i64, has_t: bool) {
+        use super::general_step::{in_range, instantiate, prime_at_a_name, STEP_VAR};
+        let mut by_place: Vec<(usize, Vec<(i64, Claim)>)> = Vec::new();
+        let steps: Vec<i64> = if has_t { (0..=h).collect() } else { vec![h] };
+        for k in steps {
+            let at_horizon: Vec<Math> = members.iter().map(|m| instantiate(m, "T", h)).collect();
+            if has_t && !at_horizon.iter().all(|m| in_range(m, STEP_VAR, k, h)) {
+                continue;
+            }
+            let inst: Vec<Math> = at_horizon
+                .iter()
+                .map(|m| if has_t { instantiate(m, STEP_VAR, k) } else { m.clone() })
+                .collect();
+            let refs: Vec<MemberRef> = inst
+                .iter()
+                .map(|m| MemberRef {
+                    math: m,
+                    seg_start,
+                    built: self.build(m, seg_start, None),
+                })
+                .collect();
+            // A step where the model defines no such quantity (ŷ⁽⁰⁾ when
+            // ŷ starts at 1) is outside the statement, not a slip in it.
+            let undefined = refs.iter().any(|r| {
+                r.built.as_ref().is_ok_and(|b| {
+                    leaves(self.graph(), &[b.node]).iter().any(|s| {
+                        s.step.is_some()
+                            && matches!(
+                                self.model.symbol(s.id).kind,
+                                crate::model::SymKind::Quantity { .. } | crate::model::SymKind::Sequence(_)
+                            )
+                    })
+                })
+            });
+            if undefined {
+                continue;
+            }
+            let before = self.claims.len();
+            self.chain(&refs, rels);
+            for claim in self.claims.drain(before..).collect::<Vec<_>>() {
+                match by_place.iter_mut().find(|(at, _)| *at == claim.offset) {
+                    Some((_, list)) => list.push((k, claim)),
+                    None => by_place.push((claim.offset, vec![(k, claim)])),
+                }
+            }
+        }
+        for (_, instances) in by_place {
+            let readable: Vec<&(i64, Claim)> = instances
+                .iter()
+                .filter(|(_, c)| !matches!(c.verdict, Verdict::Unparsed | Verdict::UnknownSymbol))
+                .collect();
+            let Some(first) = readable.first() else {
+                if let Some((_, c)) = instances.into_iter().next() {
+                    self.claims.push(c);
+                }
+                continue;
+            };
+            let holds: Vec<i64> = readable
+                .iter()
+                .filter(|(_, c)| matches!(c.verdict, Verdict::Correct | Verdict::Approximate))
+                .map(|(k, _)| *k)
+                .collect();
+            let steps = |ks: &[i64]| match ks {
+                [] => "no step".to_string(),
+                [k] => format!("t = {k}"),
+                [a, .., b] if (b - a) as usize + 1 == ks.len() => format!("t = {a}, …, {b}"),
+                _ => format!(
+                    "t = {}",
+                    ks.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", ")
+                ),
+            };
+            let claim = match readable
+                .iter()
+                .find(|(_, c)| matches!(c.verdict, Verdict::Wrong | Verdict::Arithmetic))
+            {
+                Some((k, c)) => {
+                    let mut c = c.clone();
+                    // The classic slip, named: σ′ at an activation's output.
+                    let slip = members.iter().find_map(prime_at_a_name).map_or(String::new(), |(f, at)| {
+                        format!(
+                            "{f} is taken at ${at}$, an activation's output; it belongs at the pre-activation of the next step, where σ′(z) = h(1 − h) (tanh′(z) = 1 − h²) is written through that step's h; "
+                        )
+                    });
+                    let whence = if has_t {
+                        format!("a statement for every step, false at t = {k} (T = {h}): ")
+                    } else {
+                        format!("at the horizon T = {h}: ")
+                    };
+                    c.note = format!(
+                        "{whence}{slip}{}{}",
+                        c.note,
+                        if holds.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; it holds at {}", steps(&holds))
+                        }
+                    );
+                    c
+                }
+                None if !has_t => {
+                    let mut c = first.1.clone();
+                    c.note = format!("at the horizon T = {h}: {}", c.note);
+                    c
+                }
+                None => {
+                    let mut c = first.1.clone();
+                    c.note = format!(
+                        "a statement for every step: checked at each step where it can be read, {} (T = {h}), each as at a fixed step",
+                        steps(&holds)
+                    );
+                    c
+                }
+            };
+            // Spans are the original's: the source is the claim as written.
+            self.claims.push(claim);
+        }
     }
 
     /// Judges each neighbouring pair of one chain.

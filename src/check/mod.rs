@@ -13,6 +13,7 @@
 pub mod context;
 pub mod diagnose;
 pub mod document;
+pub mod general_step;
 pub mod judge;
 pub mod latex;
 pub mod math;
