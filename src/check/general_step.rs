@@ -291,6 +291,50 @@ pub fn prime_at_a_name(m: &Math) -> Option<(&'static str, String)> {
     None
 }
 
+/// A copy of `m` in which the body of every `\sum` over steps is
+/// multiplied by `factor(var)`; `None` when `m` has no such sum. Used to
+/// test the slip of a gradient summed over t without its input factor.
+pub fn with_sum_factor(m: &Math, factor: &dyn Fn(&str) -> Option<Math>) -> Option<Math> {
+    let mut changed = false;
+    let out = sum_factor(m, factor, &mut changed);
+    changed.then_some(out)
+}
+
+fn sum_factor(m: &Math, factor: &dyn Fn(&str) -> Option<Math>, changed: &mut bool) -> Math {
+    let kind = match &m.kind {
+        MathKind::Big {
+            op: super::math::BigOp::Sum,
+            var,
+            lo,
+            hi,
+            body,
+        } => match factor(var) {
+            Some(f) => {
+                *changed = true;
+                MathKind::Big {
+                    op: super::math::BigOp::Sum,
+                    var: var.clone(),
+                    lo: lo.clone(),
+                    hi: hi.clone(),
+                    body: Box::new(Math {
+                        kind: MathKind::Product(vec![(false, (**body).clone()), (false, f)]),
+                        span: body.span,
+                    }),
+                }
+            }
+            None => m.kind.clone(),
+        },
+        MathKind::Sum(xs) => MathKind::Sum(xs.iter().map(|(s, x)| (*s, sum_factor(x, factor, changed))).collect()),
+        MathKind::Product(xs) => {
+            MathKind::Product(xs.iter().map(|(s, x)| (*s, sum_factor(x, factor, changed))).collect())
+        }
+        MathKind::Group(x) => MathKind::Group(Box::new(sum_factor(x, factor, changed))),
+        MathKind::Neg(x) => MathKind::Neg(Box::new(sum_factor(x, factor, changed))),
+        _ => m.kind.clone(),
+    };
+    Math { kind, span: m.span }
+}
+
 /// The horizon the steps run to: the model's `const T`, else the length of
 /// its data.
 pub fn horizon(model: &Model) -> Option<i64> {

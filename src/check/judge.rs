@@ -521,6 +521,14 @@ impl<'m> Checker<'m> {
                             "{f} is taken at ${at}$, an activation's output; it belongs at the pre-activation of the next step, where σ′(z) = h(1 − h) (tanh′(z) = 1 − h²) is written through that step's h; "
                         )
                     });
+                    let slip = if slip.is_empty() {
+                        self.missing_input_in_sum(members, rels, seg_start, h, has_t)
+                            .map_or(String::new(), |x| {
+                                format!("each term of the sum misses its input factor ${x}$ (∂ of the pre-activation by the parameter); ")
+                            })
+                    } else {
+                        slip
+                    };
                     let whence = if has_t {
                         format!("a statement for every step, false at t = {k} (T = {h}): ")
                     } else {
@@ -554,6 +562,61 @@ impl<'m> Checker<'m> {
             // Spans are the original's: the source is the claim as written.
             self.claims.push(claim);
         }
+    }
+
+    /// When a claim with `\sum` over steps holds once each term is
+    /// multiplied by a model input at that step (`x^{(t)}`), that input's
+    /// name at the sum's index: the slip of ∂L/∂u = Σ_t δ_t σ′ without x_t.
+    fn missing_input_in_sum(
+        &mut self,
+        members: &[Math],
+        rels: &[Relation],
+        seg_start: usize,
+        h: i64,
+        has_t: bool,
+    ) -> Option<String> {
+        use super::general_step::{instantiate, with_sum_factor};
+        use crate::notation::names::with_step_text;
+        if has_t || members.len() != 2 {
+            return None;
+        }
+        let inputs: Vec<String> = self
+            .model
+            .symbols
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| matches!(s.kind, crate::model::SymKind::Input { .. }))
+            .map(|(i, _)| self.ts.base(crate::model::SymId(i as u32)).to_string())
+            .collect();
+        let style = self.ts.style();
+        for base in inputs {
+            let spell = |var: &str| match super::latex::read_math(&with_step_text(&base, Some(var), style)).pop() {
+                Some(Line::Chain(mut c)) if c.members.len() == 1 => c.members.pop(),
+                _ => None,
+            };
+            let Some(right) = with_sum_factor(&members[1], &spell) else {
+                continue;
+            };
+            let variant: Vec<Math> = [members[0].clone(), right]
+                .iter()
+                .map(|m| instantiate(m, "T", h))
+                .collect();
+            let refs: Vec<MemberRef> = variant
+                .iter()
+                .map(|m| MemberRef {
+                    math: m,
+                    seg_start,
+                    built: self.build(m, seg_start, None),
+                })
+                .collect();
+            let before = self.claims.len();
+            self.chain(&refs, rels);
+            let judged: Vec<Claim> = self.claims.drain(before..).collect();
+            if !judged.is_empty() && judged.iter().all(|c| matches!(c.verdict, Verdict::Correct)) {
+                return Some(with_step_text(&base, Some("t"), style));
+            }
+        }
+        None
     }
 
     /// Judges each neighbouring pair of one chain.
