@@ -220,6 +220,21 @@ fn visit_scripts(m: &Math, f: &mut dyn FnMut(&Script)) {
     }
 }
 
+/// The steps `range` allows, at horizon `h` (`T - 1` is `h - 1`), within
+/// `0..=h`.
+pub fn allowed(range: Option<&super::math::StepRange>, var: &str, h: i64) -> (i64, i64) {
+    let Some(r) = range.filter(|r| r.var == var) else {
+        return (0, h);
+    };
+    let value = |b: &Option<(Math, bool)>| {
+        b.as_ref()
+            .and_then(|(m, strict)| int_value(&instantiate(m, "T", h)).map(|v| (v, *strict)))
+    };
+    let lo = value(&r.lo).map_or(0, |(v, strict)| if strict { v + 1 } else { v });
+    let hi = value(&r.hi).map_or(h, |(v, strict)| if strict { v - 1 } else { v });
+    (lo.max(0), hi.min(h))
+}
+
 /// The integer a step script holds (`(3+1)`), if it is plain arithmetic.
 fn int_value(m: &Math) -> Option<i64> {
     match &m.kind {

@@ -156,7 +156,7 @@ pub fn check_segments(model: &Model, src: &str, kind: DocKind, segments: &[Segme
             match line {
                 Line::Unparsed { span, message } => {
                     let text = seg.text.get(span.start..span.end).unwrap_or("");
-                    if is_path_list(text) {
+                    if is_path_list(text) || is_enumeration(text) {
                         continue;
                     }
                     let at = seg.start + span.start;
@@ -175,7 +175,14 @@ pub fn check_segments(model: &Model, src: &str, kind: DocKind, segments: &[Segme
                     }
                     let rels: Vec<Relation> = chain.relations[from..].iter().map(|r| r.0).collect();
                     if let Some((h, has_t)) = c.general(&chain.members[from..]) {
-                        c.general_chain(&chain.members[from..], &rels, seg.start, h, has_t);
+                        c.general_chain(
+                            &chain.members[from..],
+                            &rels,
+                            seg.start,
+                            h,
+                            has_t,
+                            chain.range.as_deref(),
+                        );
                         continue;
                     }
                     let members: Vec<MemberRef> = chain.members[from..]
@@ -207,6 +214,12 @@ pub fn check_segments(model: &Model, src: &str, kind: DocKind, segments: &[Segme
         seed: opts.seed,
         warnings: c.warnings,
     }
+}
+
+/// `T = 1, \ldots, 6`: the values a name runs through, which claims
+/// nothing about them.
+fn is_enumeration(text: &str) -> bool {
+    ["\\ldots", "\\dots", "\\cdots"].iter().any(|d| text.contains(d)) && text.contains(',')
 }
 
 /// `w_1 \to h^{(1)} \to L`: a path written as a list of nodes, which
@@ -438,10 +451,20 @@ impl<'m> Checker<'m> {
     /// [`super::general_step`]): each claim holds when it holds at every
     /// step where it can be read; otherwise it fails as its first failing
     /// instance does, with the step named.
-    fn general_chain(&mut self, members: &[Math], rels: &[Relation], seg_start: usize, h: i64, has_t: bool) {
-        use super::general_step::{in_range, instantiate, prime_at_a_name, STEP_VAR};
+    #[allow(clippy::too_many_arguments)]
+    fn general_chain(
+        &mut self,
+        members: &[Math],
+        rels: &[Relation],
+        seg_start: usize,
+        h: i64,
+        has_t: bool,
+        range: Option<&super::math::StepRange>,
+    ) {
+        use super::general_step::{allowed, in_range, instantiate, prime_at_a_name, STEP_VAR};
         let mut by_place: Vec<(usize, Vec<(i64, Claim)>)> = Vec::new();
-        let steps: Vec<i64> = if has_t { (0..=h).collect() } else { vec![h] };
+        let (lo, hi) = allowed(range, STEP_VAR, h);
+        let steps: Vec<i64> = if has_t { (lo..=hi).collect() } else { vec![h] };
         for k in steps {
             let at_horizon: Vec<Math> = members.iter().map(|m| instantiate(m, "T", h)).collect();
             if has_t && !at_horizon.iter().all(|m| in_range(m, STEP_VAR, k, h)) {

@@ -554,11 +554,21 @@ fn read_line(blanked: &str, s: usize, e: usize) -> Line {
     let Some(line) = pairs.into_iter().next() else {
         return unparsed("empty".into());
     };
-    let Some(chain) = line.into_inner().find(|p| p.as_rule() == Rule::chain) else {
+    let mut line_pairs = line.into_inner();
+    let Some(chain) = line_pairs.find(|p| p.as_rule() == Rule::chain) else {
         return unparsed("empty".into());
     };
+    let range = line_pairs.find(|p| p.as_rule() == Rule::range);
     match b.chain(chain) {
-        Ok(c) => Line::Chain(c),
+        Ok(mut c) => {
+            if let Some(r) = range {
+                match b.range(r) {
+                    Ok(r) => c.range = Some(Box::new(r)),
+                    Err((_, m)) => return unparsed(m),
+                }
+            }
+            Line::Chain(c)
+        }
         Err((_, m)) => unparsed(m),
     }
 }
@@ -602,7 +612,71 @@ impl Builder<'_> {
             members,
             relations,
             span,
+            range: None,
         })
+    }
+
+    /// `a \le t \le b`, `t \ge a`, `t < b`: which side is the variable
+    /// decides which bound each number is.
+    fn range(&self, p: Pair<Rule>) -> Result<StepRange, Fail> {
+        let span = self.span(&p);
+        let mut parts = Vec::new();
+        let mut cmps = Vec::new();
+        for c in p.into_inner() {
+            match c.as_rule() {
+                Rule::expr => parts.push(self.expr(c)?),
+                Rule::range_cmp => cmps.push(c.as_str().to_string()),
+                _ => {}
+            }
+        }
+        let var_of = |m: &Math| match &m.kind {
+            MathKind::Symbol(s) if s.sub.is_none() && s.sup.is_none() => Some(s.base.clone()),
+            _ => None,
+        };
+        // `<`/`\le` read left to right: lower bounds come first.
+        let less = |c: &str| c.starts_with('<') || c.starts_with("\\l");
+        let strict = |c: &str| c == "<" || c == ">";
+        let bad = || (span, "a range of steps is written `1 \\le t \\le T - 1`".to_string());
+        match (parts.as_slice(), cmps.as_slice()) {
+            ([a, v, b], [c1, c2]) if less(c1) == less(c2) => {
+                let var = var_of(v).ok_or_else(bad)?;
+                let (lo, hi) = if less(c1) {
+                    ((a.clone(), strict(c1)), (b.clone(), strict(c2)))
+                } else {
+                    ((b.clone(), strict(c2)), (a.clone(), strict(c1)))
+                };
+                Ok(StepRange {
+                    var,
+                    lo: Some(lo),
+                    hi: Some(hi),
+                })
+            }
+            ([a, b], [c]) => {
+                let (var, bound, var_first) = match (var_of(a), var_of(b)) {
+                    (Some(v), _) => (v, b.clone(), true),
+                    (None, Some(v)) => (v, a.clone(), false),
+                    _ => return Err(bad()),
+                };
+                // `t < b` and `a < t`: an upper bound when the variable is
+                // on the small side.
+                let upper = less(c) == var_first;
+                let bound = Some((bound, strict(c)));
+                Ok(if upper {
+                    StepRange {
+                        var,
+                        lo: None,
+                        hi: bound,
+                    }
+                } else {
+                    StepRange {
+                        var,
+                        lo: bound,
+                        hi: None,
+                    }
+                })
+            }
+            _ => Err(bad()),
+        }
     }
 
     fn expr(&self, p: Pair<Rule>) -> Result<Math, Fail> {

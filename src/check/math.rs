@@ -24,6 +24,18 @@ pub struct Chain {
     pub relations: Vec<(Relation, Span)>,
     /// The whole line without leading labels and decorations.
     pub span: Span,
+    /// `, 1 \le t \le T - 1` after the chain: the steps it speaks of.
+    pub range: Option<Box<StepRange>>,
+}
+
+/// The steps a general statement is about: `lo ≤ var ≤ hi` (either bound
+/// may be missing: `t \ge 1`). Strict bounds are moved by one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepRange {
+    pub var: String,
+    /// The bound and whether it is strict (`<`).
+    pub lo: Option<(Math, bool)>,
+    pub hi: Option<(Math, bool)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 //! rational point only by accident: Schwartz–Zippel).
 
 use super::resolve::{is_placeholder, DerivTerm};
-use crate::calculus::numeric::{gradient_ad, gradient_direct};
+use crate::calculus::numeric::{gradient_ad, gradient_direct, gradient_local};
 use crate::eval::bindings::{free_opaque, random_slopes, random_values};
 use crate::eval::forward::forward_values;
 use crate::eval::{Bindings, Unevaluable, Value};
@@ -126,7 +126,9 @@ pub fn values_at(
 ) -> Result<Vec<Value>, Unevaluable> {
     let mut ov: Vec<(NodeId, Value)> = overrides.to_vec();
     for d in derivs {
-        let v = if d.direct {
+        let v = if d.local {
+            gradient_local(g, d.of, d.wrt, b, relu_active, digits)?
+        } else if d.direct {
             gradient_direct(g, d.of, d.wrt, b, relu_active, digits)?
         } else {
             gradient_ad(g, d.of, d.wrt, b, relu_active, digits)?

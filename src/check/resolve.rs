@@ -146,6 +146,11 @@ pub struct DerivTerm {
     /// own equation, as in `∂h^{(2)}/∂h^{(1)} ∂h^{(1)}/∂w_1`. Otherwise the
     /// total derivative.
     pub direct: bool,
+    /// The partial at the numerator's step, quantities of other steps held
+    /// fixed: a factor `∂c^{(t)}/∂u_f` inside a sum over steps whose
+    /// denominator is not in the numerator's own equation (see
+    /// [`crate::calculus::numeric::gradient_local`]).
+    pub local: bool,
 }
 
 /// Why a formula could not be built.
@@ -203,6 +208,8 @@ pub struct Resolver<'u, 'm> {
     def_depth: usize,
     /// Resolving a factor of a product of two or more derivatives.
     in_chain: bool,
+    /// Resolving the body of a `\sum` (over steps, as a course writes one).
+    in_step_sum: bool,
 }
 
 /// Index variables in scope (`t` in a definition, `i` in a sum).
@@ -235,6 +242,7 @@ impl<'u, 'm> Resolver<'u, 'm> {
             seg_start,
             def_depth: 0,
             in_chain: false,
+            in_step_sum: false,
         }
     }
 
@@ -393,7 +401,10 @@ impl<'u, 'm> Resolver<'u, 'm> {
                 for k in lo..=hi {
                     let mut inner = env.clone();
                     inner.push((var.clone(), k));
-                    let x = self.resolve(body, &inner)?;
+                    let saved = std::mem::replace(&mut self.in_step_sum, matches!(op, BigOp::Sum));
+                    let x = self.resolve(body, &inner);
+                    self.in_step_sum = saved;
+                    let x = x?;
                     acc = self.mk(combine(acc, x), m.span)?;
                 }
                 Ok(acc)
@@ -815,10 +826,17 @@ impl<'u, 'm> Resolver<'u, 'm> {
             ));
         }
         let direct = self.in_chain && direct_argument(self.graph(), of_node, wrt_node);
+        // Σ_t ∂L/∂c^{(t)} ∂c^{(t)}/∂u_f: the step's own partial (BPTT's
+        // copy of the parameter at step t), not the total through earlier
+        // steps, which the sum already counts.
+        let local = self.in_chain
+            && !direct
+            && self.in_step_sum
+            && matches!(self.graph().node(of_node), Node::Named(s, _) if s.step.is_some());
         if let Some(k) = self
             .derivs
             .iter()
-            .position(|d| d.of == of_node && d.wrt == wrt_node && d.direct == direct)
+            .position(|d| d.of == of_node && d.wrt == wrt_node && d.direct == direct && d.local == local)
         {
             self.uses.push(k);
             return Ok(self.derivs[k].placeholder);
@@ -836,6 +854,7 @@ impl<'u, 'm> Resolver<'u, 'm> {
             wrt: wrt_node,
             placeholder,
             direct,
+            local,
         });
         self.uses.push(k);
         Ok(placeholder)

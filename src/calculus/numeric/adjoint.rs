@@ -65,15 +65,54 @@ pub fn gradient_direct(
     relu_active: bool,
     digits: u32,
 ) -> Result<Value, Unevaluable> {
+    gradient_holding(graph, of, wrt, &|_| true, bindings, relu_active, digits)
+}
+
+/// The partial of `of` at its step `t` with the quantities of other steps
+/// held fixed: `∂c^{(t)}/∂u_f` in `∂L/∂u_f = Σ_t ∂L/∂c^{(t)} ∂c^{(t)}/∂u_f`
+/// runs through f⁽ᵗ⁾ but not through c⁽ᵗ⁻¹⁾ or h⁽ᵗ⁻¹⁾ (the "copy of u_f
+/// used at step t" of backpropagation through time). `of` without a step:
+/// as [`gradient_direct`].
+pub fn gradient_local(
+    graph: &Graph,
+    of: NodeId,
+    wrt: NodeId,
+    bindings: &Bindings,
+    relu_active: bool,
+    digits: u32,
+) -> Result<Value, Unevaluable> {
+    let step = match graph.node(of) {
+        Node::Named(s, _) => s.step,
+        _ => None,
+    };
+    let hold = |n: &Node| match n {
+        Node::Named(s, _) => step.is_none() || s.step != step,
+        _ => true,
+    };
+    gradient_holding(graph, of, wrt, &hold, bindings, relu_active, digits)
+}
+
+/// `∂of/∂wrt` with the named nodes between them for which `hold` is true
+/// held fixed.
+fn gradient_holding(
+    graph: &Graph,
+    of: NodeId,
+    wrt: NodeId,
+    hold: &dyn Fn(&Node) -> bool,
+    bindings: &Bindings,
+    relu_active: bool,
+    digits: u32,
+) -> Result<Value, Unevaluable> {
     let mut active = active_nodes(graph, of, wrt);
-    // A named node between the two blocks the adjoint: nothing above it
-    // reaches `wrt` except through it, so clearing it and recomputing the
-    // nodes above in id order leaves only the direct routes.
+    // A held named node between the two blocks the adjoint: nothing above
+    // it reaches `wrt` except through it, so clearing it and recomputing
+    // the nodes above in id order leaves only the other routes.
     for i in wrt.index() + 1..of.index() {
-        if matches!(graph.nodes()[i], Node::Named(..)) {
+        let n = &graph.nodes()[i];
+        if matches!(n, Node::Named(..)) && hold(n) {
             active[i] = false;
         } else if active[i] {
-            active[i] = graph.nodes()[i].children().any(|c| active[c.index()]);
+            active[i] = n.children().any(|c| active[c.index()]);
         }
     }
     if of.index() < active.len() && of != wrt {
