@@ -641,3 +641,27 @@ fn nested_failures_are_read_once() {
         unparsed(&text);
     }
 }
+
+#[test]
+fn ranges_after_a_chain() {
+    let range = |text: &str| match read_math(text).pop() {
+        Some(Line::Chain(c)) => c.range.map(|r| {
+            let lo =
+                r.lo.map(|(m, strict)| format!("{}{}", if strict { ">" } else { ">=" }, sx(&m)));
+            let hi =
+                r.hi.map(|(m, strict)| format!("{}{}", if strict { "<" } else { "<=" }, sx(&m)));
+            format!("{} {} {}", r.var, lo.unwrap_or_default(), hi.unwrap_or_default())
+        }),
+        other => panic!("{text}: {other:?}"),
+    };
+    assert_eq!(
+        range(r"a &= b, && 1 \le t \le T - 1").as_deref(),
+        Some("t >=1 <=(+ T -1)")
+    );
+    assert_eq!(range(r"a &= b && 0 \leq t < T").as_deref(), Some("t >=0 <T"));
+    assert_eq!(range(r"a = b, t \ge 2").as_deref(), Some("t >=2 "));
+    assert_eq!(range(r"a = b, T > t").as_deref(), Some("t  <T"));
+    // A trailing comma or `&&` before nothing is no range.
+    assert_eq!(range(r"a = b,"), None);
+    assert_eq!(range(r"a = b &&"), None);
+}

@@ -384,6 +384,13 @@ fn prepare(text: &str) -> Prepared {
                 i += 2;
                 continue;
             }
+            // `&& 1 \le t \le T - 1`: the column a range of steps sits in
+            // becomes the `,` the grammar reads a range after (same width).
+            b'&' if src.get(i + 1) == Some(&b'&') => {
+                buf[i] = b',';
+                blank(&mut buf, i + 1, i + 2);
+                i += 1;
+            }
             b'&' | b'~' => blank(&mut buf, i, i + 1),
             b'%' => {
                 let end = src[i..].iter().position(|&b| b == b'\n').map_or(src.len(), |p| i + p);
@@ -558,7 +565,10 @@ fn read_line(blanked: &str, s: usize, e: usize) -> Line {
     let Some(chain) = line_pairs.find(|p| p.as_rule() == Rule::chain) else {
         return unparsed("empty".into());
     };
-    let range = line_pairs.find(|p| p.as_rule() == Rule::range);
+    // A bare `,` (a trailing comma, `&&` before prose) is no range.
+    let range = line_pairs
+        .find(|p| p.as_rule() == Rule::range)
+        .filter(|r| r.clone().into_inner().any(|c| c.as_rule() == Rule::expr));
     match b.chain(chain) {
         Ok(mut c) => {
             if let Some(r) = range {
@@ -652,9 +662,10 @@ impl Builder<'_> {
                 })
             }
             ([a, b], [c]) => {
+                // The horizon `T` is a bound, never the variable (`T > t`).
                 let (var, bound, var_first) = match (var_of(a), var_of(b)) {
-                    (Some(v), _) => (v, b.clone(), true),
-                    (None, Some(v)) => (v, a.clone(), false),
+                    (Some(v), w) if v != "T" || w.is_none() => (v, b.clone(), true),
+                    (_, Some(v)) => (v, a.clone(), false),
                     _ => return Err(bad()),
                 };
                 // `t < b` and `a < t`: an upper bound when the variable is
