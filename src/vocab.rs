@@ -65,9 +65,9 @@ impl Builtin {
 }
 
 /// The steps a general derivation stands its symbols at: the generic step
-/// `t` at [`GENERIC_T`], the horizon `T` at [`HORIZON`]. A graph built
+/// `t` at [`steps::GENERIC_T`], the horizon `T` at [`steps::HORIZON`]. A graph built
 /// there is one step of the network (or its last steps) seen on its own;
-/// a step within [`STEP_RADIUS`] of either is written relative to it.
+/// a step within [`steps::STEP_RADIUS`] of either is written relative to it.
 pub mod steps {
     /// Where `t` stands.
     pub const GENERIC_T: i64 = 1_000_000;

@@ -51,7 +51,7 @@ const WINDOW: usize = 2_000;
 
 /// The document with everything but prose blanked: math, comments, LaTeX
 /// commands, braces and dollars become spaces (byte offsets unchanged), and
-/// each formula's first byte becomes [`MATH`].
+/// each formula's first byte becomes `MATH`.
 pub struct Prose {
     buf: Vec<u8>,
     /// Paragraphs (runs of non-blank lines) as byte ranges, in order.

@@ -1,7 +1,7 @@
 //! Math text (the inside of `$…$`, `$$…$$`, an `align`) to [`Line`]s of
 //! [`check::math`](super::math) trees.
 //!
-//! Two passes. [`prepare`] is a byte scanner, no recursion: it splits the
+//! Two passes. `prepare` is a byte scanner, no recursion: it splits the
 //! text at `\\` (and at `\Rightarrow`, `, \quad` between two claims), joins a
 //! line that continues the one before it (`&= …`, `&\qquad …`, a line after
 //! a trailing `\cdot`), and replaces decorations by spaces so that every byte

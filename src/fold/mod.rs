@@ -8,7 +8,7 @@
 //! finds those stretches in graph terms only: which step a node belongs to
 //! ([`StepOf`]), whether two expressions are the same up to a shift of every
 //! step ([`same_shape`]), and the maximal stretches of items that repeat
-//! step after step ([`runs`]). It says nothing about how they are printed.
+//! step after step (`runs`). It says nothing about how they are printed.
 //!
 //! Folding is exact: two items are folded together only when one is the
 //! other with every step index moved by the same amount, symbol by symbol,
