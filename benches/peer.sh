@@ -20,6 +20,7 @@
 # Settings (environment):
 #   MODELS="M1 M2 M3"  TS="2 4 8 16"  TIMEOUT=60 (s per SymPy step)
 #   REPS=20  LONG_TS="1000 10000"  PEER_BENCH=path/to/peer_bench.py
+#   SE_MODELS="M2 M3"  SE_TS="8 32 128" (the SymEngine table; SE_MODELS="" skips it)
 #   OUT=target/peer (where the peer's JSON and outputs go)
 set -euo pipefail
 
@@ -137,6 +138,52 @@ print(f"model, derive, check, LaTeX (benches/peer_time.rs), median of {reps} run
 print(f"of `chainrule derive MODEL --of L --wrt P --set T=… --format latex` over {reps} runs, divided by {reps}")
 print("(process start-up included).")
 EOF
+
+# --- SymEngine: diff + latex, the fast peer ---------------------------------
+# SymEngine has no simplify; its diff takes milliseconds, and its LaTeX walks
+# the fully unfolded tree. Side by side with chainrule's whole derivation
+# (paths or adjoints, simplified forms, LaTeX and the exact check).
+SE_MODELS=${SE_MODELS:-"M2 M3"}
+SE_TS=${SE_TS:-"8 32 128"}
+if [[ -n $SE_MODELS ]]; then
+    if ! "$PY" -c 'import symengine' 2>/dev/null; then
+        log "installing symengine into .venv-peer"
+        "$PY" -m pip install --quiet symengine
+    fi
+    log "running the SymEngine peer (models $SE_MODELS, T = $SE_TS, ${TIMEOUT} s per step)"
+    "$PY" "$PEER_BENCH" --backends symengine --models "$(comma $SE_MODELS)" --T "$(comma $SE_TS)" \
+        --timeout "$TIMEOUT" --json "$OUT/symengine.json" >"$OUT/symengine.log" 2>&1 ||
+        { log "the SymEngine peer failed; see $OUT/symengine.log"; exit 1; }
+    : >"$OUT/chainrule-se.tsv"
+    for m in $SE_MODELS; do
+        for t in $SE_TS; do
+            log "chainrule derive $m T=$t (3 command runs)"
+            printf '%s\t%s\t%s\n' "$m" "$t" "$(REPS=3 time_derive "$m" "$t")" >>"$OUT/chainrule-se.tsv"
+        done
+    done
+    echo
+    "$PY" - "$OUT/symengine.json" "$OUT/chainrule-se.tsv" "$TIMEOUT" <<'EOF2'
+import json, sys
+peer = json.load(open(sys.argv[1]))
+timeout = float(sys.argv[3])
+steps = {(r["model"], r["T"]): r["steps"] for r in peer["results"]}
+print(f"SymEngine {peer.get('versions', {}).get('symengine')}: diff + latex of dL/dp, against chainrule derive as a command.")
+print()
+print("| model | T | SymEngine diff s | SymEngine latex s (chars) | diff + latex s | chainrule derive s | ratio |")
+print("|---|---|---|---|---|---|---|")
+for line in open(sys.argv[2]):
+    m, t, c = line.split()
+    t, c = int(t), float(c)
+    st = steps.get((m, t)) or {}
+    d, l = st.get("diff", {}), st.get("latex", {})
+    if d.get("status") == "ok" and l.get("status") == "ok":
+        total = d["s"] + l["s"]
+        print(f"| {m} | {t} | {d['s']:.4f} | {l['s']:.3f} ({l.get('latex_len', 0):,}) | {total:.3f} | {c:.4f} | {total / c:,.1f}× |")
+    else:
+        why = d.get("status") if d.get("status") != "ok" else l.get("status", "not run")
+        print(f"| {m} | {t} | {d.get('s', float('nan')):.4f} | {why} | > {timeout:g} | {c:.4f} | > {timeout / c:,.0f}× |")
+EOF2
+fi
 
 # --- M2 at long horizons: linear growth ------------------------------------
 echo
