@@ -136,3 +136,41 @@ fn a_product_over_steps_is_the_path() {
     }
     assert!(checked >= 30, "paths through 10 or more steps: {checked}");
 }
+
+#[test]
+fn a_folded_derivation_checks_back() {
+    // What is written once for many steps (recurrences over a range of t,
+    // sums and products over steps, adjoints δ of a quantity at any step)
+    // is read back by the checker, which expands each at every step.
+    use chainrule::{check_document, CheckOptions, DocKind, Verdict};
+    for (name, src, wrt) in [
+        ("every step", every_step(30), "u"),
+        ("every step", every_step(30), "w"),
+        ("last step", last_step(30), "u"),
+    ] {
+        let doc = markdown(&src, wrt, chainrule::FOLD_AT);
+        let model = load(&src, &[]).unwrap();
+        let report = check_document(&model, &doc, DocKind::Markdown, &CheckOptions::default());
+        assert!(report.claims.len() >= 5, "{name} {wrt}: {} claims", report.claims.len());
+        let bad: Vec<String> = report
+            .claims
+            .iter()
+            // The reader's guard against hostile input: a line with more than
+            // 16 sums or products (a total of 30 paths, each with its ∏) is
+            // left unread, by design.
+            .filter(|c| !matches!(c.verdict, Verdict::Correct | Verdict::Approximate))
+            .filter(|c| !(matches!(c.verdict, Verdict::Unparsed) && c.note.contains("sums or products in one line")))
+            .map(|c| {
+                format!(
+                    "{}:{} {} `{}`: {}",
+                    c.line,
+                    c.column,
+                    c.verdict.name(),
+                    c.source,
+                    c.note
+                )
+            })
+            .collect();
+        assert!(bad.is_empty(), "{name} --wrt {wrt}:\n{}", bad.join("\n"));
+    }
+}

@@ -169,7 +169,12 @@ pub fn check_segments(model: &Model, src: &str, kind: DocKind, segments: &[Segme
                     // `J_1 = \frac12 (\hat y - y)^2 \approx 0.0239`: the author
                     // names a quantity and works it out in one chain; the
                     // name is defined and the rest of the chain is judged.
-                    let from = usize::from(c.definition(&chain.members[..2], &chain.relations[..1], seg.start));
+                    let from = usize::from(c.definition(
+                        &chain.members[..2],
+                        &chain.relations[..1],
+                        seg.start,
+                        chain.range.as_deref(),
+                    ));
                     if from + 1 >= chain.members.len() {
                         continue;
                     }
@@ -338,7 +343,13 @@ impl<'m> Checker<'m> {
 
     /// `d^{(t)} = …` or `n = …` with a name the model does not have: the
     /// author's own notation, remembered for later formulas.
-    fn definition(&mut self, members: &[Math], rels: &[(Relation, crate::syntax::Span)], seg_start: usize) -> bool {
+    fn definition(
+        &mut self,
+        members: &[Math],
+        rels: &[(Relation, crate::syntax::Span)],
+        seg_start: usize,
+        range: Option<&super::math::StepRange>,
+    ) -> bool {
         let ([lhs, body], [(Relation::Eq, _)]) = (members, rels) else {
             return false;
         };
@@ -358,15 +369,49 @@ impl<'m> Checker<'m> {
         if r.model_symbol(s) || (s.base == "e" && s.sub.is_none()) {
             return false;
         }
+        // `z_{1}^{(11)} = …`: the author's name at one step (a stretch of
+        // steps written once elsewhere, `z_{1}^{(t)} … && 12 \le t \le 59`),
+        // keyed with its step. Where an indexed definition covers that
+        // step, the line is a claim about it instead (`d^{(2)} = 3.5`).
+        if let Some(k) = s
+            .sup
+            .as_ref()
+            .and_then(|x| x.text.strip_prefix('(')?.strip_suffix(')')?.parse::<i64>().ok())
+        {
+            let sub = s.sub.as_ref().map(|x| x.text.clone()).unwrap_or_default();
+            let covered = [String::new(), sub.clone()].iter().any(|key| {
+                self.defs
+                    .get(&(s.base.clone(), key.clone()))
+                    .is_some_and(|d| d.var.is_some() && d.range.is_none_or(|(lo, hi)| (lo..=hi).contains(&k)))
+            });
+            let key = (s.base.clone(), format!("{sub}@{k}"));
+            let plain = self
+                .defs
+                .get(&(s.base.clone(), sub.clone()))
+                .is_some_and(|d| d.var.is_none());
+            if !covered && !plain && !self.defs.contains_key(&key) {
+                self.defs.insert(
+                    key,
+                    Definition {
+                        var: None,
+                        body: body.clone(),
+                        seg_start,
+                        range: None,
+                    },
+                );
+                return true;
+            }
+        }
         // A name the author already defined is a claim about it (`n = 3.5`
         // after `n = v h + b`), not a second definition that would hide it.
         // For `d^{(t)} = …`, `d^{(2)}` and `d_2` name it at a step; `\delta_{J}`
         // after `\delta_{n} = …` (n a quantity, not a step) does not.
         let sub_text = s.sub.as_ref().map(|x| x.text.clone()).unwrap_or_default();
-        let indexed = self
-            .defs
-            .get(&(s.base.clone(), String::new()))
-            .is_some_and(|d| d.var.is_some());
+        let indexed = [String::new(), sub_text.clone()].iter().any(|k| {
+            self.defs
+                .get(&(s.base.clone(), k.clone()))
+                .is_some_and(|d| d.var.is_some())
+        });
         let at_step = |x: &Option<super::math::Script>| {
             x.as_ref().is_some_and(|x| {
                 x.text
@@ -387,6 +432,36 @@ impl<'m> Checker<'m> {
             let t = text.trim_start_matches('(').trim_end_matches(')');
             (INDEX_VARS.contains(&t) && model.lookup(t).is_none()).then(|| t.to_string())
         };
+        // `\delta_{h^{(t)}} = …` (an adjoint of a quantity at any step) and
+        // `\delta_{h^{(40)}} = …`: keyed by the quantity, with the step as
+        // the index (see [`super::resolve::nested_key`]).
+        if let Some((nk, step)) = s
+            .sup
+            .is_none()
+            .then(|| s.sub.as_ref().and_then(super::resolve::nested_key))
+            .flatten()
+        {
+            let (key, var) = match step.parse::<i64>() {
+                Ok(k) => ((s.base.clone(), format!("{nk}@{k}")), None),
+                Err(_) => match var_of(&step) {
+                    Some(v) => ((s.base.clone(), nk), Some(v)),
+                    None => return false,
+                },
+            };
+            if self.defs.contains_key(&key) {
+                return false;
+            }
+            self.defs.insert(
+                key,
+                Definition {
+                    var,
+                    body: body.clone(),
+                    seg_start,
+                    range: None,
+                },
+            );
+            return true;
+        }
         let sup_var = s.sup.as_ref().and_then(|x| var_of(&x.text));
         let sub_var = s.sub.as_ref().and_then(|x| var_of(&x.text)).filter(|_| s.sup.is_none());
         let (key, var) = match (sup_var, sub_var) {
@@ -411,14 +486,24 @@ impl<'m> Checker<'m> {
                 )
             }
         };
-        // An indexed definition is looked up by its base alone.
-        let key = if var.is_some() { (key.0, String::new()) } else { key };
+        // An indexed definition is looked up by its base and subscript
+        // (`z_{1}^{(t)}`, `z_{2}^{(t)}` are two names), or by its base alone
+        // when the subscript is the index (`d_t`).
+        // The steps it is written for, when the line says (`&& 2 \le t \le 21`).
+        let range = match (&var, range) {
+            (Some(v), Some(r)) if r.var == *v => {
+                let h = super::general_step::horizon(self.model).unwrap_or(i64::MAX / 4);
+                Some(super::general_step::allowed(Some(r), v, h))
+            }
+            _ => None,
+        };
         self.defs.insert(
             key,
             Definition {
                 var,
                 body: body.clone(),
                 seg_start,
+                range,
             },
         );
         true

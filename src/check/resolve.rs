@@ -129,6 +129,9 @@ pub struct Definition {
     pub body: Math,
     /// File offset of the math text the body's spans point into.
     pub seg_start: usize,
+    /// The steps an indexed definition is written for (`&& 2 \le t \le 21`);
+    /// other steps may have definitions of their own.
+    pub range: Option<(i64, i64)>,
 }
 
 /// Student definitions by (base, subscript) key, or (base, "") when indexed
@@ -210,6 +213,10 @@ pub struct Resolver<'u, 'm> {
     in_chain: bool,
     /// Resolving the body of a `\sum` (over steps, as a course writes one).
     in_step_sum: bool,
+    /// Definitions already expanded in this formula, by key and step: a
+    /// recurrence of the author's own (`\delta_{h^{(t)}} = \delta_{h^{(t+1)}}
+    /// …`) is expanded once per step, not once per use.
+    expanded: std::collections::HashMap<(String, String, Option<i64>), NodeId>,
 }
 
 /// Index variables in scope (`t` in a definition, `i` in a sum).
@@ -243,6 +250,7 @@ impl<'u, 'm> Resolver<'u, 'm> {
             def_depth: 0,
             in_chain: false,
             in_step_sum: false,
+            expanded: Default::default(),
         }
     }
 
@@ -397,14 +405,21 @@ impl<'u, 'm> Resolver<'u, 'm> {
                     BigOp::Sum => (Q::zero(), Node::Add),
                     BigOp::Prod => (Q::one(), Node::Mul),
                 };
-                let mut acc = self.mk(Node::Lit(unit), m.span)?;
-                for k in lo..=hi {
+                // The terms are resolved from the last step down and added
+                // from the first: an author's backward recurrence (δ at t in
+                // terms of δ at t+1) then expands each step once, from the
+                // horizon, never T definitions deep.
+                let mut terms = Vec::with_capacity(usize::try_from(hi.saturating_sub(lo) + 1).unwrap_or(0));
+                for k in (lo..=hi).rev() {
                     let mut inner = env.clone();
                     inner.push((var.clone(), k));
                     let saved = std::mem::replace(&mut self.in_step_sum, matches!(op, BigOp::Sum));
                     let x = self.resolve(body, &inner);
                     self.in_step_sum = saved;
-                    let x = x?;
+                    terms.push(x?);
+                }
+                let mut acc = self.mk(Node::Lit(unit), m.span)?;
+                for x in terms.into_iter().rev() {
                     acc = self.mk(combine(acc, x), m.span)?;
                 }
                 Ok(acc)
@@ -556,10 +571,14 @@ impl<'u, 'm> Resolver<'u, 'm> {
         let sup_was_step = plain.is_none()
             && stepped.is_none()
             && s.sup.as_ref().is_some_and(|x| x.text.starts_with('('))
-            && self
+            && ([String::new(), sub.clone()].iter().any(|k| {
+                self.defs
+                    .get(&(s.base.clone(), k.clone()))
+                    .is_some_and(|d| d.var.is_some())
+            }) || self
                 .defs
-                .get(&(s.base.clone(), String::new()))
-                .is_some_and(|d| d.var.is_some());
+                .keys()
+                .any(|(b, k)| *b == s.base && k.starts_with(&format!("{sub}@"))));
         match &s.sup {
             Some(sup) if !sup_was_step => {
                 let x = self.sup_math(sup, span)?;
@@ -585,9 +604,70 @@ impl<'u, 'm> Resolver<'u, 'm> {
     /// A student's own name, expanded.
     fn definition(&mut self, s: &Symbol, sub: &str, span: Span, env: &Env) -> Result<Option<NodeId>, Problem> {
         let defs = self.defs;
-        let (def, bound) = if let Some(d) = defs.get(&(s.base.clone(), sub.to_string())).filter(|d| d.var.is_none()) {
+        // `\delta_{h^{(k)}}`: the definition for that step, else the one for
+        // every step (`\delta_{h^{(t)}} = …`) at t = k.
+        let nested = s.sup.is_none().then(|| s.sub.as_ref().and_then(nested_key)).flatten();
+        let nested_def = match (nested, s.sub.as_ref().and_then(|x| x.math.as_deref())) {
+            (
+                Some((nk, _)),
+                Some(Math {
+                    kind: MathKind::Symbol(inner),
+                    ..
+                }),
+            ) => {
+                let sup = inner.sup.as_ref().expect("a nested key has a step");
+                let m = sup.math.as_deref().map(|m| match &m.kind {
+                    MathKind::Group(x) => x.as_ref(),
+                    _ => m,
+                });
+                match self.step_of(&sup.text, m, sup.span, env) {
+                    Ok(k) => match defs.get(&(s.base.clone(), format!("{nk}@{k}"))) {
+                        Some(d) => Some((d, None)),
+                        None => defs
+                            .get(&(s.base.clone(), nk))
+                            .filter(|d| d.var.is_some())
+                            .map(|d| (d, Some((d.var.clone().unwrap_or_default(), k)))),
+                    },
+                    Err(_) => None,
+                }
+            }
+            _ => None,
+        };
+        // `z_{1}^{(11)}`: the author's name at that step, when defined there.
+        let at_step = match s.sup.as_ref().filter(|x| x.text.starts_with('(')) {
+            Some(sup) if nested_def.is_none() => {
+                let m = sup.math.as_deref().map(|m| match &m.kind {
+                    MathKind::Group(x) => x.as_ref(),
+                    _ => m,
+                });
+                match self.step_of(&sup.text, m, sup.span, env) {
+                    Ok(k) => defs.get(&(s.base.clone(), format!("{sub}@{k}"))).map(|d| (d, None)),
+                    Err(_) => None,
+                }
+            }
+            _ => None,
+        };
+        let (def, bound) = if let Some(found) = nested_def.or(at_step) {
+            found
+        } else if let Some(d) = defs.get(&(s.base.clone(), sub.to_string())).filter(|d| d.var.is_none()) {
             (d, None)
-        } else if let Some(d) = defs.get(&(s.base.clone(), String::new())).filter(|d| d.var.is_some()) {
+        } else if let Some(d) = defs
+            .get(&(s.base.clone(), sub.to_string()))
+            .filter(|d| d.var.is_some() && s.sup.is_some())
+            .or_else(|| defs.get(&(s.base.clone(), String::new())).filter(|d| d.var.is_some()))
+            .filter(|d| {
+                // Outside its range an indexed definition does not apply.
+                let (Some((lo, hi)), Some(sup)) = (d.range, s.sup.as_ref()) else {
+                    return true;
+                };
+                let m = sup.math.as_deref().map(|m| match &m.kind {
+                    MathKind::Group(x) => x.as_ref(),
+                    _ => m,
+                });
+                self.step_of(&sup.text, m, sup.span, env)
+                    .map_or(true, |k| (lo..=hi).contains(&k))
+            })
+        {
             // `d^{(2)}` or `d_2` for `d^{(t)} = …`.
             let script = s.sup.as_ref().filter(|x| x.text.starts_with('(')).or(s.sub.as_ref());
             let Some(sc) = script else {
@@ -602,6 +682,14 @@ impl<'u, 'm> Resolver<'u, 'm> {
         } else {
             return Ok(None);
         };
+        let memo_key = (
+            s.base.clone(),
+            def.body.span.start.to_string() + "@" + &def.seg_start.to_string(),
+            bound.as_ref().map(|(_, k)| *k),
+        );
+        if let Some(&id) = self.expanded.get(&memo_key) {
+            return Ok(Some(id));
+        }
         if self.def_depth >= MAX_DEF_DEPTH {
             return Err(self.unsupported(span, "definitions refer to each other too deeply (or in a circle)"));
         }
@@ -613,6 +701,9 @@ impl<'u, 'm> Resolver<'u, 'm> {
         let r = self.resolve(&def.body, &inner);
         self.def_depth -= 1;
         self.seg_start = saved;
+        if let Ok(id) = r {
+            self.expanded.insert(memo_key, id);
+        }
         r.map(Some)
     }
 
@@ -891,6 +982,27 @@ fn direct_argument(g: &Graph, of: NodeId, wrt: NodeId) -> bool {
 /// quantity, or an operation the author named.
 fn is_variable(g: &Graph, n: NodeId) -> bool {
     !matches!(g.node(n), Node::Lit(_))
+}
+
+/// A subscript that names a quantity at a step (`h^{(t)}`, `h^{(40)}`,
+/// `x_{1}^{(t+1)}`): the quantity's key (`h^{(·)}`) and the step as written
+/// (`t`, `40`, `t+1`). The key of adjoint names such as `\delta_{h^{(t)}}`.
+pub fn nested_key(sub: &super::math::Script) -> Option<(String, String)> {
+    let Some(Math {
+        kind: MathKind::Symbol(inner),
+        ..
+    }) = sub.math.as_deref()
+    else {
+        return None;
+    };
+    let sup = inner.sup.as_ref()?;
+    let step = sup.text.strip_prefix('(')?.strip_suffix(')')?;
+    let mut key = inner.base.clone();
+    if let Some(x) = &inner.sub {
+        key.push_str(&format!("_{{{}}}", x.text));
+    }
+    key.push_str("^{(·)}");
+    Some((key, step.to_string()))
 }
 
 /// True for a placeholder leaf standing for a derivative (or for a decimal

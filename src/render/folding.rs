@@ -346,6 +346,11 @@ pub fn folded_path(g: &Graph, disp: &Display, d: &Derivation, p: &PathDerivation
             paren_if_sum(g, s.factor, r.expr(g, s.factor))
         ));
     }
+    // A `\prod` reads to the end of its product, so one with factors after
+    // it is bracketed: `\Bigl[\prod_{j=a}^{b} …\Bigr] \cdot x`.
+    bracket_inner_products(&mut chain);
+    bracket_inner_products(&mut substituted);
+    bracket_inner_products(&mut simple);
     let flat = simple.join(" ").replace("- \\prod", "-\\prod");
     PathTexts {
         route: route.join(" \\to "),
@@ -357,6 +362,17 @@ pub fn folded_path(g: &Graph, disp: &Display, d: &Derivation, p: &PathDerivation
         },
         simplified: lines(simple, " ", 4).replace("- \\prod", "-\\prod"),
         simplified_flat: flat,
+    }
+}
+
+/// Brackets every `\prod` factor that is not the last: the body of a big
+/// operator extends to the end of the product it stands in.
+fn bracket_inner_products(factors: &mut [String]) {
+    let n = factors.len();
+    for f in factors.iter_mut().take(n.saturating_sub(1)) {
+        if f.starts_with("\\prod") {
+            *f = format!("\\Bigl[{f}\\Bigr]");
+        }
     }
 }
 
