@@ -178,7 +178,9 @@ for line in open(sys.argv[2]):
     d, l = st.get("diff", {}), st.get("latex", {})
     if d.get("status") == "ok" and l.get("status") == "ok":
         total = d["s"] + l["s"]
-        print(f"| {m} | {t} | {d['s']:.4f} | {l['s']:.3f} ({l.get('latex_len', 0):,}) | {total:.3f} | {c:.4f} | {total / c:,.1f}× |")
+        r = total / c
+        print(f"| {m} | {t} | {d['s']:.4f} | {l['s']:.3f} ({l.get('latex_len', 0):,}) | {total:.3f} | {c:.4f} | {r:,.1f}× |" if r >= 1 else
+              f"| {m} | {t} | {d['s']:.4f} | {l['s']:.3f} ({l.get('latex_len', 0):,}) | {total:.3f} | {c:.4f} | {r:.2g}× (SymEngine {1 / r:,.0f}× faster) |")
     else:
         why = d.get("status") if d.get("status") != "ok" else l.get("status", "not run")
         print(f"| {m} | {t} | {d.get('s', float('nan')):.4f} | {why} | > {timeout:g} | {c:.4f} | > {timeout / c:,.0f}× |")
