@@ -390,15 +390,17 @@ pub fn derivation_drawing(derived: &Derived, model: &Model, req: &DeriveRequest)
     crate::drawing::draw(&question, GraphGranularity::Quantities, MAX_NODES)
 }
 
-/// A derivation as one HTML page: `graph` is the drawing as an `<svg>`
-/// element, or why there is none (said on the page instead).
+/// A derivation as one HTML page: `graph` is the drawing with its SVG
+/// (an `<svg>` element, its legend left to the page: [`Drawing::svg_figure`]
+/// or Graphviz's), or why there is none (said on the page instead).
 ///
 /// ```
 /// let model = chainrule::load("param w = 3\nJ = w^2", &[]).unwrap();
 /// let req = chainrule::DeriveRequest { of: "J".into(), wrt: "w".into(), ..Default::default() };
 /// let d = chainrule::derive(&model, &req).unwrap();
-/// let svg = chainrule::derivation_drawing(&d, &model, &req).unwrap().svg().unwrap();
-/// let page = chainrule::derivation_html(&d, &model, &req, &Default::default(), Ok(svg), None).unwrap();
+/// let drawing = chainrule::derivation_drawing(&d, &model, &req).unwrap();
+/// let svg = drawing.svg_figure().unwrap();
+/// let page = chainrule::derivation_html(&d, &model, &req, &Default::default(), Ok((&drawing, svg)), None).unwrap();
 /// assert!(page.starts_with("<!DOCTYPE html>") && page.contains("<math") && page.contains("<svg"));
 /// ```
 pub fn derivation_html(
@@ -406,15 +408,15 @@ pub fn derivation_html(
     model: &Model,
     req: &DeriveRequest,
     opts: &ViewOptions,
-    graph: Result<String, String>,
+    graph: Result<(&Drawing, String), String>,
     template: Option<&str>,
 ) -> Result<String, minijinja::Error> {
     let view = crate::render::derivation::derived_view(derived, model, req, opts);
-    let (svg, note) = match &graph {
-        Ok(svg) => (svg_element(svg), String::new()),
-        Err(why) => ("", format!("The computation graph is not drawn: {why}.")),
+    let (svg, legend, note) = match &graph {
+        Ok((drawing, svg)) => (svg_element(svg), drawing.legend(), String::new()),
+        Err(why) => ("", Vec::new(), format!("The computation graph is not drawn: {why}.")),
     };
-    crate::html::derivation(&view, svg, &note, template)
+    crate::html::derivation(&view, svg, &legend, &note, template)
 }
 
 /// From `<svg` on: Graphviz writes an XML declaration and a doctype before

@@ -602,10 +602,12 @@ fn run_derive(args: DeriveArgs) -> ExitCode {
             DeriveFormat::Markdown => Format::Markdown,
             DeriveFormat::Json => Format::Json,
             DeriveFormat::Html => {
-                let graph = match chainrule::derivation_drawing(&derived, &model, &req) {
-                    Ok(d) => lay_out(&d, args.layout.layout).map_err(|e| e.to_string()),
-                    Err(too_large) => Err(too_large.to_string()),
-                };
+                let drawing = chainrule::derivation_drawing(&derived, &model, &req).map_err(|e| e.to_string());
+                let graph = drawing.as_ref().map_err(String::clone).and_then(|d| {
+                    lay_out(d, args.layout.layout, false)
+                        .map(|svg| (d, svg))
+                        .map_err(|e| e.to_string())
+                });
                 let text = chainrule::derivation_html(&derived, &model, &req, &opts, graph, custom.as_deref())
                     .map_err(TemplateError)?;
                 return Ok((text, verified));
@@ -850,7 +852,7 @@ fn run_graph(args: GraphArgs) -> ExitCode {
     };
     let text = match args.format {
         GraphFormat::Dot => Ok(drawing.dot()),
-        GraphFormat::Svg => lay_out(&drawing, args.layout.layout),
+        GraphFormat::Svg => lay_out(&drawing, args.layout.layout, true),
         GraphFormat::Tikz => drawing.tikz().map_err(|e| LayoutError(e.to_string())),
     };
     match text {
@@ -872,8 +874,9 @@ impl std::fmt::Display for LayoutError {
 }
 
 /// The drawing as SVG: through Graphviz's `dot` when asked or (auto) when
-/// it runs here, else laid out in pure Rust.
-fn lay_out(drawing: &chainrule::Drawing, engine: LayoutEngine) -> Result<String, LayoutError> {
+/// it runs here, else laid out in pure Rust (with its legend under it when
+/// `legend`; Graphviz's drawing has none: the DOT text says it in comments).
+fn lay_out(drawing: &chainrule::Drawing, engine: LayoutEngine, legend: bool) -> Result<String, LayoutError> {
     if engine != LayoutEngine::Builtin {
         match graphviz_svg(&drawing.dot()) {
             Ok(svg) => return Ok(svg),
@@ -883,7 +886,8 @@ fn lay_out(drawing: &chainrule::Drawing, engine: LayoutEngine) -> Result<String,
             Err(_) => {}
         }
     }
-    drawing.svg().map_err(|e| LayoutError(e.to_string()))
+    let svg = if legend { drawing.svg() } else { drawing.svg_figure() };
+    svg.map_err(|e| LayoutError(e.to_string()))
 }
 
 /// `dot -Tsvg` on `dot_text`, or why not.

@@ -45,14 +45,48 @@ pub struct Layout {
     pub edges: Vec<Vec<Cubic>>,
 }
 
-/// The layout could not be made (a failure inside `layout-rs`).
+/// Why there is no layout.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LayoutFailed;
+pub enum LayoutFailed {
+    /// The layered graph (nodes, and a point per layer an edge crosses)
+    /// is larger than [`BUDGET`]: `layout-rs`'s time grows with about its
+    /// cube (1,666 points: 0.6 s; 3,696: 6.5 s; 6,526: 35 s).
+    TooLarge { points: usize, budget: usize },
+    /// A failure inside `layout-rs`.
+    Failed,
+}
 
 impl std::fmt::Display for LayoutFailed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("the layout of this graph failed; its DOT text (--format dot) can be drawn by Graphviz")
+        match self {
+            LayoutFailed::TooLarge { points, budget } => write!(
+                f,
+                "the built-in layout stops at {budget} layered points (nodes, and one for each layer an edge crosses) and this graph has {points}; Graphviz draws it (install it: --layout auto uses `dot`, or write --format dot), or ask about fewer steps"
+            ),
+            LayoutFailed::Failed => {
+                f.write_str("the layout of this graph failed; its DOT text (--format dot) can be drawn by Graphviz")
+            }
+        }
     }
+}
+
+/// Layered points laid out at most (about a second).
+pub const BUDGET: usize = 2000;
+
+/// Nodes plus the layers each edge crosses, with every node on the layer
+/// below its highest operand (as a layered layout puts it).
+pub fn layered_points(scene: &Scene) -> usize {
+    let mut layer = vec![0usize; scene.nodes.len()];
+    // Edges are sorted by head, heads in topological order.
+    for e in &scene.edges {
+        layer[e.to] = layer[e.to].max(layer[e.from] + 1);
+    }
+    let crossed: usize = scene
+        .edges
+        .iter()
+        .map(|e| layer[e.to].saturating_sub(layer[e.from] + 1))
+        .sum();
+    scene.nodes.len() + crossed
 }
 
 /// Label font size, pixels.
@@ -80,7 +114,11 @@ pub fn layout(scene: &Scene) -> Result<Layout, LayoutFailed> {
             edges: Vec::new(),
         });
     }
-    let run = || {
+    let points = layered_points(scene);
+    if points > BUDGET {
+        return Err(LayoutFailed::TooLarge { points, budget: BUDGET });
+    }
+    let run = std::panic::AssertUnwindSafe(|| {
         let mut vg = VisualGraph::new(Orientation::TopToBottom);
         vg.dag.set_validate(false);
         let mut handles = Vec::with_capacity(scene.nodes.len());
@@ -112,11 +150,11 @@ pub fn layout(scene: &Scene) -> Result<Layout, LayoutFailed> {
         let optimise = scene.nodes.len() + scene.edges.len() <= OPTIMISE_UP_TO;
         vg.do_it(false, !optimise, false, &mut rec);
         rec
-    };
-    let rec = std::panic::catch_unwind(run).map_err(|_| LayoutFailed)?;
+    });
+    let rec = std::panic::catch_unwind(run).map_err(|_| LayoutFailed::Failed)?;
     let nodes: Option<Vec<Placed>> = rec.nodes.into_iter().collect();
     let edges: Option<Vec<Vec<Cubic>>> = rec.edges.into_iter().collect();
-    let (mut nodes, mut edges) = (nodes.ok_or(LayoutFailed)?, edges.ok_or(LayoutFailed)?);
+    let (mut nodes, mut edges) = (nodes.ok_or(LayoutFailed::Failed)?, edges.ok_or(LayoutFailed::Failed)?);
     // Moved so the drawing starts at the margin, every coordinate rounded
     // to a tenth of a pixel (the same text on every machine).
     let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);

@@ -188,9 +188,19 @@ impl Drawing {
         dot::dot(&self.scene)
     }
 
-    /// The graph laid out in pure Rust, as an `<svg>` element.
+    /// The graph laid out in pure Rust, as an `<svg>` element with its legend.
     pub fn svg(&self) -> Result<String, layered::LayoutFailed> {
-        Ok(svg::svg(&self.scene, &layered::layout(&self.scene)?))
+        Ok(svg::svg(&self.scene, &layered::layout(&self.scene)?, true))
+    }
+
+    /// The same without the legend, for a page that writes it ([`legend`]).
+    pub fn svg_figure(&self) -> Result<String, layered::LayoutFailed> {
+        Ok(svg::svg(&self.scene, &layered::layout(&self.scene)?, false))
+    }
+
+    /// What the colours mean: each line with its colour, if any.
+    pub fn legend(&self) -> Vec<(Option<&'static str>, String)> {
+        legend(&self.scene)
     }
 
     /// The graph laid out in pure Rust, as a `tikzpicture`.

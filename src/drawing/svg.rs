@@ -14,22 +14,29 @@ const LEGEND_LINE: f64 = 18.0;
 /// Gap between parallel strokes of one edge, pixels.
 const STROKE_GAP: f64 = 3.2;
 
-/// The scene as an SVG document fragment (`<svg …>…</svg>`), laid out by `layout`.
-pub fn svg(scene: &Scene, layout: &Layout) -> String {
-    let legend = legend(scene);
+/// The scene as an SVG document fragment (`<svg …>…</svg>`), laid out by
+/// `layout`, with the legend under it when `with_legend` (a page that
+/// embeds the drawing may write the legend itself).
+pub fn svg(scene: &Scene, layout: &Layout, with_legend: bool) -> String {
+    let all = legend(scene);
+    let title = all.first().map(|l| l.1.clone()).unwrap_or_default();
+    let legend = if with_legend { all } else { Vec::new() };
     let legend_width = legend
         .iter()
         .map(|(_, t)| super::layered::text_width(t) + 30.0)
         .fold(0.0, f64::max);
     let width = layout.width.max(legend_width).ceil();
-    let height = (layout.height + 10.0 + LEGEND_LINE * legend.len() as f64).ceil();
+    let height = if legend.is_empty() {
+        layout.height.ceil()
+    } else {
+        (layout.height + 10.0 + LEGEND_LINE * legend.len() as f64).ceil()
+    };
     let mut out = String::new();
-    let title = legend.first().map(|l| l.1.as_str()).unwrap_or("");
     let _ = writeln!(
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chainrule-graph\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" role=\"img\" font-family=\"Helvetica, Arial, sans-serif\">"
     );
-    let _ = writeln!(out, "<title>Computation graph: {}</title>", escape(title));
+    let _ = writeln!(out, "<title>Computation graph: {}</title>", escape(&title));
     out.push_str("<defs>\n");
     let mut markers: Vec<(&str, &str)> = vec![("grey", GREY), ("on", ON_PATH)];
     for (i, c) in COLOURS.iter().enumerate() {

@@ -23,8 +23,16 @@ struct DerivationPage<'a> {
     view: &'a View,
     /// The computation graph as SVG, or empty.
     graph_svg: &'a str,
+    /// What the colours mean, a line each (the first has no colour).
+    graph_legend: Vec<LegendLine>,
     /// Why there is no graph, or what the drawing leaves out; may be empty.
     graph_note: &'a str,
+}
+
+#[derive(Serialize)]
+struct LegendLine {
+    colour: &'static str,
+    text: String,
 }
 
 /// A derivation as a page: the graph (`graph_svg`, an `<svg>` element, when
@@ -33,12 +41,20 @@ struct DerivationPage<'a> {
 pub fn derivation(
     view: &View,
     graph_svg: &str,
+    legend: &[(Option<&'static str>, String)],
     graph_note: &str,
     custom: Option<&str>,
 ) -> Result<String, minijinja::Error> {
     let page = DerivationPage {
         view,
         graph_svg,
+        graph_legend: legend
+            .iter()
+            .map(|(c, t)| LegendLine {
+                colour: c.unwrap_or(""),
+                text: t.clone(),
+            })
+            .collect(),
         graph_note,
     };
     render(&page, "derivation.html.jinja", custom)
