@@ -162,7 +162,14 @@ pub fn legend(scene: &Scene) -> Vec<(Option<&'static str>, String)> {
         ));
     }
     for (i, r) in scene.routes.iter().enumerate() {
-        let names: Vec<&str> = r.nodes.iter().map(|&n| scene.nodes[n].label.as_str()).collect();
+        // Through the quantities it passes, as a course writes a path.
+        let names: Vec<&str> = r
+            .nodes
+            .iter()
+            .map(|&n| &scene.nodes[n])
+            .filter(|n| !matches!(n.kind, NodeKind::Operation | NodeKind::Literal))
+            .map(|n| n.label.as_str())
+            .collect();
         let stands = if r.paths > 1 {
             format!(" ({} paths)", r.paths)
         } else {

@@ -1,7 +1,7 @@
 //! The laid-out scene as a TikZ picture for LaTeX documents: the same
 //! positions as the SVG (one pixel is 0.025 cm), labels typeset as the
 //! derivation typesets them (`h^{(1)}`), coloured routes side by side.
-//! Needs `\usepackage{tikz}` only.
+//! Needs `\usepackage{tikz}` and `amsmath` (for `\operatorname`).
 
 use super::layered::{Cubic, Layout};
 use super::{edge_look, node_look, Scene, COLOURS, GREY, GREY_TEXT, INK, ON_PATH};
@@ -15,7 +15,7 @@ pub fn tikz(scene: &Scene, layout: &Layout) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "% chainrule graph: {} (needs \\usepackage{{tikz}})",
+        "% chainrule graph: {} (needs \\usepackage{{tikz,amsmath}})",
         summary(scene)
     );
     let colours: Vec<(&str, &str)> = [
@@ -97,7 +97,13 @@ pub fn tikz(scene: &Scene, layout: &Layout) -> String {
     }
     for (i, route) in scene.routes.iter().enumerate() {
         y += 18.0;
-        let names: Vec<&str> = route.nodes.iter().map(|&n| scene.nodes[n].latex.as_str()).collect();
+        let names: Vec<&str> = route
+            .nodes
+            .iter()
+            .map(|&n| &scene.nodes[n])
+            .filter(|n| !matches!(n.kind, super::NodeKind::Operation | super::NodeKind::Literal))
+            .map(|n| n.latex.as_str())
+            .collect();
         let _ = writeln!(
             out,
             "  \\draw[{}, line width=1.2pt] (0, {}) -- (18, {}); \\node[anchor=west] at (22, {}) {{route {}: ${}$}};",
