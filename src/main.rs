@@ -57,8 +57,13 @@ enum Command {
     /// Exits with 0 when every claim read is correct or approximate and at least one was read; 1
     /// when a claim is wrong or arithmetic, or no claim could be read (the summary says how many
     /// were unparsed or had unknown symbols); 2 for bad input, a document with no claim included.
+    ///
+    /// DOC may be a folder of submissions: each `.md` and `.tex` file under it is checked (in
+    /// parallel), a line per file is printed, and --summary / --results write CSV, JSON and a
+    /// Gradescope-style results.json. Exits with 0 when every file passes, 1 when one does not, 2
+    /// when the folder or the model is bad input.
     #[command(
-        after_help = "Examples:\n  chainrule check examples/elman_student.md --model examples/elman.chain\n  chainrule check answer.tex --model q1.chain --format json"
+        after_help = "Examples:\n  chainrule check examples/elman_student.md --model examples/elman.chain\n  chainrule check answer.tex --model q1.chain --format json\n  chainrule check examples/elman_student.md --model examples/elman.chain --format html -o report.html\n  chainrule check submissions/ --model q1.chain --summary grades.csv --results results.json"
     )]
     Check(CheckArgs),
     /// The unrolled computation graph under OF, with the paths from WRT highlighted.

@@ -64,11 +64,14 @@ fn the_elman_student_check_page() {
     let report = check_document(&model, &doc, DocKind::Markdown, &CheckOptions::default());
     let page = check_html(&report, "elman_student.md", &doc).unwrap();
     self_contained(&page);
-    for v in ["correct", "wrong", "arithmetic", "approximate"] {
-        assert!(
-            page.contains(&format!("<span class=\"status ")) && page.contains(v),
-            "{v}"
-        );
+    for (class, v) in [
+        ("ok", "correct"),
+        ("bad", "wrong"),
+        ("bad", "arithmetic"),
+        ("ok", "approximate"),
+    ] {
+        let badge = format!("<span class=\"status {class}\">{v}</span>");
+        assert!(page.contains(&badge), "{badge}");
     }
     insta::assert_snapshot!("elman_student_check", page);
 }
