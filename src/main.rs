@@ -607,7 +607,7 @@ fn run_derive(args: DeriveArgs) -> ExitCode {
             DeriveFormat::Markdown => Format::Markdown,
             DeriveFormat::Json => Format::Json,
             DeriveFormat::Html => {
-                let drawing = chainrule::derivation_drawing(&derived, &model, &req).map_err(|e| e.to_string());
+                let drawing = chainrule::derivation_drawing(&derived, &model, &req).map_err(|e| e.on_a_page());
                 let graph = drawing.as_ref().map_err(String::clone).and_then(|d| {
                     lay_out(d, args.layout.layout, false)
                         .map(|svg| (d, svg))

@@ -150,3 +150,19 @@ fn general_derivations_have_no_page_yet() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--general has no HTML page"));
 }
+
+proptest::proptest! {
+    /// Whatever LaTeX a student writes, the page shows MathML or the source,
+    /// never a panic (token soups of what documents hold).
+    #[test]
+    fn any_latex_becomes_mathml_or_source(parts in proptest::collection::vec(proptest::sample::select(vec![
+        "\\frac", "{", "}", "x", "^", "_", "\\left(", "\\right)", "\\begin{aligned}", "\\end{aligned}", "&", "\\\\",
+        "\\sigma", "'", "=", "\\approx", "2", "\\sum", "\\operatorname{ReLU}", "\\text{", "\\mathbb{1}", "\\hat",
+        "\\Bigl(", "\\Bigr)", "<", "\\", "%", "$", "\\begin{pmatrix}", "\\end{pmatrix}", "\\cdot", "\\to", "-",
+    ]), 0..24)) {
+        let latex = parts.concat();
+        let shown = chainrule::mathml::display(&latex);
+        proptest::prop_assert!(shown.starts_with("<math") || shown.starts_with("<pre class=\"latex\">"), "{}", shown);
+        proptest::prop_assert!(!shown.contains("<script"));
+    }
+}

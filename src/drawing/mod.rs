@@ -86,6 +86,22 @@ impl std::fmt::Display for TooLarge {
 
 impl std::error::Error for TooLarge {}
 
+impl TooLarge {
+    /// Why a page shows no graph: the size, and the command that draws it anyway.
+    ///
+    /// ```
+    /// use chainrule::drawing::{Granularity, TooLarge};
+    /// let t = TooLarge { nodes: 406, max: 200, granularity: Granularity::Quantities };
+    /// assert!(t.on_a_page().starts_with("the graph has 406 nodes"));
+    /// ```
+    pub fn on_a_page(&self) -> String {
+        format!(
+            "the graph has {} nodes, more than the {} a page shows; `chainrule graph --max-nodes {}` draws it",
+            self.nodes, self.max, self.nodes
+        )
+    }
+}
+
 /// How one edge is drawn: a stroke per route it lies on (parallel), or one.
 pub(crate) struct EdgeLook {
     pub colours: Vec<&'static str>,
