@@ -301,3 +301,191 @@ fn theme(color: bool) -> miette::GraphicalTheme {
         miette::GraphicalTheme::unicode_nocolor()
     }
 }
+
+/// One node per named quantity, or per operation, in `chainrule graph`.
+pub use crate::drawing::Granularity as GraphGranularity;
+pub use crate::drawing::{Drawing, TooLarge, MAX_NODES};
+
+/// What `chainrule graph` was asked.
+#[derive(Clone, Debug)]
+pub struct GraphRequest {
+    /// Where the highlighted paths end (`L(y[2])`); the graph drawn is the one under it.
+    pub of: String,
+    /// Where they start (`w1`).
+    pub wrt: String,
+    /// The horizon of look-ahead recurrences and of consts without value.
+    pub steps: Option<i64>,
+    /// One node per named quantity, or per operation.
+    pub granularity: GraphGranularity,
+    /// Nodes drawn at most: past them the drawing is refused.
+    pub max_nodes: usize,
+}
+
+impl Default for GraphRequest {
+    /// Nothing asked yet; one node per quantity, at most [`MAX_NODES`].
+    fn default() -> GraphRequest {
+        GraphRequest {
+            of: String::new(),
+            wrt: String::new(),
+            steps: None,
+            granularity: GraphGranularity::Quantities,
+            max_nodes: MAX_NODES,
+        }
+    }
+}
+
+/// Why `chainrule graph` drew nothing.
+#[derive(Debug)]
+pub enum GraphError {
+    /// The model or the question is bad (located).
+    Model(Error),
+    /// The graph has more nodes than the request allows.
+    TooLarge(TooLarge),
+}
+
+impl From<Error> for GraphError {
+    fn from(e: Error) -> GraphError {
+        GraphError::Model(e)
+    }
+}
+
+/// The unrolled computation graph under `req.of`, with the paths from
+/// `req.wrt` marked: write it with [`Drawing::dot`], [`Drawing::svg`] or
+/// [`Drawing::tikz`].
+///
+/// ```
+/// let model = chainrule::load("param w\ninput x = [1, 2]\nh[0] = 0\nh[t] = w*x[t] + h[t-1]\nL = h[2]", &[]).unwrap();
+/// let req = chainrule::GraphRequest { of: "L".into(), wrt: "w".into(), ..Default::default() };
+/// let d = chainrule::graph(&model, &req).unwrap();
+/// assert_eq!(d.scene.routes.len(), 2);
+/// assert!(d.dot().contains("class=\"path path-1\""));
+/// assert!(d.svg().unwrap().starts_with("<svg"));
+/// ```
+pub fn graph(model: &Model, req: &GraphRequest) -> Result<Drawing, GraphError> {
+    let q = crate::query::diff_query(model, &req.of, &req.wrt, req.steps)?;
+    let question = crate::drawing::Question {
+        graph: &q.graph,
+        model,
+        of: q.of,
+        wrt: q.wrt,
+        of_text: &q.of_text,
+        wrt_text: &q.wrt_text,
+        of_expr: Some(&q.of_expr),
+    };
+    crate::drawing::draw(&question, req.granularity, req.max_nodes).map_err(GraphError::TooLarge)
+}
+
+/// The graph of a derivation, one node per named quantity, for its HTML
+/// page (refused past [`MAX_NODES`]).
+pub fn derivation_drawing(derived: &Derived, model: &Model, req: &DeriveRequest) -> Result<Drawing, TooLarge> {
+    let question = crate::drawing::Question {
+        graph: &derived.graph,
+        model,
+        of: derived.derivation.of,
+        wrt: derived.derivation.wrt,
+        of_text: &req.of,
+        wrt_text: &req.wrt,
+        of_expr: Some(&derived.of_expr),
+    };
+    crate::drawing::draw(&question, GraphGranularity::Quantities, MAX_NODES)
+}
+
+/// A derivation as one HTML page: `graph` is the drawing with its SVG
+/// (an `<svg>` element, its legend left to the page: [`Drawing::svg_figure`]
+/// or Graphviz's), or why there is none (said on the page instead).
+///
+/// ```
+/// let model = chainrule::load("param w = 3\nJ = w^2", &[]).unwrap();
+/// let req = chainrule::DeriveRequest { of: "J".into(), wrt: "w".into(), ..Default::default() };
+/// let d = chainrule::derive(&model, &req).unwrap();
+/// let drawing = chainrule::derivation_drawing(&d, &model, &req).unwrap();
+/// let svg = drawing.svg_figure().unwrap();
+/// let page = chainrule::derivation_html(&d, &model, &req, &Default::default(), Ok((&drawing, svg)), None).unwrap();
+/// assert!(page.starts_with("<!DOCTYPE html>") && page.contains("<math") && page.contains("<svg"));
+/// ```
+pub fn derivation_html(
+    derived: &Derived,
+    model: &Model,
+    req: &DeriveRequest,
+    opts: &ViewOptions,
+    graph: Result<(&Drawing, String), String>,
+    template: Option<&str>,
+) -> Result<String, minijinja::Error> {
+    let view = crate::render::derivation::derived_view(derived, model, req, opts);
+    let (svg, legend, note) = match &graph {
+        Ok((drawing, svg)) => (svg_element(svg), drawing.legend(), String::new()),
+        Err(why) => ("", Vec::new(), format!("The computation graph is not drawn: {why}.")),
+    };
+    crate::html::derivation(&view, svg, &legend, &note, template)
+}
+
+/// From `<svg` on: Graphviz writes an XML declaration and a doctype before
+/// the element, which do not belong inside a page.
+fn svg_element(svg: &str) -> &str {
+    svg.find("<svg").map_or(svg, |i| &svg[i..])
+}
+
+/// `eval`'s values as one HTML page titled `title`.
+pub fn eval_html(report: &EvalReport, model: &Model, title: &str) -> Result<String, minijinja::Error> {
+    crate::html::eval(report, model, title)
+}
+
+/// `eval --symbolic`'s closed forms as one HTML page titled `title`.
+pub fn symbolic_html(report: &SymbolicReport, model: &Model, title: &str) -> Result<String, minijinja::Error> {
+    crate::html::symbolic(report, model, title)
+}
+
+/// A check report as one HTML page: each claim beside the line of `doc`
+/// it was read from, with its verdict and note.
+///
+/// ```
+/// use chainrule::{check_document, CheckOptions, DocKind};
+/// let model = chainrule::load("param w = 3\nJ = w^2", &[]).unwrap();
+/// let doc = "$$J = 10$$\n";
+/// let report = check_document(&model, doc, DocKind::Markdown, &CheckOptions::default());
+/// let page = chainrule::check_html(&report, "answer.md", doc).unwrap();
+/// assert!(page.contains("wrong") && page.contains("$$J = 10$$"));
+/// ```
+pub fn check_html(report: &Report, doc_name: &str, doc: &str) -> Result<String, minijinja::Error> {
+    crate::html::check(report, doc_name, doc)
+}
+
+pub use crate::grading::{Graded, Outcome, Submission};
+
+/// Checks every submission against one model, `jobs` at a time, in the
+/// submissions' order (see `grading` for the scores).
+///
+/// ```
+/// use chainrule::{grade, CheckOptions, DocKind, Submission};
+/// let model = chainrule::load("param w = 3\nJ = w^2", &[]).unwrap();
+/// let subs = vec![
+///     Submission { name: "a.md".into(), text: Ok("$$J = 9$$".into()), kind: DocKind::Markdown },
+///     Submission { name: "b.md".into(), text: Ok("$$J = 10$$".into()), kind: DocKind::Markdown },
+/// ];
+/// let graded = grade(&model, &subs, &CheckOptions::default(), 2);
+/// assert_eq!((graded[0].score(), graded[1].score()), ((1, 1), (0, 1)));
+/// assert!(chainrule::gradescope_results(&graded).contains("\"score\": 1"));
+/// ```
+pub fn grade(model: &Model, submissions: &[Submission], opts: &CheckOptions, jobs: usize) -> Vec<Graded> {
+    crate::grading::grade(model, submissions, opts, jobs)
+}
+
+/// The graded files as a table for the terminal.
+pub fn grading_text(graded: &[Graded]) -> String {
+    crate::grading::summary_text(graded)
+}
+
+/// The graded files as CSV, one row per file.
+pub fn grading_csv(graded: &[Graded]) -> String {
+    crate::grading::summary_csv(graded)
+}
+
+/// The graded files as JSON.
+pub fn grading_json(graded: &[Graded]) -> String {
+    crate::grading::summary_json(graded)
+}
+
+/// Gradescope's `results.json`: a test per claim, the total score.
+pub fn gradescope_results(graded: &[Graded]) -> String {
+    crate::grading::gradescope(graded)
+}

@@ -38,6 +38,8 @@ pub mod diagnostics;
 #[doc(hidden)]
 pub mod doc;
 #[doc(hidden)]
+pub mod drawing;
+#[doc(hidden)]
 pub mod error;
 #[doc(hidden)]
 pub mod eval;
@@ -46,7 +48,13 @@ pub mod fold;
 #[doc(hidden)]
 pub mod general;
 #[doc(hidden)]
+pub mod grading;
+#[doc(hidden)]
 pub mod graph;
+#[doc(hidden)]
+pub mod html;
+#[doc(hidden)]
+pub mod mathml;
 #[doc(hidden)]
 pub mod model;
 #[doc(hidden)]

@@ -57,10 +57,27 @@ enum Command {
     /// Exits with 0 when every claim read is correct or approximate and at least one was read; 1
     /// when a claim is wrong or arithmetic, or no claim could be read (the summary says how many
     /// were unparsed or had unknown symbols); 2 for bad input, a document with no claim included.
+    ///
+    /// DOC may be a folder of submissions: each `.md` and `.tex` file under it is checked (in
+    /// parallel), a line per file is printed, and --summary / --results write CSV, JSON and a
+    /// Gradescope-style results.json. Exits with 0 when every file passes, 1 when one does not, 2
+    /// when the folder or the model is bad input.
     #[command(
-        after_help = "Examples:\n  chainrule check examples/elman_student.md --model examples/elman.chain\n  chainrule check answer.tex --model q1.chain --format json"
+        after_help = "Examples:\n  chainrule check examples/elman_student.md --model examples/elman.chain\n  chainrule check answer.tex --model q1.chain --format json\n  chainrule check examples/elman_student.md --model examples/elman.chain --format html -o report.html\n  chainrule check submissions/ --model q1.chain --summary grades.csv --results results.json"
     )]
     Check(CheckArgs),
+    /// The unrolled computation graph under OF, with the paths from WRT highlighted.
+    ///
+    /// One node per named quantity (or per operation with `--granularity operations`); each route
+    /// from WRT to OF in its own colour when there are at most 6, every edge on a path in one colour
+    /// when there are more; everything else grey. DOT by default; SVG laid out by Graphviz's `dot`
+    /// when it is installed (`--layout auto`), else in pure Rust; TikZ for LaTeX documents.
+    ///
+    /// Graphs of more than --max-nodes nodes are refused (exit 2): past that a picture is not read.
+    #[command(
+        after_help = "Examples:\n  chainrule graph examples/elman.chain --of 'L(y[2])' --wrt w1\n  chainrule graph examples/elman.chain --of 'L(y[2])' --wrt w1 --format svg -o elman.svg\n  chainrule graph examples/elman.chain --of 'L(y[2])' --wrt w1 --granularity operations --format tikz"
+    )]
+    Graph(GraphArgs),
     /// Expand the ```chainrule code blocks of Markdown documents into derivations, in place.
     ///
     /// A block holds one `key: value` per line (`#` starts a comment):
@@ -90,7 +107,8 @@ enum Command {
 
 #[derive(Args, Debug)]
 struct CheckArgs {
-    /// The derivation: Markdown (`.md`, anything but .tex) or LaTeX (`.tex`).
+    /// The derivation: Markdown (`.md`, anything but .tex) or LaTeX (`.tex`); or a folder, whose
+    /// `.md` and `.tex` files (in subfolders too) are each checked, in parallel, and summarised.
     doc: PathBuf,
     /// The model the derivation is about (`*.chain`).
     #[arg(long, value_name = "MODEL")]
@@ -107,13 +125,26 @@ struct CheckArgs {
     /// Write the report to FILE (atomically) instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
+    /// With a folder: also write the summary, one row per file, to FILE (`.json` for JSON, else
+    /// CSV); repeatable.
+    #[arg(long, value_name = "FILE")]
+    summary: Vec<PathBuf>,
+    /// With a folder: also write a Gradescope-style `results.json` to FILE (a test per claim).
+    #[arg(long, value_name = "FILE")]
+    results: Option<PathBuf>,
+    /// With a folder: files checked at once (default: the machine's cores).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
+    jobs: Option<u32>,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 enum CheckFormat {
     /// Compiler-style: file:line:col, the claim, the verdict, expected against got, and a hint.
+    /// For a folder: a table, one line per file.
     Text,
     Json,
+    /// One page: each claim beside the author's line, marked, with its note (one document only).
+    Html,
 }
 
 /// Student documents larger than this are refused: they are untrusted input.
@@ -200,6 +231,9 @@ struct DeriveArgs {
     /// Render with this minijinja template instead of the shipped one (delimiters `<% %>`, `<< >>`, `<# #>`).
     #[arg(long, value_name = "FILE")]
     template: Option<PathBuf>,
+    /// With `--format html`: who lays out the graph drawn on the page.
+    #[command(flatten)]
+    layout: LayoutArg,
 }
 
 #[derive(Args, Debug)]
@@ -253,6 +287,8 @@ enum DeriveFormat {
     /// Markdown with `$$` math.
     Markdown,
     Json,
+    /// One self-contained page: MathML, and the computation graph as SVG.
+    Html,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -261,6 +297,62 @@ enum EvalFormat {
     Latex,
     Markdown,
     Json,
+    /// One self-contained page with MathML.
+    Html,
+}
+
+#[derive(Args, Debug)]
+struct GraphArgs {
+    #[command(flatten)]
+    common: Common,
+    /// The end of the highlighted paths, e.g. `L(y[2])`; the graph drawn is the one under it.
+    #[arg(long, value_name = "EXPR")]
+    of: String,
+    /// The start of the highlighted paths: a parameter, an input element or a quantity at a step.
+    #[arg(long, value_name = "NAME")]
+    wrt: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    format: GraphFormat,
+    /// One node per named quantity, or per operation.
+    #[arg(long, value_enum, default_value_t = GraphGranularityArg::Quantities)]
+    granularity: GraphGranularityArg,
+    /// Refuse graphs of more than N nodes.
+    #[arg(long, value_name = "N", default_value_t = chainrule::MAX_NODES)]
+    max_nodes: usize,
+    #[command(flatten)]
+    layout: LayoutArg,
+}
+
+#[derive(Args, Debug)]
+struct LayoutArg {
+    /// Who lays out SVG: Graphviz's `dot` when installed (auto), Graphviz only, or the built-in
+    /// pure-Rust layout (the same output on every machine).
+    #[arg(long, value_enum, default_value_t = LayoutEngine::Auto)]
+    layout: LayoutEngine,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
+enum LayoutEngine {
+    Auto,
+    Graphviz,
+    Builtin,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum GraphFormat {
+    /// Graphviz's DOT language.
+    Dot,
+    /// An SVG picture.
+    Svg,
+    /// A `tikzpicture` for LaTeX documents (needs `\usepackage{tikz}`).
+    Tikz,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum GraphGranularityArg {
+    Quantities,
+    Operations,
 }
 
 /// Model files larger than this are refused rather than parsed.
@@ -293,6 +385,7 @@ fn run(cli: Cli) -> ExitCode {
         Command::Derive(args) => run_derive(args),
         Command::Paths(args) => run_paths(args),
         Command::Check(args) => run_check(args),
+        Command::Graph(args) => run_graph(args),
         Command::Doc(args) => run_doc(args),
     }
 }
@@ -370,6 +463,18 @@ fn run_eval(args: EvalArgs) -> ExitCode {
             EvalFormat::Latex => Format::Latex,
             EvalFormat::Markdown => Format::Markdown,
             EvalFormat::Json => Format::Json,
+            EvalFormat::Html => {
+                let title = match &args.of {
+                    Some(of) => format!("{of} in {}", file_label(&path)),
+                    None => format!("Values of {}", file_label(&path)),
+                };
+                let page = if args.symbolic {
+                    chainrule::symbolic_html(&chainrule::eval_symbolic(&model, &req)?, &model, &title)
+                } else {
+                    chainrule::eval_html(&chainrule::eval(&model, &req)?, &model, &title)
+                };
+                return Ok(page.unwrap_or_else(|e| format!("<!-- template error: {e} -->\n")));
+            }
         };
         if args.symbolic {
             let report = chainrule::eval_symbolic(&model, &req)?;
@@ -417,6 +522,7 @@ fn run_paths(args: PathsArgs) -> ExitCode {
 enum DeriveFailure {
     Chainrule(chainrule::Error),
     Template(minijinja::Error),
+    Usage(String),
 }
 
 impl From<chainrule::Error> for DeriveFailure {
@@ -461,9 +567,14 @@ fn run_derive(args: DeriveArgs) -> ExitCode {
             let format = match args.format {
                 DeriveFormat::Latex => Format::Latex,
                 DeriveFormat::Document => Format::Document,
-                DeriveFormat::Markdown => Format::Markdown,
+                DeriveFormat::Markdown | DeriveFormat::Html => Format::Markdown,
                 DeriveFormat::Json => Format::Json,
             };
+            if matches!(args.format, DeriveFormat::Html) {
+                return Err(DeriveFailure::Usage(
+                    "--general has no HTML page yet; use --format markdown, latex, document or json".into(),
+                ));
+            }
             let text = chainrule::general_output(&d, format, custom.as_deref()).map_err(TemplateError)?;
             return Ok((text, d.general.verified));
         }
@@ -495,6 +606,17 @@ fn run_derive(args: DeriveArgs) -> ExitCode {
             DeriveFormat::Document => Format::Document,
             DeriveFormat::Markdown => Format::Markdown,
             DeriveFormat::Json => Format::Json,
+            DeriveFormat::Html => {
+                let drawing = chainrule::derivation_drawing(&derived, &model, &req).map_err(|e| e.on_a_page());
+                let graph = drawing.as_ref().map_err(String::clone).and_then(|d| {
+                    lay_out(d, args.layout.layout, false)
+                        .map(|svg| (d, svg))
+                        .map_err(|e| e.to_string())
+                });
+                let text = chainrule::derivation_html(&derived, &model, &req, &opts, graph, custom.as_deref())
+                    .map_err(TemplateError)?;
+                return Ok((text, verified));
+            }
         };
         let text = chainrule::derivation_output(&derived, &model, &req, &opts, format, custom.as_deref())
             .map_err(TemplateError)?;
@@ -504,6 +626,10 @@ fn run_derive(args: DeriveArgs) -> ExitCode {
         Ok(x) => x,
         Err(DeriveFailure::Template(e)) => {
             eprintln!("error: template: {e:#}");
+            return ExitCode::from(2);
+        }
+        Err(DeriveFailure::Usage(msg)) => {
+            eprintln!("error: {msg}");
             return ExitCode::from(2);
         }
         Err(DeriveFailure::Chainrule(e)) => {
@@ -524,6 +650,16 @@ fn run_check(args: CheckArgs) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
+    if args.doc.is_dir() {
+        return check_folder(&args, &model_src);
+    }
+    if !args.summary.is_empty() || args.results.is_some() {
+        eprintln!(
+            "error: --summary and --results summarise a folder; `{}` is a file",
+            args.doc.display()
+        );
+        return ExitCode::from(2);
+    }
     let doc_name = args.doc.display().to_string();
     let doc = match read_limited(&args.doc, MAX_DOC_BYTES) {
         Ok(s) => s,
@@ -557,16 +693,236 @@ fn run_check(args: CheckArgs) -> ExitCode {
         eprint!("{}", chainrule::error_message(&e, &sources, stderr_color()));
         return ExitCode::from(2);
     }
-    let format = match args.format {
-        CheckFormat::Text => Format::Text,
-        CheckFormat::Json => Format::Json,
+    let out = match args.format {
+        CheckFormat::Text => chainrule::check_output(&r, &doc_name, Format::Text),
+        CheckFormat::Json => chainrule::check_output(&r, &doc_name, Format::Json),
+        CheckFormat::Html => match chainrule::check_html(&r, &doc_name, &doc) {
+            Ok(page) => page,
+            Err(e) => {
+                eprintln!("error: template: {e:#}");
+                return ExitCode::from(2);
+            }
+        },
     };
-    let out = chainrule::check_output(&r, &doc_name, format);
     let code = emit(&out, args.output.as_deref());
     if code == ExitCode::SUCCESS && r.has_errors() {
         return ExitCode::from(1);
     }
     code
+}
+
+/// Every `.md` and `.tex` file under a folder, checked in parallel and
+/// summarised. Exit 0 when every file passes, 1 when one does not, 2 when
+/// the folder or the model is bad input (a student's unreadable file is a
+/// row of the summary, not bad input).
+fn check_folder(args: &CheckArgs, model_src: &str) -> ExitCode {
+    use chainrule::{CheckOptions, DocKind, Submission};
+    if args.format == CheckFormat::Html {
+        eprintln!("error: --format html shows one document; for a folder use text or json (and --summary, --results)");
+        return ExitCode::from(2);
+    }
+    let settings: Result<Vec<Setting>, chainrule::Error> = args
+        .set
+        .iter()
+        .map(|s| s.parse::<Setting>().map_err(chainrule::Error::from))
+        .collect();
+    let model = match settings.and_then(|s| load(model_src, &s)) {
+        Ok(m) => m,
+        Err(e) => return report_error(&e, &args.model, model_src, (None, None)),
+    };
+    let files = match documents_under(&args.doc) {
+        Ok(f) => f,
+        Err(Failure(msg)) => {
+            eprintln!("error: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    if files.is_empty() {
+        eprintln!(
+            "error: no `.md` or `.tex` file under `{}`: there is nothing to check",
+            args.doc.display()
+        );
+        return ExitCode::from(2);
+    }
+    let submissions: Vec<Submission> = files
+        .iter()
+        .map(|(name, path)| Submission {
+            name: name.clone(),
+            text: read_limited(path, MAX_DOC_BYTES).map_err(|Failure(msg)| msg),
+            kind: DocKind::from_path(path),
+        })
+        .collect();
+    let jobs = args
+        .jobs
+        .map(|j| j as usize)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let opts = CheckOptions {
+        seed: args.seed,
+        ..CheckOptions::default()
+    };
+    let graded = chainrule::grade(&model, &submissions, &opts, jobs);
+    for path in &args.summary {
+        let text = if path.extension().is_some_and(|e| e == "json") {
+            chainrule::grading_json(&graded)
+        } else {
+            chainrule::grading_csv(&graded)
+        };
+        if emit(&text, Some(path)) != ExitCode::SUCCESS {
+            return ExitCode::from(2);
+        }
+    }
+    if let Some(path) = &args.results {
+        if emit(&chainrule::gradescope_results(&graded), Some(path)) != ExitCode::SUCCESS {
+            return ExitCode::from(2);
+        }
+    }
+    let out = match args.format {
+        CheckFormat::Json => chainrule::grading_json(&graded),
+        _ => chainrule::grading_text(&graded),
+    };
+    let code = emit(&out, args.output.as_deref());
+    if code == ExitCode::SUCCESS && !graded.iter().all(|g| g.passed()) {
+        return ExitCode::from(1);
+    }
+    code
+}
+
+/// The `.md` and `.tex` files under `dir` (subfolders too, hidden ones and
+/// symbolic links to folders skipped), each with its path relative to
+/// `dir` written with `/`, sorted by that name.
+fn documents_under(dir: &Path) -> Result<Vec<(String, PathBuf)>, Failure> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries =
+            std::fs::read_dir(&d).map_err(|e| Failure(format!("cannot read the folder `{}`: {e}", d.display())))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| Failure(format!("cannot read the folder `{}`: {e}", d.display())))?;
+            let path = entry.path();
+            let hidden = entry.file_name().to_string_lossy().starts_with('.');
+            let Ok(kind) = entry.file_type() else { continue };
+            if hidden {
+                continue;
+            }
+            if kind.is_dir() {
+                stack.push(path);
+            } else if path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| matches!(e, "md" | "markdown" | "tex"))
+            {
+                let rel = path.strip_prefix(dir).unwrap_or(&path);
+                let name = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect::<Vec<_>>()
+                    .join("/");
+                out.push((name, path));
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn run_graph(args: GraphArgs) -> ExitCode {
+    let path = args.common.model.clone();
+    let src = match read_model(&path) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let queries = (Some(args.of.as_str()), Some(args.wrt.as_str()));
+    let drawing = match settings(&args.common).and_then(|s| load(&src, &s)) {
+        Err(e) => return report_error(&e, &path, &src, queries),
+        Ok(model) => {
+            let req = chainrule::GraphRequest {
+                of: args.of.clone(),
+                wrt: args.wrt.clone(),
+                steps: args.common.steps,
+                granularity: match args.granularity {
+                    GraphGranularityArg::Quantities => chainrule::GraphGranularity::Quantities,
+                    GraphGranularityArg::Operations => chainrule::GraphGranularity::Operations,
+                },
+                max_nodes: args.max_nodes,
+            };
+            match chainrule::graph(&model, &req) {
+                Ok(d) => d,
+                Err(chainrule::GraphError::Model(e)) => return report_error(&e, &path, &src, queries),
+                Err(chainrule::GraphError::TooLarge(t)) => {
+                    eprintln!("error: {t}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    };
+    let text = match args.format {
+        GraphFormat::Dot => Ok(drawing.dot()),
+        GraphFormat::Svg => lay_out(&drawing, args.layout.layout, true),
+        GraphFormat::Tikz => drawing.tikz().map_err(|e| LayoutError(e.to_string())),
+    };
+    match text {
+        Ok(t) => emit(&t, args.common.output.as_deref()),
+        Err(LayoutError(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Why no SVG was made.
+struct LayoutError(String);
+
+impl std::fmt::Display for LayoutError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The drawing as SVG: through Graphviz's `dot` when asked or (auto) when
+/// it runs here, else laid out in pure Rust (with its legend under it when
+/// `legend`; Graphviz's drawing has none: the DOT text says it in comments).
+fn lay_out(drawing: &chainrule::Drawing, engine: LayoutEngine, legend: bool) -> Result<String, LayoutError> {
+    if engine != LayoutEngine::Builtin {
+        match graphviz_svg(&drawing.dot()) {
+            Ok(svg) => return Ok(svg),
+            Err(why) if engine == LayoutEngine::Graphviz => {
+                return Err(LayoutError(format!("--layout graphviz: {why}")));
+            }
+            Err(_) => {}
+        }
+    }
+    let svg = if legend { drawing.svg() } else { drawing.svg_figure() };
+    svg.map_err(|e| LayoutError(e.to_string()))
+}
+
+/// `dot -Tsvg` on `dot_text`, or why not.
+fn graphviz_svg(dot_text: &str) -> Result<String, String> {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run Graphviz's `dot`: {e}"))?;
+    // dot reads all of its input before it writes: no deadlock.
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(dot_text.as_bytes())
+            .map_err(|e| format!("cannot write to `dot`: {e}"))?;
+    }
+    let out = child.wait_with_output().map_err(|e| format!("`dot` failed: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("`dot` failed: {}", String::from_utf8_lossy(&out.stderr).trim()));
+    }
+    String::from_utf8(out.stdout).map_err(|_| "`dot` wrote something that is not UTF-8".to_string())
+}
+
+/// A file's name for a title: its last component.
+fn file_label(path: &str) -> String {
+    Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_string(), |n| n.to_string_lossy().into_owned())
 }
 
 /// Expands (or with `--check`, compares) each document in turn; the exit

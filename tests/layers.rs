@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// The layers, lowest first. A module may use modules of lower layers only.
 const LAYERS: &[&[&str]] = &[
-    &["vocab", "progress"],
+    &["vocab", "progress", "mathml"],
     &["number"],
     &["syntax"],
     &["model"],
@@ -18,8 +18,8 @@ const LAYERS: &[&[&str]] = &[
     &["general", "notation"],
     &["error"],
     &["query"],
-    &["render", "check"],
-    &["doc"],
+    &["render", "check", "drawing"],
+    &["doc", "html", "grading"],
     &["diagnostics"],
     &["api"],
 ];

@@ -324,3 +324,41 @@ pub fn symbolic_json(report: &SymbolicReport, model: &Model) -> String {
     s.push('\n');
     s
 }
+
+/// Each row's name, exact value (empty when irrational) and decimal value
+/// in LaTeX, as the Markdown table writes them (for `eval --format html`).
+pub fn latex_rows(report: &EvalReport, model: &Model) -> Vec<(String, String, String)> {
+    let ts = Typesetter::new(model);
+    report
+        .rows
+        .iter()
+        .map(|r| {
+            (
+                row_latex(report, &ts, r),
+                r.value.exact().map(latex_rational).unwrap_or_default(),
+                crate::notation::numbers::show_decimal(&r.value, report.shown).latex,
+            )
+        })
+        .collect()
+}
+
+/// The random values used, each as `w_{1} = \frac{1}{2}`.
+pub fn random_latex(report: &EvalReport, model: &Model) -> Vec<String> {
+    let ts = Typesetter::new(model);
+    report
+        .random
+        .iter()
+        .flat_map(|r| r.values.iter())
+        .map(|(sym, _, q)| format!("{} = {}", ts.symbol(*sym), latex_rational(q)))
+        .collect()
+}
+
+/// Each closed form's name and form in LaTeX (for `eval --symbolic --format html`).
+pub fn symbolic_latex_rows(report: &SymbolicReport, model: &Model) -> Vec<(String, String)> {
+    let ts = Typesetter::new(model);
+    report
+        .rows
+        .iter()
+        .map(|r| symbolic_latex_parts(report, &ts, r))
+        .collect()
+}

@@ -8,7 +8,7 @@ use minijinja::Environment;
 use std::sync::OnceLock;
 
 /// The shipped templates, by name.
-pub const TEMPLATES: [(&str, &str); 6] = [
+pub const TEMPLATES: [(&str, &str); 10] = [
     (
         "derivation.md.jinja",
         include_str!("../../templates/derivation.md.jinja"),
@@ -24,7 +24,21 @@ pub const TEMPLATES: [(&str, &str); 6] = [
         "general_document.tex.jinja",
         include_str!("../../templates/general_document.tex.jinja"),
     ),
+    ("page.html.jinja", include_str!("../../templates/page.html.jinja")),
+    (
+        "derivation.html.jinja",
+        include_str!("../../templates/derivation.html.jinja"),
+    ),
+    ("eval.html.jinja", include_str!("../../templates/eval.html.jinja")),
+    ("check.html.jinja", include_str!("../../templates/check.html.jinja")),
 ];
+
+/// Whether a template writes HTML: its values are escaped unless marked
+/// safe, and its math goes through the `math` (inline) and `display`
+/// filters, which write MathML.
+fn is_html(name: &str) -> bool {
+    name.ends_with(".html.jinja")
+}
 
 fn environment() -> Result<Environment<'static>, minijinja::Error> {
     let mut env = Environment::new();
@@ -35,8 +49,24 @@ fn environment() -> Result<Environment<'static>, minijinja::Error> {
             .comment_delimiters("<#", "#>")
             .build()?,
     );
-    // Values are LaTeX already: nothing may be escaped.
-    env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+    // Values are LaTeX already: nothing may be escaped, except in HTML,
+    // where text is escaped and math becomes MathML through the filters.
+    env.set_auto_escape_callback(|name| {
+        if is_html(name) {
+            minijinja::AutoEscape::Html
+        } else {
+            minijinja::AutoEscape::None
+        }
+    });
+    env.add_filter("math", |latex: String| {
+        minijinja::Value::from_safe_string(crate::mathml::inline(&latex))
+    });
+    env.add_filter("prose", |text: String| {
+        minijinja::Value::from_safe_string(crate::mathml::prose(&text))
+    });
+    env.add_filter("display", |latex: String| {
+        minijinja::Value::from_safe_string(crate::mathml::display(&latex))
+    });
     env.set_keep_trailing_newline(true);
     env.set_trim_blocks(false);
     for (name, src) in TEMPLATES {
@@ -67,8 +97,9 @@ pub fn render(view: &impl serde::Serialize, name: &str, custom: Option<&str>) ->
         Some(src) => {
             // A user's template may include or extend the shipped ones.
             let mut env = environment()?;
-            env.add_template_owned("custom", src.to_string())?;
-            env.get_template("custom")?.render(view)
+            let custom = if is_html(name) { "custom.html.jinja" } else { "custom" };
+            env.add_template_owned(custom, src.to_string())?;
+            env.get_template(custom)?.render(view)
         }
         None => shipped()?.get_template(name)?.render(view),
     }
