@@ -13,9 +13,11 @@ use crate::syntax::{parse, parse_expr_in, Source, Span};
 /// (LANGUAGE.md: JSON values carry 30 or more), whatever is shown.
 pub const CERTIFIED_DIGITS: u32 = 40;
 
-/// Parses and resolves a model, with `--set` settings applied.
+/// Parses and resolves a model, with `--set` settings applied. A leading
+/// byte-order mark is skipped (spans count from after it, as
+/// [`crate::diagnostics`] does).
 pub fn load(src: &str, settings: &[Setting]) -> Result<Model, Error> {
-    let file = parse(src)?;
+    let file = parse(crate::syntax::strip_bom(src))?;
     Ok(resolve(&file, settings)?)
 }
 
