@@ -147,7 +147,9 @@ pub fn paths(model: &Model, req: &PathsRequest) -> Result<PathsReport, Error> {
 /// assert!(report.claims.iter().all(|c| c.verdict == Verdict::Correct));
 /// ```
 pub fn check_document(model: &Model, doc: &str, kind: DocKind, opts: &CheckOptions) -> Report {
-    crate::check::check_document(model, doc, kind, opts)
+    // Lines and columns count from the first visible character, as the
+    // messages drawn from the same text do.
+    crate::check::check_document(model, crate::syntax::strip_bom(doc), kind, opts)
 }
 
 /// Expands the ```` ```chainrule ```` blocks of a Markdown document;

@@ -48,7 +48,8 @@ pub fn render(err: &dyn Located, sources: &Sources, theme: GraphicalTheme) -> St
     let (name, text) = match (err.text_source(), sources.query, sources.wrt) {
         (Source::Of, Some(q), _) => ("--of", q),
         (Source::Wrt, _, Some(w)) => ("--wrt", w),
-        _ => (sources.file_name, sources.model),
+        // Spans were made from the text after a byte-order mark (see `query::load`).
+        _ => (sources.file_name, crate::syntax::strip_bom(sources.model)),
     };
     render_in(err, name, text, &|at| at, theme)
 }
@@ -135,6 +136,8 @@ impl Diagnostic for Placed<'_> {
 /// naming the block that asked.
 pub fn render_doc(err: &crate::doc::DocError, doc_name: &str, doc: &str, theme: GraphicalTheme) -> String {
     use crate::doc::DocError;
+    // `doc::expand` locates errors in the document after its byte-order mark.
+    let doc = crate::syntax::strip_bom(doc);
     match err {
         DocError::Block(b) => render_in(b, doc_name, doc, &|at| at, theme),
         DocError::Model {

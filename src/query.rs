@@ -13,9 +13,11 @@ use crate::syntax::{parse, parse_expr_in, Source, Span};
 /// (LANGUAGE.md: JSON values carry 30 or more), whatever is shown.
 pub const CERTIFIED_DIGITS: u32 = 40;
 
-/// Parses and resolves a model, with `--set` settings applied.
+/// Parses and resolves a model, with `--set` settings applied. A leading
+/// byte-order mark is skipped (spans count from after it, as
+/// [`crate::diagnostics`] does).
 pub fn load(src: &str, settings: &[Setting]) -> Result<Model, Error> {
-    let file = parse(src)?;
+    let file = parse(crate::syntax::strip_bom(src))?;
     Ok(resolve(&file, settings)?)
 }
 
@@ -548,14 +550,7 @@ pub fn derive(model: &Model, req: &DeriveRequest) -> Result<Derived, Error> {
         DeriveError::TooLarge => Error::Unroll(crate::graph::UnrollError::TooLarge {
             limit: crate::graph::arena::DEFAULT_NODE_LIMIT,
         }),
-        DeriveError::Eval(u) => {
-            let owner = crate::eval::owner::owner(&graph, u.node());
-            let (quantity, span) = match owner {
-                Some(sym) => (model.label(sym), Some(model.symbol(sym.id).span)),
-                None => (req.of.clone(), None),
-            };
-            Error::Eval(u.into_error(quantity, span, certified))
-        }
+        DeriveError::Eval(u) => derivation_eval_error(model, &graph, u, &req.of, certified),
     })?;
     crate::calculus::derive::regroup(
         &mut graph,
@@ -566,7 +561,7 @@ pub fn derive(model: &Model, req: &DeriveRequest) -> Result<Derived, Error> {
         certified,
     )
     .map_err(|e| match e {
-        DeriveError::Eval(u) => Error::Eval(u.into_error(req.of.clone(), None, certified)),
+        DeriveError::Eval(u) => derivation_eval_error(model, &graph, u, &req.of, certified),
         DeriveError::TooLarge => Error::Unroll(crate::graph::UnrollError::TooLarge {
             limit: crate::graph::arena::DEFAULT_NODE_LIMIT,
         }),
@@ -577,6 +572,23 @@ pub fn derive(model: &Model, req: &DeriveRequest) -> Result<Derived, Error> {
         random,
         of_expr: q.of_expr,
     })
+}
+
+/// An evaluation error met while deriving, located in the named quantity
+/// whose definition holds the failing operation or, for an operation of
+/// the derivative itself (`10^9 · w^(10^9 − 1)`), in the `--of` text.
+fn derivation_eval_error(
+    model: &Model,
+    graph: &crate::graph::Graph,
+    u: crate::eval::Unevaluable,
+    of: &str,
+    digits: u32,
+) -> Error {
+    let (quantity, span) = match crate::eval::owner::owner(graph, u.node()) {
+        Some(sym) => (model.label(sym), model.symbol(sym.id).span),
+        None => (of.to_string(), Span::in_source(Source::Of, 0, of.len())),
+    };
+    Error::Eval(u.into_error(quantity, Some(span), digits))
 }
 
 /// What `chainrule derive --general` was asked.

@@ -96,31 +96,41 @@ pub fn local_partial(
         }
         Node::Pow(a, e) => match g.literal(e).and_then(|q| q.to_i64()) {
             Some(1) if slot == 0 => one,
-            Some(n) if slot == 0 => {
-                // n · a^(n−1), kept factored when `a` is a sum.
+            Some(n) if slot == 0 && i32::try_from(n).is_ok() => {
+                // n · a^(n−1), kept factored when `a` is a sum; as the
+                // general form below when a^(n−1) would not fit (a power
+                // past `i32`; a coefficient too large to write out keeps
+                // a^(n−1) as written).
+                let m = n as i32 - 1;
                 let base = expr(g, a);
-                let pow = if n >= 2 {
-                    Factored {
-                        coeff: base.coeff.pow(n - 1).unwrap_or_else(Q::one),
-                        sums: base.sums.iter().map(|(p, k)| (p.clone(), k * (n - 1) as u32)).collect(),
-                        mono: base.mono.pow((n - 1) as i32),
-                    }
-                } else if base.sums.is_empty() && !base.coeff.is_zero() {
-                    Factored {
-                        coeff: base.coeff.pow(n - 1).unwrap_or_else(Q::one),
+                let fits = crate::simplify::canonical::coefficient_fits(&base.coeff, m);
+                let pow = if n >= 2 && fits {
+                    let sums = base
+                        .sums
+                        .iter()
+                        .map(|(p, k)| Some((p.clone(), k.checked_mul(m as u32)?)));
+                    sums.collect::<Option<Vec<_>>>()
+                        .zip(base.mono.checked_pow(m))
+                        .map(|(sums, mono)| Factored {
+                            coeff: base.coeff.pow(i64::from(m)).unwrap_or_else(Q::one),
+                            sums,
+                            mono,
+                        })
+                } else if base.sums.is_empty() && !base.coeff.is_zero() && fits {
+                    base.mono.checked_pow(m).map(|mono| Factored {
+                        coeff: base.coeff.pow(i64::from(m)).unwrap_or_else(Q::one),
                         sums: Vec::new(),
-                        mono: base.mono.pow((n - 1) as i32),
-                    }
+                        mono,
+                    })
                 } else {
-                    atom_pow(a, (n - 1) as i32)
+                    Some(atom_pow(a, m))
                 };
-                Factored::constant(Q::int(n)).mul(&pow)
+                match pow {
+                    Some(pow) => Factored::constant(Q::int(n)).mul(&pow),
+                    None => general_base_partial(g, names, parent, a, e),
+                }
             }
-            _ if slot == 0 => {
-                // d(a^b)/da = b · a^b / a
-                let p = names.of(parent);
-                expr(g, e).mul(&atom_pow(p, 1)).mul(&reciprocal(g, a, 1))
-            }
+            _ if slot == 0 => general_base_partial(g, names, parent, a, e),
             _ => {
                 // d(a^b)/db = a^b · ln a
                 let ln = g.add(Node::Call(Builtin::Ln, a))?;
@@ -150,6 +160,12 @@ pub fn local_partial(
         }
         Node::Lit(_) | Node::Leaf(_) => Factored::constant(Q::zero()),
     })
+}
+
+/// `∂(a^b)/∂a = b · a^b / a`, in atoms only: no power is expanded.
+fn general_base_partial(g: &mut Graph, names: &Names, parent: NodeId, a: NodeId, e: NodeId) -> Factored {
+    let p = names.of(parent);
+    expr(g, e).mul(&atom_pow(p, 1)).mul(&reciprocal(g, a, 1))
 }
 
 /// The operand slots of `parent` that hold `child` (two for `x*x`).

@@ -58,8 +58,13 @@ pub struct ModelFile {
 /// `model:` value as written and returns the file, or why it cannot be read.
 /// Deterministic: the same document and models give the same bytes.
 pub fn expand(doc: &str, read_model: &mut dyn FnMut(&str) -> Result<ModelFile, String>) -> Result<Expanded, DocError> {
+    // A byte-order mark stays where it was (the document is rewritten in
+    // place), but spans and lines count from after it.
+    let bom = &doc[..doc.len() - crate::syntax::strip_bom(doc).len()];
+    let doc = &doc[bom.len()..];
     let found = scan::scan(doc)?;
-    let mut out = String::with_capacity(doc.len());
+    let mut out = String::with_capacity(doc.len() + bom.len());
+    out.push_str(bom);
     let mut copied = 0;
     let mut failed_checks = Vec::new();
     for f in &found {
@@ -101,9 +106,10 @@ fn run(b: &Block, read_model: &mut dyn FnMut(&str) -> Result<ModelFile, String>)
                 BlockError::new(format!("model `{}`: {why}", v.text), v.span, "this file")
                     .help("`model:` paths are relative to the document's directory")
             })?;
+            // Errors in the file are drawn from the text its spans were made in.
             ModelSource {
                 name: Some(file.name),
-                text: file.text,
+                text: crate::syntax::strip_bom(&file.text).to_string(),
                 lines: Vec::new(),
             }
         }

@@ -1,5 +1,7 @@
 //! Errors of evaluation: domain errors name the quantity and step.
 
+use super::forward::Oversize;
+use crate::number::size;
 use crate::syntax::Span;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
@@ -15,6 +17,23 @@ pub enum EvalError {
         span: Option<Span>,
         #[help]
         help: Option<String>,
+    },
+    /// Defined, but its value is past the size limit (`2^(10^9)`): a power,
+    /// the one operation whose result can be far larger than its operands.
+    #[error(
+        "a power in {quantity} would have {} digits, past the size limit of {} digits",
+        size::about_digits(oversize.digits),
+        size::digits_words(oversize.limit)
+    )]
+    #[diagnostic(
+        code(eval::too_large),
+        help("exact values and enclosures are kept below that size; a smaller exponent, or the logarithm of the quantity, stays within it")
+    )]
+    TooLarge {
+        oversize: Oversize,
+        quantity: String,
+        #[label("in this definition")]
+        span: Option<Span>,
     },
     #[error("no value for {}", leaves.join(", "))]
     #[diagnostic(
@@ -42,7 +61,9 @@ impl EvalError {
     /// The span the error points at, if any.
     pub fn span(&self) -> Option<Span> {
         match self {
-            EvalError::Domain { span, .. } | EvalError::MissingValues { span, .. } => *span,
+            EvalError::Domain { span, .. }
+            | EvalError::MissingValues { span, .. }
+            | EvalError::TooLarge { span, .. } => *span,
             EvalError::Precision { .. } | EvalError::NothingToEvaluate => None,
         }
     }

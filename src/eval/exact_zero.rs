@@ -91,7 +91,7 @@ fn form(g: &Graph, root: NodeId, bindings: &Bindings) -> Option<Poly> {
             Node::Pow(a, b) => {
                 let (base, exp) = (get(a), get(b));
                 match exp.as_constant().and_then(|e| e.to_i64()) {
-                    Some(n) if (0..=64).contains(&n) => base.pow(n as u32, MAX_TERMS)?,
+                    Some(n) if (0..=64).contains(&n) && expandable(&base, n) => base.pow(n as u32, MAX_TERMS)?,
                     _ => match (base.as_constant(), exp.as_constant()) {
                         (Some(x), Some(_)) if x.is_zero() => return None,
                         _ => atom(AtomKey::Power(base, exp)),
@@ -116,6 +116,18 @@ fn form(g: &Graph, root: NodeId, bindings: &Bindings) -> Option<Poly> {
         forms[i] = Some(p);
     }
     forms[root.index()].take()
+}
+
+/// May `base^n` be multiplied out? Only while its coefficients stay within
+/// the size limit of a power and its atoms' powers small: nested powers
+/// (`((w/3)^64)^64 …`) would otherwise build numbers of billions of bits,
+/// or powers past `i32`. Past that the power stays an atom, which is sound
+/// (a zero may be missed, never made up).
+fn expandable(base: &Poly, n: i64) -> bool {
+    base.terms().all(|(m, c)| {
+        c.bits().saturating_mul(n.unsigned_abs()) <= crate::number::size::MAX_POWER_BITS
+            && m.factors().iter().all(|&(_, k)| i64::from(k).abs() * n <= 1 << 24)
+    })
 }
 
 /// A built-in at a rational point, where the value is rational.

@@ -9,7 +9,7 @@ use super::bindings::Bindings;
 use super::error::EvalError;
 use super::value::Value;
 use crate::graph::{Builtin, Graph, Node, NodeId};
-use crate::number::{elementary, Interval, IntervalError, Prec, Q};
+use crate::number::{elementary, size, Interval, IntervalError, Prec, Q};
 
 /// How precisely to evaluate.
 #[derive(Clone, Copy, Debug)]
@@ -34,7 +34,35 @@ enum Failure {
     Domain(NodeId, String),
     /// Not decidable at this precision (at this node).
     Undecided(NodeId),
+    /// Defined, but too large to hold.
+    TooLarge(NodeId, Oversize),
 }
+
+/// A value that exists but is past the size limit: about `digits` decimal
+/// digits where `limit` fit.
+#[derive(Clone, Copy, Debug)]
+pub struct Oversize {
+    pub digits: f64,
+    pub limit: f64,
+}
+
+impl Oversize {
+    fn of_bits(bits: f64, limit_bits: u64) -> Oversize {
+        Oversize {
+            digits: size::digits_of_bits(bits),
+            limit: size::digits_of_bits(limit_bits as f64),
+        }
+    }
+}
+
+// Compared by bits, so that `Unevaluable` keeps `Eq` (no NaN is made here).
+impl PartialEq for Oversize {
+    fn eq(&self, o: &Oversize) -> bool {
+        self.digits.to_bits() == o.digits.to_bits() && self.limit.to_bits() == o.limit.to_bits()
+    }
+}
+
+impl Eq for Oversize {}
 
 /// Extra precision doublings spent, once every value is certified, on
 /// deciding the sign of those whose enclosure still holds 0.
@@ -90,8 +118,8 @@ pub fn evaluate(
                     sign_doublings += 1;
                 }
             }
-            Err(Failure::Domain(node, what)) => return Err(Unevaluable::Domain { node, what }),
             Err(Failure::Undecided(_)) => {}
+            Err(f) => return Err(f.into()),
         }
         if bits >= MAX_PREC_BITS {
             return Err(Unevaluable::Precision {
@@ -105,10 +133,38 @@ pub fn evaluate(
 /// Why values could not be given.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Unevaluable {
-    /// Certainly undefined at `node` ("division by zero", "ln of ...").
-    Domain { node: NodeId, what: String },
+    /// Certainly undefined at `node` ("division by zero", "ln of ..."),
+    /// or (with `oversize`) defined but past the size limit: `what` then
+    /// names the operation ("a power").
+    Domain {
+        node: NodeId,
+        what: String,
+        oversize: Option<Oversize>,
+    },
     /// Not certified to the digits asked for, even at [`MAX_PREC_BITS`].
     Precision { node: NodeId },
+}
+
+impl From<Failure> for Unevaluable {
+    fn from(f: Failure) -> Unevaluable {
+        match f {
+            Failure::Domain(node, what) => Unevaluable::Domain {
+                node,
+                what,
+                oversize: None,
+            },
+            Failure::Undecided(node) => Unevaluable::Precision { node },
+            Failure::TooLarge(node, size) => Unevaluable::Domain {
+                node,
+                what: format!(
+                    "a power that would have {} digits, past the size limit of {}",
+                    size::about_digits(size.digits),
+                    size::digits_words(size.limit)
+                ),
+                oversize: Some(size),
+            },
+        }
+    }
 }
 
 impl Unevaluable {
@@ -125,6 +181,14 @@ impl Unevaluable {
                 quantity,
                 digits,
                 bits: MAX_PREC_BITS,
+            },
+            Unevaluable::Domain {
+                oversize: Some(oversize),
+                ..
+            } => EvalError::TooLarge {
+                oversize,
+                quantity,
+                span,
             },
             Unevaluable::Domain { what, .. } => EvalError::Domain {
                 what,
@@ -158,10 +222,7 @@ pub fn forward_values(
     overrides: &[(NodeId, Value)],
 ) -> Result<Vec<Option<Value>>, Unevaluable> {
     let needed = needed_with_cuts(graph, roots, overrides);
-    pass(graph, &needed, bindings, prec, overrides).map_err(|f| match f {
-        Failure::Domain(node, what) => Unevaluable::Domain { node, what },
-        Failure::Undecided(node) => Unevaluable::Precision { node },
-    })
+    pass(graph, &needed, bindings, prec, overrides).map_err(Unevaluable::from)
 }
 
 /// Like [`Graph::reachable`], but without descending below the overridden nodes.
@@ -256,7 +317,7 @@ fn pass(
                         .map_err(|e| fail(e, id, "division by zero"))?,
                 ),
             },
-            Node::Pow(a, c) => power(get(*a), get(*c), prec).map_err(|e| fail(e, id, "a power outside its domain"))?,
+            Node::Pow(a, c) => power(get(*a), get(*c), prec, id)?,
             // Under `assume relu active` relu is the identity (see `Bindings`).
             Node::Call(Builtin::Relu, a) if b.relu_active() => get(*a).clone(),
             Node::Call(f, a) => call(*f, get(*a), prec).map_err(|e| fail(e, id, domain_phrase(*f, get(*a))))?,
@@ -309,29 +370,84 @@ fn arith(
 /// Largest integer exponent evaluated exactly; beyond it, enclosures.
 const MAX_EXACT_POWER: i64 = 1 << 16;
 
-/// Exact results larger than this many bits are given as enclosures.
-const MAX_EXACT_POWER_BITS: u64 = 1 << 22;
+/// `a^b` as the forward pass takes it at node `id`: exact while the result
+/// stays small, otherwise an enclosure measured before it is built (past
+/// the size limit, [`Unevaluable::Domain`] with `oversize`). Reverse-mode AD
+/// takes its `b·a^(b−1)` through here too, so no route builds a power the
+/// forward pass would refuse.
+pub(crate) fn power_at(a: &Value, b: &Value, prec: Prec, id: NodeId) -> Result<Value, Unevaluable> {
+    power(a, b, prec, id).map_err(Unevaluable::from)
+}
 
-fn power(a: &Value, b: &Value, prec: Prec) -> Result<Value, IntervalError> {
-    if let Value::Exact(e) = b {
-        if let Some(n) = e.to_i64().filter(|n| n.abs() <= MAX_EXACT_POWER) {
-            return match a {
-                Value::Exact(x) if x.bits().saturating_mul(n.unsigned_abs()) <= MAX_EXACT_POWER_BITS => {
-                    x.pow(n).map(Value::Exact).ok_or(IntervalError::Domain)
-                }
-                _ => a.interval().powi(n, prec).map(Value::Approx),
-            };
+fn power(a: &Value, b: &Value, prec: Prec, id: NodeId) -> Result<Value, Failure> {
+    let domain = |e| fail(e, id, "a power outside its domain");
+    let n = match b {
+        Value::Exact(e) => e.to_i64(),
+        Value::Approx(_) => None,
+    };
+    if let (Value::Exact(x), Some(n)) = (a, n.filter(|n| n.abs() <= MAX_EXACT_POWER)) {
+        if x.bits().saturating_mul(n.unsigned_abs()) <= size::MAX_POWER_BITS {
+            return x
+                .pow(n)
+                .map(Value::Exact)
+                .ok_or(Failure::Domain(id, "a power outside its domain".into()));
         }
     }
-    // x^y = exp(y ln x): refuse (as a domain error: too large to
-    // represent) before the exponential would need over a million bits.
+    // An enclosure: measured before it is built, since a power can be far
+    // larger than its operands (and `exp` has a bound on its argument).
     let (x, y) = (a.interval(), b.interval());
-    let big = |q: &Q| q.abs().approx_f64();
-    let log_x = big(x.lo()).max(big(x.hi())).max(1.0).ln();
-    if big(y.lo()).max(big(y.hi())) * log_x > elementary::EXP_ARG_LIMIT as f64 / 2.0 {
-        return Err(IntervalError::Domain);
+    let limit = if n.is_some() {
+        size::MAX_POWER_BITS
+    } else {
+        size::MAX_REAL_POWER_BITS
+    };
+    match magnitude_bits(&x, &y) {
+        Some((_, most)) if most > limit as f64 => {
+            return Err(Failure::TooLarge(id, Oversize::of_bits(most, limit)));
+        }
+        // Every value in the box is below 2^-limit in size, so below
+        // 2^-(prec + 64): an enclosure as narrow as the pass needs, whose
+        // ends stay small numbers.
+        Some((_, most)) if most < -(limit as f64) - 2.0 => {
+            let tiny = Q::from_dyadic(1.into(), -i64::from(prec.0) - 64);
+            let lo = if x.lo().is_negative() { -tiny.clone() } else { Q::zero() };
+            return Ok(Value::Approx(Interval::new(lo, tiny)));
+        }
+        _ => {}
     }
-    elementary::pow(&x, &y, prec).map(Value::Approx)
+    match n.filter(|n| n.abs() <= MAX_EXACT_POWER) {
+        Some(n) => x.powi(n, prec).map(Value::Approx).map_err(domain),
+        None => elementary::pow(&x, &y, prec).map(Value::Approx).map_err(domain),
+    }
+}
+
+/// The least and greatest of `y · log₂|x|` over the box of `x` and `y`
+/// (a product over a box is extreme at its corners): the size of `x^y` in
+/// bits, its sign saying large or small. `None` when the base may be 0 and
+/// the exponent negative (the domain question `pow` answers).
+fn magnitude_bits(x: &Interval, y: &Interval) -> Option<(f64, f64)> {
+    use crate::number::size::log2_abs;
+    let hi_log = log2_abs(x.lo()).into_iter().chain(log2_abs(x.hi())).reduce(f64::max)?;
+    let lo_log = if x.contains_zero() {
+        if y.lo().is_negative() {
+            return None;
+        }
+        // |x| may be as small as 0, where a power at y >= 0 is 0 (or 1).
+        f64::NEG_INFINITY
+    } else {
+        log2_abs(x.lo()).into_iter().chain(log2_abs(x.hi())).reduce(f64::min)?
+    };
+    let ys = [y.lo().approx_f64(), y.hi().approx_f64()];
+    let mut corners = Vec::with_capacity(4);
+    for l in [lo_log, hi_log] {
+        for &v in &ys {
+            // 0 · ∞ is the power 1 (x^0): no size at all.
+            corners.push(if v == 0.0 || l == 0.0 { 0.0 } else { v * l });
+        }
+    }
+    let least = corners.iter().copied().fold(f64::INFINITY, f64::min);
+    let most = corners.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    Some((least, most))
 }
 
 fn call(f: Builtin, a: &Value, prec: Prec) -> Result<Value, IntervalError> {

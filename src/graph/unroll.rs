@@ -604,7 +604,13 @@ impl<'m> Unroller<'m> {
                     .to_i64()
                     .filter(|n| (0..=64).contains(n))
                     .ok_or_else(|| why("its exponent is not a small whole number"))?;
-                sub(a)?.pow(n).ok_or_else(|| why("it overflows"))?
+                let base = sub(a)?;
+                // A step fits in 64 bits: a larger power (nested ones
+                // included) is refused before it is built.
+                if base.bits().saturating_mul(n as u64) > 4096 {
+                    return Err(why("it is far too large to be a step"));
+                }
+                base.pow(n).ok_or_else(|| why("it overflows"))?
             }
             _ => return Err(why("it depends on values, not only on steps and constants")),
         })

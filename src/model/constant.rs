@@ -2,7 +2,7 @@
 //! `input x = [2, 1/2]`): exact constant expressions of numbers and consts.
 
 use super::error::ResolveError;
-use crate::number::Q;
+use crate::number::{size, Q};
 use crate::syntax::ast::{AddOp, Expr, ExprKind, MulOp};
 use std::collections::HashMap;
 
@@ -51,9 +51,25 @@ pub fn constant_value(e: &Expr, consts: &HashMap<String, Q>) -> Result<Q, Resolv
         ExprKind::Pow(a, b) => {
             let base = constant_value(a, consts)?;
             let exp = constant_value(b, consts)?;
-            exp.to_i64()
+            let n = exp
+                .to_i64()
                 .filter(|n| n.abs() <= 4096)
-                .and_then(|n| base.pow(n))
+                .ok_or_else(|| not_constant("a power that is not exactly rational"))?;
+            // Nested powers (`((10^4096)^4096)^4096`) are measured before
+            // they are built.
+            if base.bits().saturating_mul(n.unsigned_abs()) > size::MAX_POWER_BITS {
+                let bits = crate::number::size::log2_abs(&base).unwrap_or(0.0).abs() * n.unsigned_abs() as f64;
+                return Err(ResolveError::Invalid {
+                    message: format!(
+                        "this power would have {} digits, past the size limit of {} digits",
+                        size::about_digits(size::digits_of_bits(bits.max(size::MAX_POWER_BITS as f64))),
+                        size::digits_words(size::digits_of_bits(size::MAX_POWER_BITS as f64)),
+                    ),
+                    span: e.span,
+                    help: Some("a declared value is an exact number; this one would not fit".into()),
+                });
+            }
+            base.pow(n)
                 .ok_or_else(|| not_constant("a power that is not exactly rational"))
         }
         ExprKind::Index(..) => Err(not_constant("an indexed name")),

@@ -5,6 +5,7 @@ pub mod dyadic;
 pub mod elementary;
 pub mod interval;
 pub mod rational;
+pub mod size;
 
 pub use interval::{Interval, IntervalError, Prec};
 pub use rational::Q;

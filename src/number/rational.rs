@@ -24,14 +24,19 @@ use std::ops::{Add, Div, Mul, Neg, Sub};
 /// `BigRational`, whose `cmp` walks continued fractions (a chain of big
 /// divisions) and whose `eq` goes through that `cmp`: with both numbers in
 /// lowest terms, equality is equality of numerators and denominators, and
-/// order is one cross-multiplication. `Hash` stays `BigRational`'s, which
-/// agrees with this equality because equal values have equal lowest terms.
+/// order is one cross-multiplication. `Hash` is of the numerator and
+/// denominator too.
 #[derive(Clone, Default)]
 pub struct Q(BigRational);
 
+// Numerator and denominator, as equality compares them (both in lowest
+// terms). `BigRational`'s own hash walks the continued fraction with a big
+// division and a stack frame per quotient: slow, and a stack overflow on a
+// literal of a few hundred thousand bits.
 impl std::hash::Hash for Q {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.0.hash(state);
+        self.0.numer().hash(state);
+        self.0.denom().hash(state);
     }
 }
 

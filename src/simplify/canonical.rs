@@ -49,6 +49,11 @@ pub fn canonical(graph: &Graph, root: NodeId, depth: Depth) -> Poly {
     memo.remove(&root).unwrap_or_default()
 }
 
+/// Is `c^n` small enough to write out ([`crate::number::size::MAX_SYMBOLIC_BITS`])?
+pub(crate) fn coefficient_fits(c: &Q, n: i32) -> bool {
+    c.bits().saturating_mul(u64::from(n.unsigned_abs())) <= crate::number::size::MAX_SYMBOLIC_BITS
+}
+
 fn is_atom(graph: &Graph, id: NodeId, depth: Depth) -> bool {
     match graph.node(id) {
         Node::Leaf(_) | Node::Call(..) | Node::Opaque(..) | Node::OpaquePrime(..) => true,
@@ -81,7 +86,11 @@ fn convert(graph: &Graph, id: NodeId, depth: Depth, memo: &HashMap<NodeId, Poly>
             let n = graph.literal(*e).and_then(|q| q.to_i64()).unwrap_or(1) as i32;
             let base = get(a);
             match base.as_term() {
-                Some((m, c)) => c.pow(i64::from(n)).map(|k| Poly::term(k, m.pow(n))),
+                // A coefficient too large to write out (`((w/3)^64)^64 …`) stays an atom.
+                Some((m, c)) if coefficient_fits(c, n) => {
+                    c.pow(i64::from(n)).and_then(|k| Some(Poly::term(k, m.checked_pow(n)?)))
+                }
+                Some(_) => None,
                 None if n >= 0 => base.pow(n as u32, MAX_TERMS),
                 None => Some(Poly::term(Q::one(), Monomial::atom(*a).pow(n))),
             }

@@ -78,6 +78,16 @@ impl Monomial {
         Monomial(self.0.iter().map(|&(a, p)| (a, p * n)).collect())
     }
 
+    /// `self^n`, or `None` when a power would not fit (`((w^64)^64)^64 …`
+    /// nested past `i32`): the caller keeps the power as an atom instead.
+    pub fn checked_pow(&self, n: i32) -> Option<Monomial> {
+        self.0
+            .iter()
+            .map(|&(a, p)| p.checked_mul(n).map(|q| (a, q)))
+            .collect::<Option<Vec<_>>>()
+            .map(Monomial)
+    }
+
     pub fn inverse(&self) -> Monomial {
         self.pow(-1)
     }

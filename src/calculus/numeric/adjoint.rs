@@ -6,9 +6,6 @@ use crate::eval::{Bindings, Unevaluable, Value};
 use crate::graph::{Builtin, Graph, Node, NodeId};
 use crate::number::{elementary, Interval, IntervalError, Prec, Q};
 
-/// Largest integer exponent whose power is taken exactly (as in the forward evaluator).
-const MAX_EXACT_POWER: i64 = 1 << 16;
-
 /// ∂(of)/∂(wrt) at the bindings by reverse-mode AD over the graph: one forward
 /// pass for the values, then one descending pass over ids from `of` down to
 /// `wrt` accumulating adjoints (`adj[child] += adj[node] · ∂node/∂child`, once
@@ -221,8 +218,7 @@ fn backward(
             }
             Node::Pow(a, b) => {
                 if on(*a) {
-                    let d = pow_base_partial(val(*a), val(*b), prec)
-                        .map_err(|e| Fail::interval(e, id, "a power not differentiable in its base here"))?;
+                    let d = pow_base_partial(val(*a), val(*b), prec, id)?;
                     push(&mut adj, *a, mul(&g, &d, prec));
                 }
                 if on(*b) {
@@ -242,23 +238,21 @@ fn backward(
     Ok(adj[wrt.index()].take().unwrap_or_else(|| exact(Q::zero())))
 }
 
-/// `∂(a^b)/∂a`: `n·a^(n−1)` for an exact integer `b = n`, else `b·a^(b−1)`.
-fn pow_base_partial(a: &Value, b: &Value, prec: Prec) -> Result<Value, IntervalError> {
-    if let Value::Exact(e) = b {
-        if let Some(n) = e.to_i64() {
-            if n == 0 {
-                return Ok(exact(Q::zero()));
-            }
-            let p = match a {
-                Value::Exact(x) if n.abs() <= MAX_EXACT_POWER => exact(x.pow(n - 1).ok_or(IntervalError::Domain)?),
-                _ => Value::Approx(a.interval().powi(n - 1, prec)?),
-            };
-            return Ok(mul(&exact(Q::int(n)), &p, prec));
-        }
+/// `∂(a^b)/∂a = b·a^(b−1)`, the power taken as the forward pass takes it
+/// (exact while small, measured before it is built).
+fn pow_base_partial(a: &Value, b: &Value, prec: Prec, id: NodeId) -> Result<Value, Fail> {
+    if matches!(b, Value::Exact(e) if e.is_zero()) {
+        return Ok(exact(Q::zero()));
     }
-    let b1 = b.interval().sub(&Interval::point(Q::one()), prec);
-    let p = crate::number::elementary::pow(&a.interval(), &b1, prec)?;
-    Ok(mul(b, &Value::Approx(p), prec))
+    let b1 = sub(b, &exact(Q::one()), prec);
+    let p = crate::eval::forward::power_at(a, &b1, prec, id).map_err(|u| match u {
+        Unevaluable::Domain { oversize: None, .. } => {
+            Fail::Domain(id, "a power not differentiable in its base here".into())
+        }
+        Unevaluable::Precision { .. } => Fail::Undecided(id),
+        too_large => Fail::TooLarge(too_large),
+    })?;
+    Ok(mul(b, &p, prec))
 }
 
 /// `∂(a^b)/∂b = a^b · ln a`, for `a > 0`.

@@ -169,10 +169,18 @@ fn truncation_bound(
                 let bound = Interval::point(&m * &(epsilon * epsilon)).round_outward(Prec(64));
                 return Ok(bound.hi().clone());
             }
-            Err(Fail::Domain(node, what)) => return Err(Unevaluable::Domain { node, what }),
+            Err(Fail::Domain(node, what)) => {
+                return Err(Unevaluable::Domain {
+                    node,
+                    what,
+                    oversize: None,
+                })
+            }
+            Err(Fail::TooLarge(u)) => return Err(u),
             Err(Fail::Undecided(node)) if bits >= 2048.min(MAX_PREC_BITS) => {
                 return Err(Unevaluable::Domain {
                     node,
+                    oversize: None,
                     what: "not smooth within ε of the point (a kink, a jump or a domain edge may lie there): \
                            no central difference"
                         .into(),

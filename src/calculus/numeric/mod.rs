@@ -42,12 +42,15 @@ pub(crate) enum Fail {
     Domain(NodeId, String),
     /// Not decidable at this precision; more bits may help.
     Undecided(NodeId),
+    /// The forward pass found a value past the size limit: passed on as it came.
+    TooLarge(Unevaluable),
 }
 
 impl From<Unevaluable> for Fail {
     fn from(u: Unevaluable) -> Fail {
         match u {
-            Unevaluable::Domain { node, what } => Fail::Domain(node, what),
+            Unevaluable::Domain { oversize: Some(_), .. } => Fail::TooLarge(u),
+            Unevaluable::Domain { node, what, .. } => Fail::Domain(node, what),
             Unevaluable::Precision { node } => Fail::Undecided(node),
         }
     }
@@ -99,7 +102,14 @@ pub(crate) fn refine(
         let (node, grow) = match attempt(Prec(bits)) {
             Ok(v) if certified(&v, tol) => return Ok(v),
             Ok(v) => (root, shortfall_bits(&v, tol)),
-            Err(Fail::Domain(node, what)) => return Err(Unevaluable::Domain { node, what }),
+            Err(Fail::Domain(node, what)) => {
+                return Err(Unevaluable::Domain {
+                    node,
+                    what,
+                    oversize: None,
+                })
+            }
+            Err(Fail::TooLarge(u)) => return Err(u),
             Err(Fail::Undecided(node)) => (node, None),
         };
         if bits >= MAX_PREC_BITS {

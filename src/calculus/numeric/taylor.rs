@@ -68,6 +68,22 @@ impl Ops {
         }
         s.mul(&pt(Q::ratio(1, k as i64)), self.p)
     }
+    /// Each coefficient lying within `±2^-(p+64)` widened to exactly that:
+    /// a larger enclosure, so still sound, whose ends stay short. Repeated
+    /// squaring of a base below 1 (`(w/3)^(10^9)`) would otherwise carry
+    /// ends with a billion bits.
+    fn flush(&self, a: Series) -> Series {
+        let bits = -f64::from(self.p.0) - 64.0;
+        let tiny = |q: &Q| crate::number::size::log2_abs(q).is_none_or(|l| l < bits);
+        Series(a.0.map(|c| {
+            if tiny(c.lo()) && tiny(c.hi()) && !(c.lo().is_zero() && c.hi().is_zero()) {
+                let t = Q::from_dyadic(1.into(), -i64::from(self.p.0) - 64);
+                Interval::new(-t.clone(), t)
+            } else {
+                c
+            }
+        }))
+    }
     fn mul(&self, a: &Series, b: &Series) -> Series {
         Series(std::array::from_fn(|k| self.conv(&a.0, &b.0, k, 0, k)))
     }
@@ -150,11 +166,11 @@ impl Ops {
         let mut k = n.unsigned_abs();
         while k > 0 {
             if k & 1 == 1 {
-                acc = self.mul(&acc, &base);
+                acc = self.flush(self.mul(&acc, &base));
             }
             k >>= 1;
             if k > 0 {
-                base = self.mul(&base, &base);
+                base = self.flush(self.mul(&base, &base));
             }
         }
         match n < 0 {
