@@ -132,6 +132,9 @@ struct CheckArgs {
     /// With a folder: also write a Gradescope-style `results.json` to FILE (a test per claim).
     #[arg(long, value_name = "FILE")]
     results: Option<PathBuf>,
+    /// Stop with a message if a graph the check unrolls would have more than N nodes.
+    #[arg(long, value_name = "N", default_value_t = chainrule::graph::arena::DEFAULT_NODE_LIMIT)]
+    node_limit: usize,
     /// With a folder: files checked at once (default: the machine's cores).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=256))]
     jobs: Option<u32>,
@@ -163,6 +166,10 @@ struct Common {
     /// Write the output to FILE (atomically: complete or untouched) instead of standard output.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Stop with a message if the unrolled graph would have more than N nodes (each takes about
+    /// 300 bytes once evaluated; the default fits in a few GB).
+    #[arg(long, value_name = "N", default_value_t = chainrule::graph::arena::DEFAULT_NODE_LIMIT)]
+    node_limit: usize,
 }
 
 #[derive(Args, Debug)]
@@ -380,6 +387,15 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> ExitCode {
     // A spinner on standard error for runs longer than a second, on a terminal only.
     let _progress = chainrule::Progress::start(chainrule::Progress::wanted_here());
+    let node_limit = match &cli.command {
+        Command::Eval(a) => a.common.node_limit,
+        Command::Derive(a) => a.common.node_limit,
+        Command::Paths(a) => a.common.node_limit,
+        Command::Graph(a) => a.common.node_limit,
+        Command::Check(a) => a.node_limit,
+        Command::Doc(_) => chainrule::graph::arena::DEFAULT_NODE_LIMIT,
+    };
+    chainrule::graph::arena::set_node_limit(node_limit);
     match cli.command {
         Command::Eval(args) => run_eval(args),
         Command::Derive(args) => run_derive(args),

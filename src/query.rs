@@ -101,7 +101,7 @@ pub fn eval_symbolic(model: &Model, req: &EvalRequest) -> Result<SymbolicReport,
     let mut g = un.into_graph();
     let too_large = |_| {
         Error::Unroll(crate::graph::UnrollError::TooLarge {
-            limit: crate::graph::arena::DEFAULT_NODE_LIMIT,
+            limit: crate::graph::arena::node_limit(),
         })
     };
     let mut rows = Vec::new();
@@ -548,7 +548,7 @@ pub fn derive(model: &Model, req: &DeriveRequest) -> Result<Derived, Error> {
     };
     let mut derivation = derive_graph(&mut graph, q.of, q.wrt, &bindings, &opts).map_err(|e| match e {
         DeriveError::TooLarge => Error::Unroll(crate::graph::UnrollError::TooLarge {
-            limit: crate::graph::arena::DEFAULT_NODE_LIMIT,
+            limit: crate::graph::arena::node_limit(),
         }),
         DeriveError::Eval(u) => derivation_eval_error(model, &graph, u, &req.of, certified),
     })?;
@@ -563,7 +563,7 @@ pub fn derive(model: &Model, req: &DeriveRequest) -> Result<Derived, Error> {
     .map_err(|e| match e {
         DeriveError::Eval(u) => derivation_eval_error(model, &graph, u, &req.of, certified),
         DeriveError::TooLarge => Error::Unroll(crate::graph::UnrollError::TooLarge {
-            limit: crate::graph::arena::DEFAULT_NODE_LIMIT,
+            limit: crate::graph::arena::node_limit(),
         }),
     })?;
     Ok(Derived {

@@ -290,3 +290,62 @@ fn nested_powers_are_measured_before_they_are_built() {
     );
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// `h[t] = h[t-1]/2 + 1` from `h[0] = 1`: by hand, h[t] = 2 − 2^(−t).
+const HALVING: &str = "param w = 1/2\nh[0] = 1\nh[t] = w*h[t-1] + 1\n";
+
+#[test]
+fn a_recurrence_whose_exact_values_grow_without_bound_is_evaluated_as_enclosures() {
+    // Small steps stay exact: h[10] = 2 − 1/1024.
+    let o = on_model(HALVING, &["eval", "MODEL", "--of", "h[10]", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["values"][0]["exact"], "2047/1024");
+    // At step 10⁵ the exact value would have 10⁵ bits, and the steps below
+    // it 600 MB in all: past the bound, values are certified enclosures.
+    let o = on_model(HALVING, &["eval", "MODEL", "--of", "h[100000]", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(v["values"][0]["exact"].is_null(), "{v}");
+    let value = v["values"][0]["value"].as_str().unwrap();
+    // 2 − 2^(−100000) to 40 digits is 2.000…: never a value below 1.99….
+    assert!(
+        value.starts_with("2.0000000000") || value.starts_with("1.9999999999"),
+        "{value}"
+    );
+}
+
+#[test]
+fn a_graph_past_the_node_limit_is_refused_before_it_is_built() {
+    let o = on_model(HALVING, &["eval", "MODEL", "--of", "h[1000]", "--node-limit", "500"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("more than 500 nodes"), "{err}");
+    assert!(err.contains("--node-limit"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    // Under the limit the same model evaluates.
+    let o = on_model(HALVING, &["eval", "MODEL", "--of", "h[100]", "--node-limit", "500"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn paths_through_a_long_sum_are_listed_in_short_labels() {
+    // 20,000 terms: every path runs through up to 20,000 additions, each of
+    // which, written out, is up to 20,000 terms long. The listing used to
+    // print them all (gigabytes); now labels are cut and routes elided.
+    let sum = vec!["w"; 20_000].join(" + ");
+    let o = on_model(
+        &format!("param w = 1/2\nL = {sum}\n"),
+        &["paths", "MODEL", "--of", "L", "--wrt", "w"],
+    );
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        out.starts_with("20000 paths from w to L\n"),
+        "{}",
+        &out[..200.min(out.len())]
+    );
+    assert!(out.len() < 2_000_000, "{} bytes", out.len());
+    assert!(out.contains("… + w + w"), "labels are cut from the left");
+    assert!(out.contains("more) …"), "the middle of a long route is left out");
+}

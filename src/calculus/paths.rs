@@ -267,6 +267,12 @@ impl std::iter::FusedIterator for Paths<'_> {}
 /// At most this many paths are looked at to choose the ones listed.
 const PATH_POOL: usize = 4096;
 
+/// The search states (16 bytes each) the listing may hold before it stops
+/// at the paths found so far: paths through a million-term sum are each a
+/// million nodes long, and fifty of them took 5 GB. The count stays exact;
+/// only the listing is shorter.
+pub const SEARCH_STATES: usize = 1 << 22;
+
 /// The paths a derivation or `chainrule paths` lists, at most `max` (a
 /// path through `x*x` twice, once per edge, as [`paths`] gives it), in the
 /// order a course lists them: by the quantities (named nodes and leaves)
@@ -279,7 +285,9 @@ const PATH_POOL: usize = 4096;
 /// `to`, one descending pass), so the short paths of a long network are
 /// found without walking its long ones: a 10⁵-step network lists its 50
 /// shortest paths in time proportional to their length. A few more than
-/// `max` are found, then put in that order.
+/// `max` are found, then put in that order. Paths that are each millions
+/// of nodes long are listed fewer: the search stops after
+/// [`SEARCH_STATES`] states with the paths it has.
 pub fn listed_paths(graph: &Graph, from: NodeId, to: NodeId, max: usize) -> Vec<Vec<NodeId>> {
     let pool = max.saturating_mul(4).min(PATH_POOL).max(max);
     let mut found = fewest_first(graph, from, to, pool);
@@ -357,7 +365,7 @@ fn fewest_first(graph: &Graph, from: NodeId, to: NodeId, limit: usize) -> Vec<Ve
             }
             path.reverse();
             out.push(path);
-            if out.len() >= limit {
+            if out.len() >= limit || states.len() > SEARCH_STATES {
                 break;
             }
             continue;

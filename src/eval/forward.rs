@@ -278,6 +278,7 @@ fn pass(
     overrides: &[(NodeId, Value)],
 ) -> Result<Vec<Option<Value>>, Failure> {
     let mut vals: Vec<Option<Value>> = vec![None; graph.len()];
+    let mut exact_bits: u64 = 0;
     for (i, node) in graph.nodes().iter().enumerate() {
         if !needed[i] {
             continue;
@@ -322,9 +323,39 @@ fn pass(
             Node::Call(Builtin::Relu, a) if b.relu_active() => get(*a).clone(),
             Node::Call(f, a) => call(*f, get(*a), prec).map_err(|e| fail(e, id, domain_phrase(*f, get(*a))))?,
         };
-        vals[i] = Some(v);
+        vals[i] = Some(bounded(v, prec, &mut exact_bits));
     }
     Ok(vals)
+}
+
+/// Largest exact value carried, in bits of numerator and denominator
+/// (about 19,700 decimal digits). A contracting linear recurrence
+/// `h[t] = w*h[t-1] + 1` with `w = 1/2` doubles its denominator each step:
+/// exact, its 10⁶th step alone would be a million bits and the steps
+/// before it 60 GB in all.
+pub const MAX_EXACT_BITS: u64 = 1 << 16;
+
+/// Bits of exact values one evaluation holds in all (128 MB) before every
+/// further value is carried as an enclosure.
+pub const EXACT_BITS_BUDGET: u64 = 1 << 30;
+
+/// `v`, or its certified enclosure at `prec` when it is exact and larger
+/// than [`MAX_EXACT_BITS`], or the exact values held so far
+/// (`held`, in bits) have reached [`EXACT_BITS_BUDGET`]. An enclosure is
+/// as good for every check downstream: only `exact` in the output is lost.
+fn bounded(v: Value, prec: Prec, held: &mut u64) -> Value {
+    match v {
+        Value::Exact(q) => {
+            let bits = q.bits();
+            if bits > MAX_EXACT_BITS || held.saturating_add(bits) > EXACT_BITS_BUDGET {
+                Value::Approx(Interval::point(q).round_outward(prec))
+            } else {
+                *held += bits;
+                Value::Exact(q)
+            }
+        }
+        approx => approx,
+    }
 }
 
 /// The slope the bindings give an opaque call.

@@ -3,6 +3,7 @@
 use super::fold::{fold, Folded};
 use super::node::{Node, NodeId};
 use rustc_hash::FxHashMap as HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The unrolled computation graph. Nodes are only ever appended, after their
 /// children, so ids are in topological order and every pass is a loop.
@@ -16,9 +17,26 @@ pub struct Graph {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TooLarge;
 
-/// Default cap on the number of nodes, far above any course network
-/// (a 100,000-step tanh RNN needs about a million).
-pub const DEFAULT_NODE_LIMIT: usize = 50_000_000;
+/// Default cap on the number of nodes, far above any course network (a
+/// 100,000-step tanh RNN needs about a million). A node costs about 160
+/// bytes in the graph and as much again when evaluated, so ten million
+/// fit in a few GB; past the cap a run stops with a message, where it
+/// would otherwise grow until the system killed it.
+pub const DEFAULT_NODE_LIMIT: usize = 10_000_000;
+
+static NODE_LIMIT: AtomicUsize = AtomicUsize::new(DEFAULT_NODE_LIMIT);
+
+/// The cap on nodes in any one graph (`--node-limit`): a process-wide
+/// resource setting, as a thread count is, so that every stage that
+/// builds a graph (unroll, simplification, checks) honours it.
+pub fn node_limit() -> usize {
+    NODE_LIMIT.load(Ordering::Relaxed)
+}
+
+/// Sets [`node_limit`] for this process.
+pub fn set_node_limit(limit: usize) {
+    NODE_LIMIT.store(limit, Ordering::Relaxed);
+}
 
 impl Graph {
     pub fn new() -> Graph {
@@ -69,10 +87,11 @@ impl Graph {
         if let Some(&id) = self.index.get(&node) {
             return Ok(id);
         }
-        if self.nodes.len() >= DEFAULT_NODE_LIMIT {
+        if self.nodes.len() >= node_limit() {
             return Err(TooLarge);
         }
         debug_assert!(node.children().all(|c| c.index() < self.nodes.len()));
+        crate::progress::count("unroll", self.nodes.len(), "nodes");
         let id = NodeId(self.nodes.len() as u32);
         self.nodes.push(node.clone());
         self.index.insert(node, id);

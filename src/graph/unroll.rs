@@ -6,7 +6,7 @@
 //! Each element is walked twice: a scan that lists the elements it needs
 //! that are not built yet, then (once they are) the build itself.
 
-use super::arena::{Graph, TooLarge, DEFAULT_NODE_LIMIT};
+use super::arena::{node_limit, Graph, TooLarge};
 use super::error::UnrollError;
 use super::node::{Node, NodeId, Sym};
 use crate::model::{Model, RExpr, RKind, SymId, SymKind};
@@ -220,9 +220,9 @@ impl<'m> Unroller<'m> {
         if self.scan.is_some() {
             return Ok(SCAN_DUMMY);
         }
-        self.graph.add(node).map_err(|TooLarge| UnrollError::TooLarge {
-            limit: DEFAULT_NODE_LIMIT,
-        })
+        self.graph
+            .add(node)
+            .map_err(|TooLarge| UnrollError::TooLarge { limit: node_limit() })
     }
 
     /// The equation that defines `key`, and the step it is taken at; `None`
@@ -311,6 +311,13 @@ impl<'m> Unroller<'m> {
                 }
                 top.entered = true;
                 entered.insert(key);
+                // Every quantity entered becomes at least one node: refuse
+                // before building any of them when they alone pass the cap
+                // (`h[10000000]` stops here in seconds, not after gigabytes).
+                crate::progress::count("unroll: looking ahead", entered.len(), "quantities");
+                if entered.len() + self.graph.len() > node_limit() {
+                    return Err(UnrollError::TooLarge { limit: node_limit() });
+                }
                 self.push_above(&mut above, key);
                 let missing = self.scan_expr(def, &mut env)?;
                 let mut pushed = false;

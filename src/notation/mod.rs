@@ -4,6 +4,7 @@
 //! Below both `render` (what commands print) and `check` (reading a
 //! student's notation back), so that both write a name the same way.
 
+pub mod abbrev;
 pub mod latex;
 pub mod names;
 pub mod numbers;

@@ -93,6 +93,12 @@ enum Task {
 /// assert_eq!(text(&g, e, &names), "a*(b*c)");
 /// ```
 pub fn text(graph: &Graph, root: NodeId, names: &TextNames) -> String {
+    text_cut(graph, root, names, &std::collections::HashSet::new())
+}
+
+/// [`text`] with the subtrees in `cut` printed as `…` (see
+/// [`super::abbrev`]): a short label for a long expression.
+pub fn text_cut(graph: &Graph, root: NodeId, names: &TextNames, cut: &std::collections::HashSet<NodeId>) -> String {
     let start = match *graph.node(root) {
         Node::Named(_, def) => def,
         _ => root,
@@ -102,6 +108,7 @@ pub fn text(graph: &Graph, root: NodeId, names: &TextNames) -> String {
     while let Some(task) = stack.pop() {
         match task {
             Task::Emit(s) => out.push_str(s),
+            Task::Node(id, _) if cut.contains(&id) => out.push('…'),
             Task::Node(id, bracket) => {
                 if bracket {
                     out.push('(');

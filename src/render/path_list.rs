@@ -9,13 +9,14 @@
 
 use crate::graph::{Graph, Node, NodeId};
 use crate::model::Model;
-use crate::notation::latex::latex_symbol_or_expr;
+use crate::notation::abbrev::{TreeSizes, LABEL_LEAVES};
+use crate::notation::latex::{latex_symbol_or_expr, latex_with};
 use crate::notation::names::Typesetter;
-use crate::notation::text::{text_symbol_or_expr, TextNames};
+use crate::notation::text::{text_cut, text_symbol_or_expr, TextNames};
 use crate::query::DiffQuery;
 use num_bigint::BigUint;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Each path as the quantities it passes through: `wrt`, the named
 /// quantities and leaves it meets, and `of` (`w1 → h[1] → h[2] → y[2] →
@@ -40,8 +41,65 @@ pub fn routes(g: &Graph, of: NodeId, wrt: NodeId, listed: &[&[NodeId]]) -> Vec<V
         .collect()
 }
 
+/// The most nodes a listed route shows: a longer one keeps its first and
+/// last nodes with `… (N more) …` between, so that a listing of paths
+/// through a million operations stays readable and small.
+pub const MAX_ROUTE_NODES: usize = 200;
+
+/// The route with its middle left out when it is longer than
+/// [`MAX_ROUTE_NODES`]: `None` stands for the `count` nodes left out.
+fn elide(route: &[NodeId]) -> Vec<Result<NodeId, usize>> {
+    if route.len() <= MAX_ROUTE_NODES {
+        return route.iter().map(|&n| Ok(n)).collect();
+    }
+    let head = MAX_ROUTE_NODES / 2;
+    let tail = MAX_ROUTE_NODES - head - 1;
+    let mut out: Vec<Result<NodeId, usize>> = route[..head].iter().map(|&n| Ok(n)).collect();
+    out.push(Err(route.len() - head - tail));
+    out.extend(route[route.len() - tail..].iter().map(|&n| Ok(n)));
+    out
+}
+
+/// `… (N more) …`, in place of the nodes [`elide`] left out.
+fn more_nodes(count: usize) -> String {
+    format!("… ({count} more) …")
+}
+
+/// Labels of the nodes on listed routes, each made once (the paths share
+/// most of their nodes) and cut to about [`LABEL_LEAVES`] atoms.
+struct Labeller<'g, F> {
+    graph: &'g Graph,
+    sizes: Option<TreeSizes>,
+    print: F,
+    cache: HashMap<NodeId, String>,
+}
+
+impl<'g, F: Fn(NodeId, &HashSet<NodeId>) -> String> Labeller<'g, F> {
+    fn new(graph: &'g Graph, print: F) -> Self {
+        Labeller {
+            graph,
+            sizes: None,
+            print,
+            cache: HashMap::new(),
+        }
+    }
+
+    fn label(&mut self, n: NodeId) -> String {
+        if let Some(s) = self.cache.get(&n) {
+            return s.clone();
+        }
+        let graph = self.graph;
+        let sizes = self.sizes.get_or_insert_with(|| TreeSizes::new(graph));
+        let cut = sizes.cuts(graph, n, LABEL_LEAVES);
+        let s = (self.print)(n, &cut);
+        self.cache.insert(n, s.clone());
+        s
+    }
+}
+
 /// [`routes`] in model syntax: the `--wrt` and `--of` texts as given, the
-/// rest as `h[1]` (or, for a spelt-out operation, `u*h[1]`).
+/// rest as `h[1]` (or, for a spelt-out operation, `u*h[1]`, cut short as
+/// `… + u*h[1]` when long), with the middle of a very long route left out.
 pub fn route_labels<'p>(
     g: &Graph,
     model: &Model,
@@ -52,19 +110,21 @@ pub fn route_labels<'p>(
     listed: impl Iterator<Item = &'p [NodeId]>,
 ) -> Vec<Vec<String>> {
     let names = TextNames::new(model);
-    let mut cache: HashMap<NodeId, String> = HashMap::new();
+    let mut labeller = Labeller::new(g, |n, cut: &HashSet<NodeId>| match *g.node(n) {
+        Node::Named(..) => text_symbol_or_expr(g, n, &names),
+        _ => text_cut(g, n, &names, cut),
+    });
     let listed: Vec<&[NodeId]> = listed.collect();
     routes(g, of, wrt, &listed)
         .into_iter()
         .map(|r| {
-            r.into_iter()
+            elide(&r)
+                .into_iter()
                 .map(|n| match n {
-                    _ if n == wrt => wrt_text.to_string(),
-                    _ if n == of => of_text.to_string(),
-                    _ => cache
-                        .entry(n)
-                        .or_insert_with(|| text_symbol_or_expr(g, n, &names))
-                        .clone(),
+                    Ok(n) if n == wrt => wrt_text.to_string(),
+                    Ok(n) if n == of => of_text.to_string(),
+                    Ok(n) => labeller.label(n),
+                    Err(count) => more_nodes(count),
                 })
                 .collect()
         })
@@ -122,6 +182,18 @@ fn left_out(count: &BigUint, listed: &[Vec<NodeId>]) -> Option<BigUint> {
     (*count > shown).then(|| count - shown)
 }
 
+/// Why a listing of very long paths may hold fewer than `--max-paths`:
+/// the search stops at a few million nodes of paths (see
+/// [`crate::calculus::paths::listed_paths`]).
+fn why_fewer(listed: &[Vec<NodeId>]) -> String {
+    match listed.iter().map(Vec::len).min() {
+        Some(shortest) if shortest > MAX_ROUTE_NODES => {
+            format!(": each is over {shortest} nodes long, so a listing holds fewer")
+        }
+        _ => String::new(),
+    }
+}
+
 /// Plain text:
 ///
 /// ```text
@@ -140,8 +212,9 @@ pub fn text(model: &Model, q: &DiffQuery, count: &BigUint, listed: &[Vec<NodeId>
     }
     if let Some(more) = left_out(count, listed) {
         out.push_str(&format!(
-            "… and {more} more (showing the first {}; --max-paths)\n",
-            listed.len()
+            "… and {more} more (showing the first {}; --max-paths){}\n",
+            listed.len(),
+            why_fewer(listed)
         ));
     }
     out
@@ -186,8 +259,9 @@ pub fn markdown(model: &Model, q: &DiffQuery, count: &BigUint, listed: &[Vec<Nod
     }
     if let Some(more) = left_out(count, listed) {
         out.push_str(&format!(
-            "\n… and {more} more (showing the first {}; `--max-paths`)\n",
-            listed.len()
+            "\n… and {more} more (showing the first {}; `--max-paths`){}\n",
+            listed.len(),
+            why_fewer(listed)
         ));
     }
     out
@@ -201,19 +275,19 @@ pub fn latex(model: &Model, q: &DiffQuery, count: &BigUint, listed: &[Vec<NodeId
     let wrt = latex_symbol_or_expr(&q.graph, q.wrt, &ts);
     let mut out = format!("{} from ${wrt}$ to ${of}$.\n", count_phrase(count));
     if !listed.is_empty() {
-        // Typeset each node once: the paths share most of their nodes.
-        let mut cache: HashMap<NodeId, String> = HashMap::new();
+        let mut labeller = Labeller::new(&q.graph, |n, cut: &HashSet<NodeId>| {
+            let over: HashMap<NodeId, String> = cut.iter().map(|&c| (c, "\\ldots".to_string())).collect();
+            latex_with(&q.graph, n, &ts, &over)
+        });
         out.push_str("\\begin{enumerate}\n");
         let slices: Vec<&[NodeId]> = listed.iter().map(Vec::as_slice).collect();
         let notes = edge_notes(listed);
         for (route, note) in routes(&q.graph, q.of, q.wrt, &slices).into_iter().zip(notes) {
-            let nodes: Vec<String> = route
-                .iter()
-                .map(|&id| {
-                    cache
-                        .entry(id)
-                        .or_insert_with(|| latex_symbol_or_expr(&q.graph, id, &ts))
-                        .clone()
+            let nodes: Vec<String> = elide(&route)
+                .into_iter()
+                .map(|n| match n {
+                    Ok(id) => labeller.label(id),
+                    Err(count) => format!("\\ldots_{{({count}\\text{{ more}})}}"),
                 })
                 .collect();
             out.push_str(&format!("  \\item ${}${note}\n", nodes.join(" \\to ")));
@@ -222,8 +296,9 @@ pub fn latex(model: &Model, q: &DiffQuery, count: &BigUint, listed: &[Vec<NodeId
     }
     if let Some(more) = left_out(count, listed) {
         out.push_str(&format!(
-            "\\ldots{{}} and {more} more (showing the first {}).\n",
-            listed.len()
+            "\\ldots{{}} and {more} more (showing the first {}){}.\n",
+            listed.len(),
+            why_fewer(listed)
         ));
     }
     out
