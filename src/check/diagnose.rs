@@ -51,6 +51,11 @@ fn all_same(xs: &[Value], ys: &[Value]) -> bool {
     xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| super::points::same(x, y) == Some(true))
 }
 
+/// Exactly zero.
+fn is_zero(v: &Value) -> bool {
+    v.exact().is_some_and(|q| q.is_zero())
+}
+
 fn prec() -> Prec {
     Prec(256)
 }
@@ -191,7 +196,10 @@ fn path_slips(
     for (i, p) in d.paths.iter().enumerate() {
         for (j, e) in p.edges.iter().enumerate() {
             let f = &ev[i][j];
-            if f.iter().all(|v| v.exact().is_some_and(|q| q.is_one())) {
+            // A factor of 1 changes nothing; a factor that is 0 somewhere
+            // (h⁽⁰⁾ = 0 in ∂(u h⁽⁰⁾)/∂u) makes both sides 0 there and
+            // proves nothing.
+            if f.iter().all(|v| v.exact().is_some_and(|q| q.is_one())) || f.iter().any(is_zero) {
                 continue;
             }
             let times: Vec<Value> = vb.iter().zip(f).map(|(x, y)| x.mul(y, prec())).collect();
@@ -233,7 +241,7 @@ fn path_slips(
                 .collect();
             for (j, e) in p.edges.iter().enumerate() {
                 let f = &ev[i][j];
-                if f.iter().all(|v| v.exact().is_some_and(|q| q.is_one())) {
+                if f.iter().all(|v| v.exact().is_some_and(|q| q.is_one())) || f.iter().any(is_zero) {
                     continue;
                 }
                 let times: Vec<Value> = rest.iter().zip(f).map(|(x, y)| x.mul(y, prec())).collect();
