@@ -623,8 +623,11 @@ impl<'m> Checker<'m> {
             {
                 Some((k, c)) => {
                     let mut c = c.clone();
-                    // The classic slip, named: σ′ at an activation's output.
-                    let slip = members.iter().find_map(prime_at_a_name).map_or(String::new(), |(f, at)| {
+                    // The classic slip, named: σ′ at an activation's output
+                    // (unless the instance's own diagnosis, a checked one,
+                    // already says where it belongs).
+                    let named = c.note.contains("belongs at");
+                    let slip = members.iter().filter(|_| !named).find_map(prime_at_a_name).map_or(String::new(), |(f, at)| {
                         format!(
                             "{f} is taken at ${at}$, an activation's output; it belongs at the pre-activation of the next step, where σ′(z) = h(1 − h) (tanh′(z) = 1 − h²) is written through that step's h; "
                         )
