@@ -51,6 +51,11 @@ fn all_same(xs: &[Value], ys: &[Value]) -> bool {
     xs.len() == ys.len() && xs.iter().zip(ys).all(|(x, y)| super::points::same(x, y) == Some(true))
 }
 
+/// Exactly zero.
+fn is_zero(v: &Value) -> bool {
+    v.exact().is_some_and(|q| q.is_zero())
+}
+
 fn prec() -> Prec {
     Prec(256)
 }
@@ -83,6 +88,9 @@ pub(super) fn diagnose(
         if let Some(s) = path_slips(c, d, &va, &vb, pts, written.as_deref()) {
             return Some(s);
         }
+    }
+    if let Some(s) = prime_at_output(c, b, &va, pts) {
+        return Some(s);
     }
     variants(c, a, b, &va, d.as_ref(), pts, started)
 }
@@ -188,7 +196,10 @@ fn path_slips(
     for (i, p) in d.paths.iter().enumerate() {
         for (j, e) in p.edges.iter().enumerate() {
             let f = &ev[i][j];
-            if f.iter().all(|v| v.exact().is_some_and(|q| q.is_one())) {
+            // A factor of 1 changes nothing; a factor that is 0 somewhere
+            // (h⁽⁰⁾ = 0 in ∂(u h⁽⁰⁾)/∂u) makes both sides 0 there and
+            // proves nothing.
+            if f.iter().all(|v| v.exact().is_some_and(|q| q.is_one())) || f.iter().any(is_zero) {
                 continue;
             }
             let times: Vec<Value> = vb.iter().zip(f).map(|(x, y)| x.mul(y, prec())).collect();
@@ -230,7 +241,7 @@ fn path_slips(
                 .collect();
             for (j, e) in p.edges.iter().enumerate() {
                 let f = &ev[i][j];
-                if f.iter().all(|v| v.exact().is_some_and(|q| q.is_one())) {
+                if f.iter().all(|v| v.exact().is_some_and(|q| q.is_one())) || f.iter().any(is_zero) {
                     continue;
                 }
                 let times: Vec<Value> = rest.iter().zip(f).map(|(x, y)| x.mul(y, prec())).collect();
@@ -264,6 +275,149 @@ fn path_slips(
                 )));
             }
         }
+    }
+    None
+}
+
+/// σ′ or tanh′ taken at an activation's output, `\sigma'(y^{(2)})`, where it
+/// belongs at the pre-activation: the right side is rebuilt with the slope
+/// written through the output, σ′(z) = y(1 − y) or tanh′(z) = 1 − h², at the
+/// output's own step and at the steps next to it (∂h⁽²⁾/∂h⁽¹⁾ needs the
+/// slope of step 2, not of step 1). The first rewrite that makes the claim
+/// hold at every point is the slip.
+fn prime_at_output(c: &mut Checker, b: &super::judge::MemberRef, va: &[Value], pts: &[Bindings]) -> Option<Slip> {
+    use super::math::{Func, Math, MathKind};
+    // The first prime of σ or tanh applied to a bare name: the function
+    // and the name.
+    fn find(m: &Math) -> Option<(Func, super::math::Symbol)> {
+        match &m.kind {
+            MathKind::Prime(inner) => {
+                if let MathKind::Func(f @ (Func::Sigma | Func::Tanh), arg) = &inner.kind {
+                    let mut a = arg.as_ref();
+                    while let MathKind::Group(x) = &a.kind {
+                        a = x;
+                    }
+                    if let MathKind::Symbol(s) = &a.kind {
+                        return Some((*f, s.clone()));
+                    }
+                }
+                None
+            }
+            _ => children(m).into_iter().find_map(find),
+        }
+    }
+    fn children(m: &Math) -> Vec<&Math> {
+        match &m.kind {
+            MathKind::Number(_) | MathKind::Symbol(_) => vec![],
+            MathKind::Apply(_, xs) => xs.iter().collect(),
+            MathKind::Func(_, x) | MathKind::Neg(x) | MathKind::Group(x) | MathKind::Prime(x) => vec![x],
+            MathKind::Sum(xs) | MathKind::Product(xs) => xs.iter().map(|(_, x)| x).collect(),
+            MathKind::Frac(x, y) | MathKind::Pow(x, y) => vec![x, y],
+            MathKind::Derivative { of, wrt } => vec![of, wrt],
+            MathKind::Big { lo, hi, body, .. } => vec![lo, hi, body],
+        }
+    }
+    /// `m` with every σ′(s) (tanh′(s)) replaced by the slope through `s`.
+    fn rewrite(m: &Math, f: Func, s: &super::math::Symbol) -> Math {
+        let span = m.span;
+        let mk = |kind| Math { kind, span };
+        if let MathKind::Prime(inner) = &m.kind {
+            if let MathKind::Func(g, arg) = &inner.kind {
+                let mut a = arg.as_ref();
+                while let MathKind::Group(x) = &a.kind {
+                    a = x;
+                }
+                if *g == f && matches!(&a.kind, MathKind::Symbol(x) if x == s) {
+                    let sym = || mk(MathKind::Symbol(s.clone()));
+                    let one = || mk(MathKind::Number("1".into()));
+                    let kind = match f {
+                        Func::Sigma => MathKind::Product(vec![
+                            (false, sym()),
+                            (
+                                false,
+                                mk(MathKind::Group(Box::new(mk(MathKind::Sum(vec![
+                                    (false, one()),
+                                    (true, sym()),
+                                ]))))),
+                            ),
+                        ]),
+                        _ => MathKind::Sum(vec![
+                            (false, one()),
+                            (true, mk(MathKind::Product(vec![(false, sym()), (false, sym())]))),
+                        ]),
+                    };
+                    return mk(MathKind::Group(Box::new(mk(kind))));
+                }
+            }
+        }
+        let r = |x: &Math| Box::new(rewrite(x, f, s));
+        let kind = match &m.kind {
+            MathKind::Number(_) | MathKind::Symbol(_) => m.kind.clone(),
+            MathKind::Apply(n, xs) => MathKind::Apply(n.clone(), xs.iter().map(|x| rewrite(x, f, s)).collect()),
+            MathKind::Func(g, x) => MathKind::Func(*g, r(x)),
+            MathKind::Neg(x) => MathKind::Neg(r(x)),
+            MathKind::Group(x) => MathKind::Group(r(x)),
+            MathKind::Prime(x) => MathKind::Prime(r(x)),
+            MathKind::Sum(xs) => MathKind::Sum(xs.iter().map(|(k, x)| (*k, rewrite(x, f, s))).collect()),
+            MathKind::Product(xs) => MathKind::Product(xs.iter().map(|(k, x)| (*k, rewrite(x, f, s))).collect()),
+            MathKind::Frac(x, y) => MathKind::Frac(r(x), r(y)),
+            MathKind::Pow(x, y) => MathKind::Pow(r(x), r(y)),
+            MathKind::Derivative { of, wrt } => MathKind::Derivative { of: r(of), wrt: r(wrt) },
+            MathKind::Big { op, var, lo, hi, body } => MathKind::Big {
+                op: *op,
+                var: var.clone(),
+                lo: r(lo),
+                hi: r(hi),
+                body: r(body),
+            },
+        };
+        mk(kind)
+    }
+    let (f, s) = find(b.math)?;
+    let fname = if f == Func::Sigma { "σ′" } else { "tanh′" };
+    let alone = Math {
+        kind: MathKind::Symbol(s.clone()),
+        span: b.math.span,
+    };
+    let atom = *c.atoms(&alone, b.seg_start).first()?;
+    let k = atom.step;
+    let rewritten = rewrite(b.math, f, &s);
+    let name = |c: &Checker, a: Atom| c.ts.symbol(crate::graph::Sym { id: a.id, step: a.step });
+    for delta in [0i64, 1, -1] {
+        let to = Atom {
+            id: atom.id,
+            step: k.map(|k| k + delta),
+        };
+        if delta != 0 && k.is_none() {
+            continue;
+        }
+        let subst: Subst = [(atom, to)].into_iter().collect();
+        let Ok(built) = c.build(&rewritten, b.seg_start, (delta != 0).then_some(&subst)) else {
+            continue;
+        };
+        let mut vals = Vec::new();
+        for p in pts {
+            match c.eval(&[built.node], &built.uses, p, &[]) {
+                Ok(v) => vals.push(v[0].clone()),
+                Err(_) => break,
+            }
+        }
+        if vals.len() != pts.len() || !all_same(&vals, va) {
+            continue;
+        }
+        let (at, out) = (name(c, atom), name(c, to));
+        let slope = if f == Func::Sigma {
+            format!("{out}(1 - {out})")
+        } else {
+            format!("1 - ({out})^2")
+        };
+        let whose = match (delta, to.step) {
+            (0, _) | (_, None) => "its pre-activation".to_string(),
+            (_, Some(j)) => format!("the pre-activation of step {j}"),
+        };
+        return Some(Slip::Explained(format!(
+            "{fname} is taken at {at}, an activation's output; it belongs at {whose}, where {fname}(z) = {slope} is written through the output"
+        )));
     }
     None
 }

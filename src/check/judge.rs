@@ -623,8 +623,11 @@ impl<'m> Checker<'m> {
             {
                 Some((k, c)) => {
                     let mut c = c.clone();
-                    // The classic slip, named: σ′ at an activation's output.
-                    let slip = members.iter().find_map(prime_at_a_name).map_or(String::new(), |(f, at)| {
+                    // The classic slip, named: σ′ at an activation's output
+                    // (unless the instance's own diagnosis, a checked one,
+                    // already says where it belongs).
+                    let named = c.note.contains("belongs at");
+                    let slip = members.iter().filter(|_| !named).find_map(prime_at_a_name).map_or(String::new(), |(f, at)| {
                         format!(
                             "{f} is taken at ${at}$, an activation's output; it belongs at the pre-activation of the next step, where σ′(z) = h(1 − h) (tanh′(z) = 1 − h²) is written through that step's h; "
                         )
@@ -1233,10 +1236,19 @@ impl<'m> Checker<'m> {
         if decimals.is_empty() {
             return Ok(None);
         }
+        // Every decimal is read as rounded to the most places written in the
+        // claim: in `0.5 - 0.1875 + 0.1 = 0.4225` the 0.5 and the 0.1 are
+        // exact to four places, not anything from 0.45 to 0.55 (which made
+        // a slip of 0.01 "right up to the rounding").
+        let finest = decimals
+            .iter()
+            .map(|(_, _, ulp)| ulp.clone())
+            .reduce(|a, b| if b < a { b } else { a })
+            .expect("decimals is not empty");
         let mut ov: Vec<(NodeId, Value)> = Vec::new();
         let mut texts = Vec::new();
-        for (leaf, q, ulp) in &decimals {
-            let half = ulp.clone() * Q::ratio(1, 2);
+        for (leaf, q, _) in &decimals {
+            let half = finest.clone() * Q::ratio(1, 2);
             let iv = crate::number::Interval::new(q.clone() - half.clone(), q.clone() + half);
             ov.push((*leaf, Value::Approx(iv)));
         }

@@ -257,6 +257,16 @@ fn name_end(bytes: &[u8], i: usize) -> usize {
     j
 }
 
+/// Whether `rest` (what follows `, \quad`) is a range of steps up to the
+/// end of its line: a comparison such as `1 \le t \le T - 1` or `t < T`,
+/// with no `=` of another claim.
+fn is_step_range(rest: &str) -> bool {
+    let line = rest.lines().next().unwrap_or("");
+    let line = line.split("\\\\").next().unwrap_or("");
+    let cmp = ["\\le", "\\ge", "<", ">"].iter().any(|c| line.contains(c));
+    cmp && !line.contains('=') && !line.contains('$')
+}
+
 fn skip_spaces(bytes: &[u8], mut i: usize) -> usize {
     while i < bytes.len() && bytes[i].is_ascii_whitespace() {
         i += 1;
@@ -401,10 +411,21 @@ fn prepare(text: &str) -> Prepared {
             b'{' | b'(' | b'[' => depth += 1,
             b'}' | b')' | b']' => depth = depth.saturating_sub(1),
             b',' | b';' if depth == 0 => {
-                // `h = 2, \quad y = 3`: two claims on one line.
+                // `h = 2, \quad y = 3`: two claims on one line; but
+                // `…, \quad 1 \le t \le T - 1` is the range of steps the
+                // claim speaks of: the wide space is blank and the comma
+                // stays for the grammar's range.
                 let k = skip_spaces(src, i + 1);
                 let rest = &text[k..];
-                if rest.starts_with("\\quad") || rest.starts_with("\\qquad") {
+                let quad = ["\\qquad", "\\quad"]
+                    .into_iter()
+                    .find(|q| rest.starts_with(q) && !rest[q.len()..].starts_with(|c: char| c.is_ascii_alphabetic()));
+                if let Some(q) = quad.filter(|q| b',' == src[i] && is_step_range(&rest[q.len()..])) {
+                    blank(&mut buf, k, k + q.len());
+                    i = k + q.len();
+                    continue;
+                }
+                if quad.is_some() {
                     blank(&mut buf, i, i + 1);
                     breaks.push((i, i + 1));
                     line_start = i + 1;
