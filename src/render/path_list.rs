@@ -186,9 +186,10 @@ fn left_out(count: &BigUint, listed: &[Vec<NodeId>]) -> Option<BigUint> {
 /// the search stops at a few million nodes of paths (see
 /// [`crate::calculus::paths::listed_paths`]).
 fn why_fewer(listed: &[Vec<NodeId>]) -> String {
+    let nodes: usize = listed.iter().map(Vec::len).sum();
     match listed.iter().map(Vec::len).min() {
-        Some(shortest) if shortest > MAX_ROUTE_NODES => {
-            format!(": each is over {shortest} nodes long, so a listing holds fewer")
+        Some(shortest) if nodes > crate::calculus::paths::SEARCH_STATES / 2 => {
+            format!(": each is at least {shortest} nodes long, and paths this long are listed fewer")
         }
         _ => String::new(),
     }
