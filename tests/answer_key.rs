@@ -3,21 +3,8 @@
 //! from. Every expected figure is worked by hand in a comment or comes from
 //! `problems/EXPECTED.md`.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn chainrule(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_chainrule"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
+mod common;
+use common::cli::{chainrule, root};
 
 fn run_ok(args: &[&str]) -> String {
     let o = chainrule(args);

@@ -3,25 +3,14 @@
 //! words a grader would sign; bad and hostile input is refused with exit 2
 //! or read as `unparsed`, never a crash; output is deterministic.
 
+mod common;
+use common::cli::{chainrule, root};
+
 use chainrule::check::{check_document, CheckOptions, DocKind, Verdict};
 use chainrule::query::load;
 use proptest::prelude::*;
 use serde_json::Value as Json;
 use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn chainrule(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_chainrule"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
 
 fn text(b: &[u8]) -> String {
     String::from_utf8(b.to_vec()).expect("utf-8")

@@ -1,29 +1,10 @@
 //! The command line as a user meets it: exit codes, formats, `-o`, `--set`,
 //! `--random`, standard input, determinism.
 
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+mod common;
+use common::cli::{chainrule, root, stderr, stdout};
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn chainrule(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_chainrule"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("utf-8 output")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).expect("utf-8 errors")
-}
+use std::process::{Command, Stdio};
 
 #[test]
 fn eval_prints_the_elman_table() {

@@ -11,10 +11,9 @@ use chainrule::number::{Interval, Prec, Q};
 use chainrule::query::{derive, load, DeriveRequest, Derived};
 use chainrule::render::derivation::{derived_view, View, ViewOptions};
 use chainrule::render::path_list::route_labels;
+use common::cli::chainrule;
 use common::{assert_agrees, example};
 use num_bigint::BigUint;
-use std::path::PathBuf;
-use std::process::{Command, Output};
 
 const DIGITS: u32 = 40;
 const MAX_PATHS: usize = 50;
@@ -309,15 +308,6 @@ fn truncated_lstm_lists_three_paths_and_keeps_the_total() {
 }
 
 // ---- the command line: --format json ----------------------------------------
-
-fn chainrule(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_chainrule"))
-        .args(args)
-        .current_dir(PathBuf::from(env!("CARGO_MANIFEST_DIR")))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
 
 fn derive_json(args: &[&str]) -> serde_json::Value {
     let mut all = vec!["derive"];

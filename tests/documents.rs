@@ -6,8 +6,11 @@
 //! Without `pdflatex` on PATH these tests print a notice and pass, unless the
 //! environment variable `CI` is set (CI installs TeX; see `.ci/run`).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
+use common::cli::chainrule;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
 
 /// One meaningful question per example model (examples/errors excluded).
 const QUERIES: [(&str, &str, &str); 7] = [
@@ -20,10 +23,6 @@ const QUERIES: [(&str, &str, &str); 7] = [
     // No input values: the command fills them with seeded random values.
     ("alternating", "y[3]", "x[1]"),
 ];
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// Is `pdflatex` usable? If not: fail under CI, otherwise say so and skip.
 fn have_pdflatex() -> bool {
@@ -41,15 +40,6 @@ fn have_pdflatex() -> bool {
         eprintln!("notice: pdflatex is not on PATH; skipping the LaTeX compilation tests");
     }
     ok
-}
-
-fn chainrule(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_chainrule"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
 }
 
 /// `chainrule derive examples/NAME.chain --of OF --wrt WRT --format FORMAT -o OUT`.

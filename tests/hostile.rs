@@ -3,31 +3,13 @@
 //! Each gives what a user expects, or a located error with exit code 2;
 //! never a panic or an out-of-memory kill.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::cli::{chainrule, root, stderr, stdout};
+
+use std::path::Path;
 use std::process::{Command, Output};
 
 const BOM: &str = "\u{feff}";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn chainrule(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_chainrule"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).expect("utf-8 output")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8(o.stderr.clone()).expect("utf-8 errors")
-}
 
 fn write(dir: &Path, name: &str, text: &str) -> String {
     let p = dir.join(name);

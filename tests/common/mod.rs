@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod cli;
+
 use chainrule::eval::Value;
 use chainrule::number::decimal::parse_decimal;
 use chainrule::query::{eval_model, load, EvalRequest};
