@@ -20,41 +20,14 @@ pub fn uses_free(m: &Math, var: &str) -> bool {
     let mut stack = vec![m];
     while let Some(m) = stack.pop() {
         match &m.kind {
-            MathKind::Number(_) => {}
-            MathKind::Symbol(s) => {
-                if is_var(s, var) || script_uses(s, var) {
-                    return true;
-                }
-            }
-            MathKind::Apply(s, args) => {
-                if script_uses(s, var) {
-                    return true;
-                }
-                stack.extend(args);
-            }
-            MathKind::Func(_, x) | MathKind::Neg(x) | MathKind::Group(x) | MathKind::Prime(x) => stack.push(x),
-            MathKind::Sum(xs) | MathKind::Product(xs) => stack.extend(xs.iter().map(|(_, x)| x)),
-            MathKind::Frac(x, y) | MathKind::Pow(x, y) => {
-                stack.push(x);
-                stack.push(y);
-            }
-            MathKind::Derivative { of, wrt } => {
-                stack.push(of);
-                stack.push(wrt);
-            }
-            MathKind::Big {
-                var: bound,
-                lo,
-                hi,
-                body,
-                ..
-            } => {
+            MathKind::Symbol(s) if is_var(s, var) || script_uses(s, var) => return true,
+            MathKind::Apply(s, _) if script_uses(s, var) => return true,
+            // A sum or product over `var` binds it in its body.
+            MathKind::Big { var: bound, lo, hi, .. } if bound == var => {
                 stack.push(lo);
                 stack.push(hi);
-                if bound != var {
-                    stack.push(body);
-                }
             }
+            _ => stack.extend(m.children()),
         }
     }
     false
@@ -192,30 +165,9 @@ pub fn in_range(m: &Math, var: &str, k: i64, h: i64) -> bool {
 }
 
 fn visit_scripts(m: &Math, f: &mut dyn FnMut(&Script)) {
-    let mut stack = vec![m];
-    while let Some(m) = stack.pop() {
-        match &m.kind {
-            MathKind::Symbol(s) => [&s.sub, &s.sup].into_iter().flatten().for_each(&mut *f),
-            MathKind::Apply(s, args) => {
-                [&s.sub, &s.sup].into_iter().flatten().for_each(&mut *f);
-                stack.extend(args);
-            }
-            MathKind::Number(_) => {}
-            MathKind::Func(_, x) | MathKind::Neg(x) | MathKind::Group(x) | MathKind::Prime(x) => stack.push(x),
-            MathKind::Sum(xs) | MathKind::Product(xs) => stack.extend(xs.iter().map(|(_, x)| x)),
-            MathKind::Frac(x, y) | MathKind::Pow(x, y) => {
-                stack.push(x);
-                stack.push(y);
-            }
-            MathKind::Derivative { of, wrt } => {
-                stack.push(of);
-                stack.push(wrt);
-            }
-            MathKind::Big { lo, hi, body, .. } => {
-                stack.push(lo);
-                stack.push(hi);
-                stack.push(body);
-            }
+    for n in m.preorder() {
+        if let MathKind::Symbol(s) | MathKind::Apply(s, _) = &n.kind {
+            [&s.sub, &s.sup].into_iter().flatten().for_each(&mut *f);
         }
     }
 }
@@ -257,53 +209,30 @@ fn int_value(m: &Math) -> Option<i64> {
 /// taking an activation's derivative at its output instead of at the
 /// pre-activation. The name as written, for the note.
 pub fn prime_at_a_name(m: &Math) -> Option<(&'static str, String)> {
-    let mut stack = vec![m];
-    while let Some(m) = stack.pop() {
-        match &m.kind {
-            MathKind::Prime(inner) => {
-                if let MathKind::Func(f, arg) = &inner.kind {
-                    let name = match f {
-                        super::math::Func::Sigma => "σ′",
-                        super::math::Func::Tanh => "tanh′",
-                        _ => continue,
-                    };
-                    let mut a = arg.as_ref();
-                    while let MathKind::Group(x) = &a.kind {
-                        a = x;
-                    }
-                    if let MathKind::Symbol(s) = &a.kind {
-                        let mut text = s.base.clone();
-                        if let Some(sub) = &s.sub {
-                            text.push_str(&format!("_{{{}}}", sub.text));
-                        }
-                        if let Some(sup) = &s.sup {
-                            text.push_str(&format!("^{{{}}}", sup.text));
-                        }
-                        return Some((name, text));
-                    }
-                }
-                stack.push(inner);
-            }
-            MathKind::Apply(_, args) => stack.extend(args),
-            MathKind::Number(_) | MathKind::Symbol(_) => {}
-            MathKind::Func(_, x) | MathKind::Neg(x) | MathKind::Group(x) => stack.push(x),
-            MathKind::Sum(xs) | MathKind::Product(xs) => stack.extend(xs.iter().map(|(_, x)| x)),
-            MathKind::Frac(x, y) | MathKind::Pow(x, y) => {
-                stack.push(x);
-                stack.push(y);
-            }
-            MathKind::Derivative { of, wrt } => {
-                stack.push(of);
-                stack.push(wrt);
-            }
-            MathKind::Big { lo, hi, body, .. } => {
-                stack.push(lo);
-                stack.push(hi);
-                stack.push(body);
-            }
+    m.preorder().find_map(|n| {
+        let MathKind::Prime(inner) = &n.kind else { return None };
+        let MathKind::Func(f, arg) = &inner.kind else {
+            return None;
+        };
+        let name = match f {
+            super::math::Func::Sigma => "σ′",
+            super::math::Func::Tanh => "tanh′",
+            _ => return None,
+        };
+        let mut a = arg.as_ref();
+        while let MathKind::Group(x) = &a.kind {
+            a = x;
         }
-    }
-    None
+        let MathKind::Symbol(s) = &a.kind else { return None };
+        let mut text = s.base.clone();
+        if let Some(sub) = &s.sub {
+            text.push_str(&format!("_{{{}}}", sub.text));
+        }
+        if let Some(sup) = &s.sup {
+            text.push_str(&format!("^{{{}}}", sup.text));
+        }
+        Some((name, text))
+    })
 }
 
 /// A copy of `m` in which the body of every `\sum` over steps is

@@ -190,18 +190,8 @@ pub fn check_segments(model: &Model, src: &str, kind: DocKind, segments: &[Segme
                         );
                         continue;
                     }
-                    let members: Vec<MemberRef> = chain.members[from..]
-                        .iter()
-                        .map(|m| {
-                            let built = c.build(m, seg.start, None);
-                            saw_log |= built.as_ref().is_ok_and(|b| b.saw_log);
-                            MemberRef {
-                                math: m,
-                                seg_start: seg.start,
-                                built,
-                            }
-                        })
-                        .collect();
+                    let members = c.members(&chain.members[from..], seg.start);
+                    saw_log |= members.iter().any(|m| m.built.as_ref().is_ok_and(|b| b.saw_log));
                     c.chain(&members, &rels);
                 }
             }
@@ -559,14 +549,7 @@ impl<'m> Checker<'m> {
                 .iter()
                 .map(|m| if has_t { instantiate(m, STEP_VAR, k) } else { m.clone() })
                 .collect();
-            let refs: Vec<MemberRef> = inst
-                .iter()
-                .map(|m| MemberRef {
-                    math: m,
-                    seg_start,
-                    built: self.build(m, seg_start, None),
-                })
-                .collect();
+            let refs = self.members(&inst, seg_start);
             // A step where the model defines no such quantity (ŷ⁽⁰⁾ when
             // ŷ starts at 1) is outside the statement, not a slip in it.
             let undefined = refs.iter().any(|r| {
@@ -712,14 +695,7 @@ impl<'m> Checker<'m> {
                 .iter()
                 .map(|m| instantiate(m, "T", h))
                 .collect();
-            let refs: Vec<MemberRef> = variant
-                .iter()
-                .map(|m| MemberRef {
-                    math: m,
-                    seg_start,
-                    built: self.build(m, seg_start, None),
-                })
-                .collect();
+            let refs = self.members(&variant, seg_start);
             let before = self.claims.len();
             self.chain(&refs, rels);
             let judged: Vec<Claim> = self.claims.drain(before..).collect();
@@ -731,6 +707,18 @@ impl<'m> Checker<'m> {
     }
 
     /// Judges each neighbouring pair of one chain.
+    /// Each formula of a chain with what it builds to, in order.
+    fn members<'a>(&mut self, maths: &'a [Math], seg_start: usize) -> Vec<MemberRef<'a>> {
+        maths
+            .iter()
+            .map(|m| MemberRef {
+                math: m,
+                seg_start,
+                built: self.build(m, seg_start, None),
+            })
+            .collect()
+    }
+
     fn chain(&mut self, members: &[MemberRef], rels: &[Relation]) {
         // A member that is the model's own definition of its left neighbour,
         // written out (`y^{(2)} = \sigma(v h^{(2)} + b_y) \approx …`), is a
@@ -1383,26 +1371,10 @@ impl<'m> Checker<'m> {
 /// The decimals written in a formula (with a point or an exponent), in
 /// order: the numbers [`Resolver::decimals`] turns into leaves.
 fn collect_decimals(m: &Math, out: &mut Vec<String>) {
-    let mut stack = vec![m];
-    while let Some(m) = stack.pop() {
-        match &m.kind {
-            MathKind::Number(t) if t.contains(['.', 'e', 'E']) => out.push(t.clone()),
-            MathKind::Number(_) | MathKind::Symbol(_) => {}
-            MathKind::Apply(_, args) => stack.extend(args.iter().rev()),
-            MathKind::Func(_, x) | MathKind::Neg(x) | MathKind::Group(x) | MathKind::Prime(x) => stack.push(x),
-            MathKind::Sum(xs) | MathKind::Product(xs) => stack.extend(xs.iter().rev().map(|(_, x)| x)),
-            MathKind::Frac(x, y) | MathKind::Pow(x, y) => {
-                stack.push(y);
-                stack.push(x);
-            }
-            MathKind::Derivative { of, wrt } => {
-                stack.push(wrt);
-                stack.push(of);
-            }
-            MathKind::Big { lo, hi, body, .. } => {
-                stack.push(body);
-                stack.push(hi);
-                stack.push(lo);
+    for n in m.preorder() {
+        if let MathKind::Number(t) = &n.kind {
+            if t.contains(['.', 'e', 'E']) {
+                out.push(t.clone());
             }
         }
     }

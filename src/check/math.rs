@@ -52,6 +52,34 @@ pub struct Math {
     pub span: Span,
 }
 
+impl Math {
+    /// The formulas directly inside this one, left to right (scripts of a
+    /// symbol are not among them: they are text with a tree of their own).
+    pub fn children(&self) -> Vec<&Math> {
+        match &self.kind {
+            MathKind::Number(_) | MathKind::Symbol(_) => Vec::new(),
+            MathKind::Apply(_, args) => args.iter().collect(),
+            MathKind::Func(_, x) | MathKind::Neg(x) | MathKind::Group(x) | MathKind::Prime(x) => vec![x],
+            MathKind::Sum(xs) | MathKind::Product(xs) => xs.iter().map(|(_, x)| x).collect(),
+            MathKind::Frac(x, y) | MathKind::Pow(x, y) => vec![x, y],
+            MathKind::Derivative { of, wrt } => vec![of, wrt],
+            MathKind::Big { lo, hi, body, .. } => vec![lo, hi, body],
+        }
+    }
+
+    /// Every formula in this one, itself first, in reading order (left to
+    /// right, outside in), walked with an explicit stack: a student's
+    /// formula may nest deeper than the call stack allows.
+    pub fn preorder(&self) -> impl Iterator<Item = &Math> {
+        let mut stack = vec![self];
+        std::iter::from_fn(move || {
+            let m = stack.pop()?;
+            stack.extend(m.children().into_iter().rev());
+            Some(m)
+        })
+    }
+}
+
 /// A sub- or superscript, kept both as normalized text (no spaces, outer
 /// braces dropped: `{(2)}` → `(2)`, `{hh}` → `hh`, `{t-1}` → `t-1`) and, when
 /// it reads as math, as a tree (`t-1`, `2`, `(2)` as a parenthesized 2).
