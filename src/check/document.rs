@@ -259,7 +259,7 @@ pub fn tex_math(src: &str) -> Vec<Segment> {
             (2, "$$".to_string(), true)
         } else if b == b'$' {
             (1, "$".to_string(), false)
-        } else if let Some(env) = rest.strip_prefix("\\begin{").and_then(|r| r.split('}').next()) {
+        } else if let Some((env, _)) = rest.strip_prefix("\\begin{").and_then(|r| r.split_once('}')) {
             let open_len = "\\begin{}".len() + env.len();
             if TEX_ENVS.contains(&env) {
                 (open_len, format!("\\end{{{env}}}"), true)

@@ -58,8 +58,18 @@ fn round_sig(q: &Q, d: usize) -> Rounded {
             exp: 0,
         };
     }
+    round_sig_at(q, d, exponent(q))
+}
+
+/// The power of ten of the first digit of `q`, which is not zero.
+fn exponent(q: &Q) -> i64 {
+    decimal_exponent(&q.numer().abs(), q.denom())
+}
+
+/// [`round_sig`] of a nonzero `q` whose `exponent` is known: for many
+/// roundings of one number, whose exponent is costly when it is huge.
+fn round_sig_at(q: &Q, d: usize, mut exp: i64) -> Rounded {
     let (n, den) = (q.numer().abs(), q.denom());
-    let mut exp = decimal_exponent(&n, den);
     let s = d as i64 - 1 - exp;
     let (a, b) = if s >= 0 {
         (n * pow10(s), den.clone())
@@ -164,9 +174,17 @@ pub fn q_to_decimal(q: &Q, max_sig: usize) -> (String, bool) {
 /// one digit is certain (the interval straddles 0, or is too wide).
 /// `[0,0]` gives `"0"`.
 pub fn interval_to_decimal(iv: &Interval, max_sig: usize) -> Option<String> {
+    // The exponents once, not once per digit count: for an endpoint of
+    // millions of bits each costs seconds (found by fuzzing `check`).
+    let at = |q: &Q| (!q.is_zero()).then(|| exponent(q));
+    let (lo_exp, hi_exp) = (at(iv.lo()), at(iv.hi()));
+    let round = |q: &Q, e: Option<i64>, d| match e {
+        Some(e) => round_sig_at(q, d, e),
+        None => round_sig(q, d),
+    };
     (1..=max_sig).rev().find_map(|d| {
-        let lo = round_sig(iv.lo(), d);
-        (lo == round_sig(iv.hi(), d)).then(|| render(&lo, lo.digits.is_zero()))
+        let lo = round(iv.lo(), lo_exp, d);
+        (lo == round(iv.hi(), hi_exp, d)).then(|| render(&lo, lo.digits.is_zero()))
     })
 }
 

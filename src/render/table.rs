@@ -67,6 +67,12 @@ pub fn json_exact(v: &Value) -> Option<String> {
     v.exact().map(|q| format!("{}/{}", q.numer(), q.denom()))
 }
 
+/// `s` padded with spaces to `width` characters. Not `{:<width$}`: a
+/// width past 65,535 (an exact value of that many digits) panics there.
+fn pad(s: &str, width: usize) -> String {
+    format!("{s}{}", " ".repeat(width.saturating_sub(s.chars().count())))
+}
+
 /// A text table: quantity, exact value, decimal value.
 pub fn text(report: &EvalReport) -> String {
     let mut out = String::new();
@@ -102,9 +108,9 @@ pub fn text(report: &EvalReport) -> String {
         .max()
         .unwrap_or(0)
         .max("exact".len());
-    out.push_str(&format!("{:<w0$}  {:<w1$}  value\n", "quantity", "exact"));
+    out.push_str(&format!("{}  {}  value\n", pad("quantity", w0), pad("exact", w1)));
     for (a, b, c) in rows {
-        out.push_str(format!("{a:<w0$}  {b:<w1$}  {c}").trim_end());
+        out.push_str(format!("{}  {}  {c}", pad(&a, w0), pad(&b, w1)).trim_end());
         out.push('\n');
     }
     out
