@@ -329,11 +329,12 @@ fn pass(
 }
 
 /// Largest exact value carried, in bits of numerator and denominator
-/// (about 19,700 decimal digits). A contracting linear recurrence
+/// (about 1,230 decimal digits, far past any course value; arithmetic on
+/// larger ones made a 20,000-step derivation take minutes). A contracting linear recurrence
 /// `h[t] = w*h[t-1] + 1` with `w = 1/2` doubles its denominator each step:
 /// exact, its 10⁶th step alone would be a million bits and the steps
 /// before it 60 GB in all.
-pub const MAX_EXACT_BITS: u64 = 1 << 16;
+pub const MAX_EXACT_BITS: u64 = 1 << 12;
 
 /// Bits of exact values one evaluation holds in all (128 MB) before every
 /// further value is carried as an enclosure.
@@ -343,6 +344,15 @@ pub const EXACT_BITS_BUDGET: u64 = 1 << 30;
 /// than [`MAX_EXACT_BITS`], or the exact values held so far
 /// (`held`, in bits) have reached [`EXACT_BITS_BUDGET`]. An enclosure is
 /// as good for every check downstream: only `exact` in the output is lost.
+/// `v`, or its enclosure at `prec` when it is exact and larger than
+/// [`MAX_EXACT_BITS`]: for values that are not held, such as adjoints.
+pub(crate) fn within_exact_bound(v: Value, prec: Prec) -> Value {
+    match v {
+        Value::Exact(q) if q.bits() > MAX_EXACT_BITS => Value::Approx(Interval::point(q).round_outward(prec)),
+        v => v,
+    }
+}
+
 fn bounded(v: Value, prec: Prec, held: &mut u64) -> Value {
     match v {
         Value::Exact(q) => {

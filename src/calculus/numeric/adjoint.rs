@@ -156,10 +156,11 @@ fn backward(
     adj[of.index()] = Some(exact(Q::one()));
     let push = |adj: &mut Vec<Option<Value>>, c: NodeId, v: Value| {
         let slot = &mut adj[c.index()];
-        *slot = Some(match slot.take() {
+        let sum = match slot.take() {
             None => v,
             Some(old) => add(&old, &v, prec),
-        });
+        };
+        *slot = Some(crate::eval::forward::within_exact_bound(sum, prec));
     };
     for i in (wrt.index() + 1..=of.index()).rev() {
         let Some(g) = adj[i].take() else { continue };
