@@ -19,9 +19,11 @@
 //! separate table, examples/elman_student.expected.md, whose verdict column
 //! is read here; "correct, noted" means correct with a note about the path.
 
+mod common;
+use common::cli::check_json;
+
 use serde_json::Value as Json;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -205,16 +207,7 @@ fn model_of(src: &str, fixture: &Path) -> PathBuf {
 /// Runs `chainrule check FILE --model MODEL --format json`: the claims, the
 /// summary and the exit code.
 fn run_check(file: &Path, model: &Path) -> (Vec<Claim>, Json, i32) {
-    let out = Command::new(env!("CARGO_BIN_EXE_chainrule"))
-        .arg("check")
-        .arg(file)
-        .arg("--model")
-        .arg(model)
-        .args(["--format", "json"])
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
+    let out = check_json(file, model);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let code = out.status.code().unwrap_or(-1);
     let json: Json = serde_json::from_str(&stdout).unwrap_or_else(|e| {

@@ -21,10 +21,12 @@
 //!   must equal [`RECORDED_UNNAMED`], so a diagnosis lost is a failure and
 //!   a diagnosis gained updates the record.
 
+mod common;
+use common::cli::check_json;
+
 use serde_json::Value as Json;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Correct claims flagged wrong, plus slips flagged for an unrelated reason.
 const RECORDED_FALSE_ALARMS: usize = 0;
@@ -186,16 +188,7 @@ fn words(body: &str) -> Vec<String> {
 }
 
 fn run_check(p: &Planted) -> Vec<Claim> {
-    let out = Command::new(env!("CARGO_BIN_EXE_chainrule"))
-        .arg("check")
-        .arg(&p.path)
-        .arg("--model")
-        .arg(&p.model)
-        .args(["--format", "json"])
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the binary runs");
+    let out = check_json(&p.path, &p.model);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let json: Json = serde_json::from_str(&stdout).unwrap_or_else(|e| {
         panic!(

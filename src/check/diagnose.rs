@@ -395,13 +395,7 @@ fn prime_at_output(c: &mut Checker, b: &super::judge::MemberRef, va: &[Value], p
         let Ok(built) = c.build(&rewritten, b.seg_start, (delta != 0).then_some(&subst)) else {
             continue;
         };
-        let mut vals = Vec::new();
-        for p in pts {
-            match c.eval(&[built.node], &built.uses, p, &[]) {
-                Ok(v) => vals.push(v[0].clone()),
-                Err(_) => break,
-            }
-        }
+        let vals = values_at(c, &built, pts);
         if vals.len() != pts.len() || !all_same(&vals, va) {
             continue;
         }
@@ -537,13 +531,7 @@ fn variants(
         let Ok(built) = c.build(b.math, b.seg_start, Some(&s)) else {
             continue;
         };
-        let mut vals = Vec::new();
-        for p in pts {
-            match c.eval(&[built.node], &built.uses, p, &[]) {
-                Ok(v) => vals.push(v[0].clone()),
-                Err(_) => break,
-            }
-        }
+        let vals = values_at(c, &built, pts);
         if vals.len() != pts.len() {
             continue;
         }
@@ -576,4 +564,17 @@ fn same_kind(x: &SymKind, y: &SymKind) -> bool {
             | (K::Sequence(_), K::Sequence(_))
             | (K::Quantity { .. }, K::Quantity { .. })
     )
+}
+
+/// The value of `built` at each point, up to the first point where it does
+/// not evaluate (so a short list means it failed somewhere).
+fn values_at(c: &mut Checker, built: &Built, pts: &[Bindings]) -> Vec<Value> {
+    let mut vals = Vec::new();
+    for p in pts {
+        match c.eval(&[built.node], &built.uses, p, &[]) {
+            Ok(v) => vals.push(v[0].clone()),
+            Err(_) => break,
+        }
+    }
+    vals
 }

@@ -70,7 +70,7 @@ pub fn digits_words(digits: f64) -> String {
         return format!("10^{}", f64::MAX_10_EXP);
     }
     if d < 1e6 {
-        return thousands(d.round() as u64);
+        return crate::progress::grouped(d.round() as usize);
     }
     if d >= 1e12 {
         return format!("10^{}", d.log10().floor() as i64);
@@ -105,19 +105,6 @@ pub fn about_digits(digits: f64) -> String {
     } else {
         format!("more than {}", digits_words(digits))
     }
-}
-
-/// `1234567` as `1,234,567`.
-fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]
