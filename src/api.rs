@@ -491,3 +491,39 @@ pub fn grading_json(graded: &[Graded]) -> String {
 pub fn gradescope_results(graded: &[Graded]) -> String {
     crate::grading::gradescope(graded)
 }
+
+/// True when `--wrt` names a vector or matrix parameter: `derive` then
+/// gives the gradient in matrix form ([`derive_matrix`]).
+pub fn is_matrix_wrt(model: &Model, wrt: &str) -> bool {
+    model.tensors.get(wrt.trim()).is_some_and(|d| !d.role.stepped())
+}
+
+/// The gradient of `of` by a vector or matrix parameter, derived in matrix
+/// form and checked entry by entry (LANGUAGE.md §4).
+pub fn derive_matrix(
+    model: &Model,
+    of: &str,
+    wrt: &str,
+    seed: u64,
+) -> Result<crate::matrix::MatrixDerivation, crate::matrix::MatrixError> {
+    crate::progress::step("derive in matrix form");
+    crate::matrix::derive_matrix(model, of, wrt.trim(), seed, crate::query::CERTIFIED_DIGITS)
+}
+
+/// A matrix-form derivation as Markdown, LaTeX, a document or JSON.
+pub fn matrix_output(
+    d: &crate::matrix::MatrixDerivation,
+    model: &Model,
+    format: Format,
+    digits: u32,
+    template: Option<&str>,
+) -> Result<String, minijinja::Error> {
+    use crate::render::template::{matrix, Layout};
+    let layout = match format {
+        Format::Json if template.is_none() => return Ok(crate::render::matrix::json(d, model)),
+        Format::Latex => Layout::Latex,
+        Format::Document => Layout::Document,
+        Format::Text | Format::Markdown | Format::Json => Layout::Markdown,
+    };
+    matrix(&crate::render::matrix::view(d, model, digits), layout, template)
+}

@@ -14,6 +14,9 @@ pub enum Error {
     Parse(#[from] ParseError),
     #[error(transparent)]
     #[diagnostic(transparent)]
+    Shape(#[from] crate::shape::ShapeError),
+    #[error(transparent)]
+    #[diagnostic(transparent)]
     Resolve(#[from] ResolveError),
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -32,6 +35,7 @@ impl Error {
     pub fn span(&self) -> Option<crate::syntax::Span> {
         match self {
             Error::Parse(e) => Some(e.span()),
+            Error::Shape(e) => Some(e.span()),
             Error::Resolve(e) => e.span(),
             Error::Unroll(e) => e.span(),
             Error::Eval(e) => e.span(),

@@ -56,6 +56,8 @@ pub mod html;
 #[doc(hidden)]
 pub mod mathml;
 #[doc(hidden)]
+pub mod matrix;
+#[doc(hidden)]
 pub mod model;
 #[doc(hidden)]
 pub mod notation;
@@ -67,6 +69,8 @@ pub mod progress;
 pub mod query;
 #[doc(hidden)]
 pub mod render;
+#[doc(hidden)]
+pub mod shape;
 #[doc(hidden)]
 pub mod simplify;
 #[doc(hidden)]

@@ -595,6 +595,28 @@ fn run_derive(args: DeriveArgs) -> ExitCode {
             return Ok((text, d.general.verified));
         }
         let model = load(&src, &settings(&args.common)?)?;
+        if chainrule::is_matrix_wrt(&model, &args.wrt) {
+            let format = match args.format {
+                DeriveFormat::Latex => Format::Latex,
+                DeriveFormat::Document => Format::Document,
+                DeriveFormat::Markdown => Format::Markdown,
+                DeriveFormat::Json => Format::Json,
+                DeriveFormat::Html => {
+                    return Err(DeriveFailure::Usage(
+                        "the matrix form has no HTML page yet; use --format markdown, latex, document or json".into(),
+                    ))
+                }
+            };
+            let d = chainrule::derive_matrix(&model, &args.of, &args.wrt, args.random).map_err(|e| {
+                DeriveFailure::Usage(format!(
+                    "{e}; for one entry, ask for it: --wrt '{}[1,1]'",
+                    args.wrt.trim()
+                ))
+            })?;
+            let text =
+                chainrule::matrix_output(&d, &model, format, args.digits, custom.as_deref()).map_err(TemplateError)?;
+            return Ok((text, d.verified()));
+        }
         let granularity = match args.granularity {
             GranularityArg::Operations => Granularity::Operations,
             GranularityArg::Equations => Granularity::Equations,

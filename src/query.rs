@@ -18,7 +18,10 @@ pub const CERTIFIED_DIGITS: u32 = 40;
 /// [`crate::diagnostics`] does).
 pub fn load(src: &str, settings: &[Setting]) -> Result<Model, Error> {
     let file = parse(crate::syntax::strip_bom(src))?;
-    Ok(resolve(&file, settings)?)
+    let (file, tensors) = crate::shape::lower(file)?;
+    let mut model = resolve(&file, settings)?;
+    model.tensors = tensors;
+    Ok(model)
 }
 
 /// Parses and resolves a `--of` expression in the model's global scope;
@@ -31,6 +34,16 @@ pub fn parse_query(text: &str, model: &Model) -> Result<RExpr, Error> {
 /// the text of `source`.
 pub fn parse_in(text: &str, model: &Model, source: Source) -> Result<RExpr, Error> {
     let e = parse_expr_in(text, source)?;
+    let t = crate::shape::lower_expr(&e, &model.tensors)?;
+    if !t.shape.is_scalar() {
+        return Err(crate::shape::ShapeError::Invalid {
+            message: format!("this is {}; here a number is needed", t.shape.words()),
+            span: e.span,
+            help: Some("name one entry, such as `h[2][1]` or `W[1,2]`".into()),
+        }
+        .into());
+    }
+    let e = t.entries.into_iter().next().expect("a scalar has one entry");
     let (r, _) = crate::model::scope::resolve_expr(&e, model, Default::default())?;
     Ok(r)
 }
@@ -97,7 +110,7 @@ pub struct SymbolicReport {
 /// named quantities are inlined down to the leaves, then simplified.
 pub fn eval_symbolic(model: &Model, req: &EvalRequest) -> Result<SymbolicReport, Error> {
     use crate::simplify::{canonical, inline::inline_names, present::present, Depth, Factored};
-    let (un, roots) = eval_roots(model, req)?;
+    let (un, roots, _) = eval_roots(model, req)?;
     let mut g = un.into_graph();
     let too_large = |_| {
         Error::Unroll(crate::graph::UnrollError::TooLarge {
@@ -115,7 +128,7 @@ pub fn eval_symbolic(model: &Model, req: &EvalRequest) -> Result<SymbolicReport,
 }
 
 /// What `eval` shows, unrolled: the `--of` expression, or the whole table.
-fn eval_roots<'m>(model: &'m Model, req: &EvalRequest) -> Result<(Unroller<'m>, EvalRoots), Error> {
+fn eval_roots<'m>(model: &'m Model, req: &EvalRequest) -> Result<(Unroller<'m>, EvalRoots, Vec<Group>), Error> {
     crate::progress::step("unroll");
     let horizon = req.steps.or_else(|| model.data_horizon());
     let mut un = Unroller::new(
@@ -125,14 +138,104 @@ fn eval_roots<'m>(model: &'m Model, req: &EvalRequest) -> Result<(Unroller<'m>, 
             ..Default::default()
         },
     );
-    let roots = match &req.of {
+    let (roots, groups) = match &req.of {
         Some(text) => {
-            let e = parse_query(text, model)?;
-            vec![(None, text.clone(), un.expr(&e)?)]
+            let (shape, entries) = parse_tensor_in(text, model, Source::Of)?;
+            if shape.is_scalar() {
+                (vec![(None, text.clone(), un.expr(&entries[0])?)], Vec::new())
+            } else {
+                let mut roots = Vec::with_capacity(entries.len());
+                for (k, e) in entries.iter().enumerate() {
+                    let label = crate::shape::entry_name(text, shape, k / shape.cols, k % shape.cols);
+                    roots.push((None, label, un.expr(e)?));
+                }
+                let group = Group {
+                    label: text.clone(),
+                    name: None,
+                    shape,
+                    rows: (0..roots.len()).collect(),
+                };
+                (roots, vec![group])
+            }
         }
-        None => table_roots(model, &mut un, req.steps, horizon)?,
+        None => {
+            let roots = table_roots(model, &mut un, req.steps, horizon)?;
+            let groups = table_groups(model, &roots);
+            (roots, groups)
+        }
     };
-    Ok((un, roots))
+    Ok((un, roots, groups))
+}
+
+/// A `--of` or `--wrt` text that may be a vector or matrix: its shape and
+/// one resolved expression per entry, row by row.
+pub fn parse_tensor_in(text: &str, model: &Model, source: Source) -> Result<(crate::shape::Shape, Vec<RExpr>), Error> {
+    let e = parse_expr_in(text, source)?;
+    let t = crate::shape::lower_expr(&e, &model.tensors)?;
+    let mut out = Vec::with_capacity(t.entries.len());
+    for x in &t.entries {
+        out.push(crate::model::scope::resolve_expr(x, model, Default::default())?.0);
+    }
+    Ok((t.shape, out))
+}
+
+/// The entries of one vector or matrix among a report's rows, shown as a
+/// whole (LANGUAGE.md §4).
+#[derive(Clone, Debug)]
+pub struct Group {
+    /// As the model writes it: `h[1]`, `W`, or the `--of` text.
+    pub label: String,
+    /// The vector's name and step, for typesetting; `None` for `--of`.
+    pub name: Option<(String, Option<i64>)>,
+    pub shape: crate::shape::Shape,
+    /// Indices into the rows, row by row.
+    pub rows: Vec<usize>,
+}
+
+/// Groups the entries of each vector or matrix at each step among `roots`.
+fn table_groups(model: &Model, roots: &EvalRoots) -> Vec<Group> {
+    use std::collections::BTreeMap;
+    let mut found: BTreeMap<(String, Option<i64>), Vec<Option<usize>>> = BTreeMap::new();
+    let mut order = Vec::new();
+    for (i, (sym, _, _)) in roots.iter().enumerate() {
+        let Some(sym) = sym else { continue };
+        let name = &model.symbol(sym.id).name;
+        let Some((base, idx)) = crate::shape::split_entry(name) else {
+            continue;
+        };
+        let Some(decl) = model.tensors.get(base) else { continue };
+        let shape = decl.shape;
+        let at = match idx.as_slice() {
+            [i] => i - 1,
+            [i, j] => (i - 1) * shape.cols + (j - 1),
+            _ => continue,
+        };
+        let key = (base.to_string(), sym.step);
+        let slots = found.entry(key.clone()).or_insert_with(|| {
+            order.push(key.clone());
+            vec![None; shape.len()]
+        });
+        if let Some(slot) = slots.get_mut(at) {
+            *slot = Some(i);
+        }
+    }
+    order
+        .into_iter()
+        .filter_map(|key| {
+            let rows: Option<Vec<usize>> = found[&key].iter().copied().collect();
+            let shape = model.tensors.get(&key.0)?.shape;
+            let label = match key.1 {
+                Some(k) => format!("{}[{k}]", key.0),
+                None => key.0.clone(),
+            };
+            Some(Group {
+                label,
+                name: Some(key),
+                shape,
+                rows: rows?,
+            })
+        })
+        .collect()
 }
 
 /// Each root: its named element (if any), its plain label, its node.
@@ -237,12 +340,47 @@ pub struct EvalReport {
     pub digits: u32,
     /// Significant digits shown in text and math.
     pub shown: u32,
+    /// The entries of vectors and matrices among the rows.
+    pub groups: Vec<Group>,
+}
+
+/// One line of an eval report: a scalar row, or a vector or matrix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Item {
+    Row(usize),
+    Group(usize),
+}
+
+impl EvalReport {
+    /// What to print, in order: each vector or matrix where its first
+    /// entry stands, every other row as it is.
+    pub fn items(&self) -> Vec<Item> {
+        let mut owner = vec![None; self.rows.len()];
+        for (g, group) in self.groups.iter().enumerate() {
+            for &r in &group.rows {
+                owner[r] = Some(g);
+            }
+        }
+        let mut seen = vec![false; self.groups.len()];
+        let mut out = Vec::new();
+        for (r, o) in owner.into_iter().enumerate() {
+            match o {
+                Some(g) if !seen[g] => {
+                    seen[g] = true;
+                    out.push(Item::Group(g));
+                }
+                Some(_) => {}
+                None => out.push(Item::Row(r)),
+            }
+        }
+        out
+    }
 }
 
 /// Evaluates the whole model (every named quantity at every step it needs)
 /// or one expression.
 pub fn eval_model(model: &Model, req: &EvalRequest) -> Result<EvalReport, Error> {
-    let (un, roots) = eval_roots(model, req)?;
+    let (un, roots, groups) = eval_roots(model, req)?;
     let graph = un.graph();
     let ids: Vec<NodeId> = roots.iter().map(|r| r.2).collect();
     let mut bindings = Bindings::from_model(model);
@@ -303,6 +441,7 @@ pub fn eval_model(model: &Model, req: &EvalRequest) -> Result<EvalReport, Error>
         random,
         digits: certified,
         shown: req.digits,
+        groups,
     })
 }
 

@@ -13,6 +13,21 @@ pub struct Sym {
     pub step: Option<i64>,
 }
 
+/// A name at a step as a model writes it: `h[1]`; an entry of a vector
+/// (named `h[2]` once lowered, see `shape`) at step 1 is `h[1][2]`.
+///
+/// ```
+/// use chainrule::vocab::at_step;
+/// assert_eq!(at_step("h", 1), "h[1]");
+/// assert_eq!(at_step("h[2]", 1), "h[1][2]");
+/// ```
+pub fn at_step(name: &str, step: i64) -> String {
+    match name.find('[') {
+        Some(open) => format!("{}[{step}]{}", &name[..open], &name[open..]),
+        None => format!("{name}[{step}]"),
+    }
+}
+
 /// The built-in functions of LANGUAGE.md §1.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Builtin {

@@ -24,6 +24,12 @@ fn query(model: &str) -> (&'static str, &'static str) {
         "sigmoid_rnn.chain" => ("L", "w"),
         "tanh_rnn.chain" => ("L", "u"),
         "skip_rnn.chain" => ("L", "c"),
+        // Vector models: one entry, a scalar derivation (the matrix form is
+        // checked in tests/tensor.rs).
+        "vector_rnn.chain" => ("L", "W[1,2]"),
+        "attention.chain" => ("L", "Wo[2,1]"),
+        "vector_lstm.chain" => ("L", "Wf[1,1]"),
+        "equality_detector.chain" => ("y[4]", "v[1]"),
         other => panic!("add a query for {other} in tests/check_roundtrip.rs"),
     }
 }

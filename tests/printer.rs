@@ -90,10 +90,13 @@ impl Fixture {
                     Some(q) => (self.node(Node::Lit(q)), &rest[1..]),
                     None => (self.lower(first), &rest[..]),
                 };
-                let rest = rest.iter().map(|(op, e)| (*op == MulOp::Mul, e));
+                let rest = rest.iter().map(|(op, e)| (*op != MulOp::Div, e));
                 return self.chain(first, rest, [Node::Mul, Node::Div]);
             }
             ExprKind::Sum { .. } => panic!("sums are unrolled before printing"),
+            ExprKind::List(_) | ExprKind::Entry(..) | ExprKind::Transpose(_) => {
+                panic!("the printer reads scalar expressions only")
+            }
         };
         self.node(node)
     }

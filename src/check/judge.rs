@@ -1027,7 +1027,7 @@ impl<'m> Checker<'m> {
             let first = random[0];
             let name = &self.model.symbol(first.id).name;
             let example = match first.step {
-                Some(k) => format!("--set '{name}[{k}]=VALUE'"),
+                Some(k) => format!("--set '{}=VALUE'", crate::vocab::at_step(name, k)),
                 None => format!("--set {name}=VALUE"),
             };
             let note = format!(

@@ -211,7 +211,7 @@ pub fn check(g: &mut General, horizon: &str, at: ModelAt, seed: u64) -> Result<(
 pub fn wrt_text(model: &Model, wrt: Wrt) -> String {
     match wrt {
         Wrt::State(q) => format!("{}[t]", model.symbol(q).name),
-        Wrt::StateAt(q, k) => format!("{}[{k}]", model.symbol(q).name),
+        Wrt::StateAt(q, k) => crate::vocab::at_step(&model.symbol(q).name, k),
         Wrt::Param(w) => model.symbol(w).name.clone(),
     }
 }

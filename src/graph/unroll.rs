@@ -250,7 +250,7 @@ impl<'m> Unroller<'m> {
     fn label(&self, key: Key) -> String {
         match key {
             Key::Quantity(id) => self.model.symbol(id).name.clone(),
-            Key::Elem(id, k) => format!("{}[{k}]", self.model.symbol(id).name),
+            Key::Elem(id, k) => crate::vocab::at_step(&self.model.symbol(id).name, k),
         }
     }
 
@@ -491,7 +491,7 @@ impl<'m> Unroller<'m> {
                 for (op, x) in rest {
                     let x = self.lower(x, env)?;
                     acc = self.mk(match op {
-                        MulOp::Mul => Node::Mul(acc, x),
+                        MulOp::Mul | MulOp::Hadamard => Node::Mul(acc, x),
                         MulOp::Div => Node::Div(acc, x),
                     })?;
                 }
@@ -600,7 +600,7 @@ impl<'m> Unroller<'m> {
                 for (op, x) in rest {
                     let v = sub(x)?;
                     acc = match op {
-                        MulOp::Mul => acc * v,
+                        MulOp::Mul | MulOp::Hadamard => acc * v,
                         MulOp::Div => acc.checked_div(&v).ok_or_else(|| why("it divides by zero"))?,
                     };
                 }

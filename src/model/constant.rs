@@ -38,7 +38,7 @@ pub fn constant_value(e: &Expr, consts: &HashMap<String, Q>) -> Result<Q, Resolv
             for (op, x) in rest {
                 let v = constant_value(x, consts)?;
                 acc = match op {
-                    MulOp::Mul => acc * v,
+                    MulOp::Mul | MulOp::Hadamard => acc * v,
                     MulOp::Div => acc.checked_div(&v).ok_or_else(|| ResolveError::Invalid {
                         message: "division by zero in a declared value".into(),
                         span: x.span,
@@ -75,6 +75,7 @@ pub fn constant_value(e: &Expr, consts: &HashMap<String, Q>) -> Result<Q, Resolv
         ExprKind::Index(..) => Err(not_constant("an indexed name")),
         ExprKind::Call(..) => Err(not_constant("a function call")),
         ExprKind::Sum { .. } => Err(not_constant("a sum")),
+        ExprKind::List(_) | ExprKind::Entry(..) | ExprKind::Transpose(_) => Err(not_constant("a vector or matrix")),
     }
 }
 

@@ -80,7 +80,7 @@ impl Resolver {
         // declared: fixed steps such as `h[T]` and later values depend on them.
         for stmt in &file.stmts {
             if let StmtKind::Const(decls) = &stmt.kind {
-                for Decl { name, value } in decls {
+                for Decl { name, value, .. } in decls {
                     let mut v = value.as_ref().map(|e| constant_value(e, &self.consts)).transpose()?;
                     if let Some(s) = settings.iter().rev().find(|s| s.name == name.name && s.index.is_none()) {
                         if let SetValue::Scalar(q) = &s.value {
@@ -103,14 +103,14 @@ impl Resolver {
                     }
                 }
                 StmtKind::Param(decls) => {
-                    for Decl { name, value } in decls {
+                    for Decl { name, value, .. } in decls {
                         let v = value.as_ref().map(|e| constant_value(e, &self.consts)).transpose()?;
                         self.add_symbol(&name.name, name.span, SymKind::Param { value: v })?;
                     }
                 }
                 StmtKind::Input(decls) | StmtKind::Target(decls) => {
                     let is_input = matches!(stmt.kind, StmtKind::Input(_));
-                    for Decl { name, value } in decls {
+                    for Decl { name, value, .. } in decls {
                         let values = value
                             .as_ref()
                             .map(|list| list.iter().map(|e| constant_value(e, &self.consts)).collect())

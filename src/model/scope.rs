@@ -248,6 +248,16 @@ fn walk(e: &Expr, model: &Model, scope: &mut Scope, slots: &mut usize) -> Result
             Box::new(walk(a, model, scope, slots)?),
             Box::new(walk(b, model, scope, slots)?),
         ),
+        // `shape` lowers these to scalars before resolving; one reaches
+        // here only in a text resolved on its own, without the model's
+        // shapes.
+        ExprKind::List(_) | ExprKind::Entry(..) | ExprKind::Transpose(_) => {
+            return Err(ResolveError::Invalid {
+                message: "a vector or matrix form where a number is needed".into(),
+                span: e.span,
+                help: Some("entries are written `W[1,2]`, `h[t][2]`".into()),
+            })
+        }
     };
     Ok(RExpr { kind, span: e.span })
 }

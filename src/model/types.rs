@@ -125,6 +125,9 @@ pub struct Model {
     pub time_style: TimeStyle,
     /// The number of sum slots any one expression needs.
     pub sum_slots: usize,
+    /// The vectors and matrices the symbols are entries of (empty for a
+    /// scalar model); see [`crate::shape`].
+    pub tensors: crate::shape::Tensors,
 }
 
 impl Model {
@@ -132,7 +135,7 @@ impl Model {
     pub fn label(&self, sym: crate::vocab::Sym) -> String {
         let name = &self.symbol(sym.id).name;
         match sym.step {
-            Some(k) => format!("{name}[{k}]"),
+            Some(k) => crate::vocab::at_step(name, k),
             None => name.clone(),
         }
     }

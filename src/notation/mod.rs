@@ -9,4 +9,5 @@ pub mod latex;
 pub mod names;
 pub mod numbers;
 pub mod precedence;
+pub mod tensor;
 pub mod text;

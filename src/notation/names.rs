@@ -47,6 +47,9 @@ fn greek(name: &str) -> Option<String> {
 /// assert_eq!(default_latex("L"), "L");
 /// ```
 pub fn default_latex(name: &str) -> String {
+    if let Some((base, idx)) = crate::shape::split_entry(name) {
+        return entry_latex(&default_latex(base), &idx);
+    }
     let mut parts = name.split('_');
     let head = parts.next().unwrap_or_default();
     let tail: Vec<&str> = parts.collect();
@@ -89,6 +92,27 @@ pub fn default_latex(name: &str) -> String {
         out.push('}');
     }
     out
+}
+
+/// Entry `idx` (1-based) of a vector or matrix typeset as `base`: a
+/// subscript merged into the base's own (`W_{f}` → `W_{f,12}`), with
+/// commas between indices once one has two digits (`W_{1,12}`).
+///
+/// ```
+/// use chainrule::notation::names::{default_latex, entry_latex};
+/// assert_eq!(entry_latex("W", &[1, 2]), "W_{12}");
+/// assert_eq!(entry_latex("W_{f}", &[2, 1]), "W_{f,21}");
+/// assert_eq!(default_latex("W[1,12]"), "W_{1,12}");
+/// assert_eq!(default_latex("yhat[2]"), "\\hat{y}_{2}");
+/// ```
+pub fn entry_latex(base: &str, idx: &[usize]) -> String {
+    let sep = if idx.iter().any(|&i| i > 9) { "," } else { "" };
+    let sub = idx.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(sep);
+    match trailing_subscript(base) {
+        Some((head, s)) => format!("{head}_{{{s},{sub}}}"),
+        None if has_subscript(base) || has_superscript(base) => format!("{{{base}}}_{{{sub}}}"),
+        None => format!("{base}_{{{sub}}}"),
+    }
 }
 
 /// A name without subscripts: Greek, accented, a single letter, or upright.
@@ -237,7 +261,17 @@ impl Typesetter {
         let bases = model
             .symbols
             .iter()
-            .map(|s| s.show.clone().unwrap_or_else(|| default_latex(&s.name)))
+            .map(|s| {
+                s.show.clone().unwrap_or_else(|| {
+                    // An entry of a vector or matrix the model shows its own way.
+                    match crate::shape::split_entry(&s.name) {
+                        Some((base, idx)) if model.tensors.shows.contains_key(base) => {
+                            entry_latex(&model.tensors.shows[base], &idx)
+                        }
+                        _ => default_latex(&s.name),
+                    }
+                })
+            })
             .collect();
         Typesetter {
             bases,

@@ -61,7 +61,7 @@ pub fn plain(model: &Model, sym: Sym) -> String {
 /// `name` or `name[step]`.
 fn indexed(name: &str, step: Option<i64>) -> String {
     match step {
-        Some(k) => format!("{name}[{k}]"),
+        Some(k) => crate::vocab::at_step(name, k),
         None => name.to_string(),
     }
 }

@@ -7,6 +7,7 @@ pub mod derivation;
 mod display;
 mod folding;
 pub mod general;
+pub mod matrix;
 pub mod path_list;
 pub mod table;
 pub mod template;

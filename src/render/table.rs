@@ -8,7 +8,8 @@ use crate::notation::names::Typesetter;
 use crate::notation::numbers::show;
 use crate::notation::text::{text_symbol_or_expr, TextNames};
 use crate::number::decimal::{interval_to_decimal, q_to_decimal};
-use crate::query::{EvalReport, RandomFill, SymbolicReport, SymbolicRow};
+use crate::query::{EvalReport, Item, RandomFill, SymbolicReport, SymbolicRow};
+use crate::shape::Shape;
 use serde::Serialize;
 
 /// The decimal of a value with every certain digit: every digit of an
@@ -86,14 +87,31 @@ pub fn text(report: &EvalReport) -> String {
         out.push_str(&format!("random values (seed {seed}): {list}\n\n"));
     }
     let rows: Vec<(String, String, String)> = report
-        .rows
-        .iter()
-        .map(|r| {
-            (
-                r.label.clone(),
-                exact(&r.value).unwrap_or_default(),
-                crate::notation::numbers::show_decimal(&r.value, report.shown).text,
-            )
+        .items()
+        .into_iter()
+        .map(|item| match item {
+            Item::Row(i) => {
+                let r = &report.rows[i];
+                (
+                    r.label.clone(),
+                    exact(&r.value).unwrap_or_default(),
+                    crate::notation::numbers::show_decimal(&r.value, report.shown).text,
+                )
+            }
+            Item::Group(g) => {
+                let group = &report.groups[g];
+                let vals: Vec<&Value> = group.rows.iter().map(|&i| &report.rows[i].value).collect();
+                let all_exact = vals.iter().all(|v| v.exact().is_some());
+                let ex = if all_exact {
+                    nested_text(group.shape, &vals, |v| exact(v).unwrap_or_default())
+                } else {
+                    String::new()
+                };
+                let dec = nested_text(group.shape, &vals, |v| {
+                    crate::notation::numbers::show_decimal(v, report.shown).text
+                });
+                (group.label.clone(), ex, dec)
+            }
         })
         .collect();
     let w0 = rows
@@ -134,12 +152,26 @@ fn value_latex(v: &Value, digits: u32) -> String {
 pub fn latex(report: &EvalReport, model: &Model) -> String {
     let ts = Typesetter::new(model);
     let mut out = String::from("\\begin{align*}\n");
-    let n = report.rows.len();
-    for (i, r) in report.rows.iter().enumerate() {
+    let items = report.items();
+    let n = items.len();
+    for (i, item) in items.into_iter().enumerate() {
         let sep = if i + 1 < n { " \\\\" } else { "" };
-        let rhs = value_latex(&r.value, report.shown);
+        let (name, rhs) = match item {
+            Item::Row(i) => {
+                let r = &report.rows[i];
+                (row_latex(report, &ts, r), value_latex(&r.value, report.shown))
+            }
+            Item::Group(g) => {
+                let (ex, dec) = group_latex(report, g);
+                let rhs = match ex {
+                    Some(ex) => format!("= {ex}"),
+                    None => format!("\\approx {dec}"),
+                };
+                (group_name_latex(report, model, g), rhs)
+            }
+        };
         let (rel, rest) = rhs.split_at(rhs.find(' ').unwrap_or(0));
-        out.push_str(&format!("  {} &{}{}{}\n", row_latex(report, &ts, r), rel, rest, sep));
+        out.push_str(&format!("  {} &{}{}{}\n", name, rel, rest, sep));
     }
     out.push_str("\\end{align*}\n");
     if let Some(RandomFill { seed, values: vals, .. }) = &report.random {
@@ -171,7 +203,17 @@ pub fn markdown(report: &EvalReport, model: &Model) -> String {
         ));
     }
     out.push_str("| quantity | exact | value |\n|---|---|---|\n");
-    for r in &report.rows {
+    for item in report.items() {
+        let r = match item {
+            Item::Row(i) => &report.rows[i],
+            Item::Group(g) => {
+                let (ex, dec) = group_latex(report, g);
+                let name = group_name_latex(report, model, g);
+                let ex = ex.map(|e| format!("${e}$")).unwrap_or_default();
+                out.push_str(&format!("| ${name}$ | {ex} | ${dec}$ |\n"));
+                continue;
+            }
+        };
         let name = format!("${}$", row_latex(report, &ts, r));
         let ex = r
             .value
@@ -190,8 +232,10 @@ pub fn markdown(report: &EvalReport, model: &Model) -> String {
 struct JsonValue {
     name: String,
     latex: String,
-    value: String,
-    exact: Option<String>,
+    /// A string, or nested row-major lists of strings for a vector or
+    /// matrix (LANGUAGE.md §4).
+    value: serde_json::Value,
+    exact: serde_json::Value,
 }
 
 #[derive(Serialize)]
@@ -214,13 +258,31 @@ struct JsonReport {
 pub fn json(report: &EvalReport, model: &Model) -> String {
     let ts = Typesetter::new(model);
     let values = report
-        .rows
-        .iter()
-        .map(|r| JsonValue {
-            name: r.label.clone(),
-            latex: row_latex(report, &ts, r),
-            value: json_decimal(&r.value, report.digits),
-            exact: json_exact(&r.value),
+        .items()
+        .into_iter()
+        .map(|item| match item {
+            Item::Row(i) => {
+                let r = &report.rows[i];
+                JsonValue {
+                    name: r.label.clone(),
+                    latex: row_latex(report, &ts, r),
+                    value: json_decimal(&r.value, report.digits).into(),
+                    exact: json_exact(&r.value).into(),
+                }
+            }
+            Item::Group(g) => {
+                let group = &report.groups[g];
+                let vals: Vec<&Value> = group.rows.iter().map(|&i| &report.rows[i].value).collect();
+                let exact: Vec<serde_json::Value> = vals.iter().map(|v| json_exact(v).into()).collect();
+                let value: Vec<serde_json::Value> =
+                    vals.iter().map(|v| json_decimal(v, report.digits).into()).collect();
+                JsonValue {
+                    name: group.label.clone(),
+                    latex: group_name_latex(report, model, g),
+                    value: nested_json(group.shape, value),
+                    exact: nested_json(group.shape, exact),
+                }
+            }
         })
         .collect();
     let (seed, random_values) = match &report.random {
@@ -246,6 +308,65 @@ pub fn json(report: &EvalReport, model: &Model) -> String {
     .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
+}
+
+/// Entries row by row as text: `[a, b]` for a vector, `[[a, b], [c, d]]`
+/// for a matrix.
+fn nested_text(shape: Shape, vals: &[&Value], f: impl Fn(&Value) -> String) -> String {
+    let cells: Vec<String> = vals.iter().map(|v| f(v)).collect();
+    if shape.cols == 1 || shape.rows == 1 {
+        return format!("[{}]", cells.join(", "));
+    }
+    let rows: Vec<String> = cells
+        .chunks(shape.cols)
+        .map(|r| format!("[{}]", r.join(", ")))
+        .collect();
+    format!("[{}]", rows.join(", "))
+}
+
+/// Entries as JSON: a flat list for a vector, a list of rows for a matrix.
+pub(crate) fn nested_json(shape: Shape, cells: Vec<serde_json::Value>) -> serde_json::Value {
+    if shape.cols == 1 || shape.rows == 1 {
+        return serde_json::Value::Array(cells);
+    }
+    serde_json::Value::Array(
+        cells
+            .chunks(shape.cols)
+            .map(|r| serde_json::Value::Array(r.to_vec()))
+            .collect(),
+    )
+}
+
+/// A `bmatrix` of LaTeX cells.
+pub fn bmatrix(shape: Shape, cells: &[String]) -> String {
+    let rows: Vec<String> = cells.chunks(shape.cols.max(1)).map(|r| r.join(" & ")).collect();
+    format!("\\begin{{bmatrix}} {} \\end{{bmatrix}}", rows.join(" \\\\ "))
+}
+
+/// A group's exact `bmatrix` (when every entry is rational) and its
+/// decimal one.
+fn group_latex(report: &EvalReport, g: usize) -> (Option<String>, String) {
+    let group = &report.groups[g];
+    let vals: Vec<&Value> = group.rows.iter().map(|&i| &report.rows[i].value).collect();
+    let exact: Option<Vec<String>> = vals.iter().map(|v| v.exact().map(latex_rational)).collect();
+    let dec: Vec<String> = vals
+        .iter()
+        .map(|v| crate::notation::numbers::show_decimal(v, report.shown).latex)
+        .collect();
+    (exact.map(|e| bmatrix(group.shape, &e)), bmatrix(group.shape, &dec))
+}
+
+/// A group's name in LaTeX: `\boldsymbol{h}^{(1)}`, or the `--of`
+/// expression typeset.
+fn group_name_latex(report: &EvalReport, model: &Model, g: usize) -> String {
+    let group = &report.groups[g];
+    match &group.name {
+        Some((base, step)) => crate::notation::tensor::named_at(model, base, step.map(|k| k.to_string()).as_deref()),
+        None => match crate::syntax::parse_expr(&group.label) {
+            Ok(e) => crate::notation::tensor::tensor_latex(model, &e),
+            Err(_) => format!("\\texttt{{{}}}", group.label),
+        },
+    }
 }
 
 /// A quantity's name in LaTeX: its symbol (`h^{(1)}`), or the `--of`

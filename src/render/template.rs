@@ -8,7 +8,7 @@ use minijinja::Environment;
 use std::sync::OnceLock;
 
 /// The shipped templates, by name.
-pub const TEMPLATES: [(&str, &str); 10] = [
+pub const TEMPLATES: [(&str, &str); 13] = [
     (
         "derivation.md.jinja",
         include_str!("../../templates/derivation.md.jinja"),
@@ -31,6 +31,12 @@ pub const TEMPLATES: [(&str, &str); 10] = [
     ),
     ("eval.html.jinja", include_str!("../../templates/eval.html.jinja")),
     ("check.html.jinja", include_str!("../../templates/check.html.jinja")),
+    ("matrix.md.jinja", include_str!("../../templates/matrix.md.jinja")),
+    ("matrix.tex.jinja", include_str!("../../templates/matrix.tex.jinja")),
+    (
+        "matrix_document.tex.jinja",
+        include_str!("../../templates/matrix_document.tex.jinja"),
+    ),
 ];
 
 /// Whether a template writes HTML: its values are escaped unless marked
@@ -137,6 +143,20 @@ pub fn general(
         Layout::Markdown => "general.md.jinja",
         Layout::Latex => "general.tex.jinja",
         Layout::Document => "general_document.tex.jinja",
+    };
+    render(view, name, custom)
+}
+
+/// A matrix-form derivation through its shipped template (or the user's).
+pub fn matrix(
+    view: &super::matrix::MatrixView,
+    layout: Layout,
+    custom: Option<&str>,
+) -> Result<String, minijinja::Error> {
+    let name = match layout {
+        Layout::Markdown => "matrix.md.jinja",
+        Layout::Latex => "matrix.tex.jinja",
+        Layout::Document => "matrix_document.tex.jinja",
     };
     render(view, name, custom)
 }

@@ -23,6 +23,9 @@ pub enum AddOp {
 pub enum MulOp {
     Mul,
     Div,
+    /// `.*`, the elementwise product ⊙ (LANGUAGE.md §4); of two scalars,
+    /// the product.
+    Hadamard,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -41,6 +44,11 @@ impl Expr {
     /// Every span in the tree now points into the text of `source`.
     pub fn set_source(&mut self, source: super::span::Source) {
         self.map_spans(&|s| s.with_source(source));
+    }
+
+    /// Every span in the tree set to `span` (to compare trees as written).
+    pub fn set_span(&mut self, span: Span) {
+        self.map_spans(&|_| span);
     }
 
     /// Applies `f` to every span in the tree, with a loop over an explicit
@@ -75,6 +83,12 @@ impl Expr {
                     stack.extend(rest.iter_mut().map(|(_, x)| x));
                 }
                 ExprKind::Pow(a, b) => stack.extend([&mut **a, &mut **b]),
+                ExprKind::List(items) => stack.extend(items.iter_mut()),
+                ExprKind::Entry(base, idx) => {
+                    stack.push(base);
+                    stack.extend(idx.iter_mut());
+                }
+                ExprKind::Transpose(a) => stack.push(a),
             }
         }
     }
@@ -103,12 +117,30 @@ pub enum ExprKind {
     /// `first (op operand)*`, left-associative.
     MulChain(Box<Expr>, Vec<(MulOp, Expr)>),
     Pow(Box<Expr>, Box<Expr>),
+    /// `[a, b, …]`: a vector, or a matrix row by row (LANGUAGE.md §4).
+    List(Vec<Expr>),
+    /// `base[i]` / `base[i,j]` after a step or on a tensor: an entry,
+    /// 1-based (`h[t][2]`, `W[1,2]`).
+    Entry(Box<Expr>, Vec<Expr>),
+    /// `a'`.
+    Transpose(Box<Expr>),
+}
+
+/// A declared shape, `2` or `2x3` (LANGUAGE.md §4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ShapeSpec {
+    pub rows: usize,
+    /// `None` for a column vector (`2`).
+    pub cols: Option<usize>,
+    pub span: Span,
 }
 
 /// One declared leaf of `param` / `const` (single value) or `input` / `target` (a sequence).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Decl<V> {
     pub name: Ident,
+    /// `: 2x2`, when written.
+    pub shape: Option<ShapeSpec>,
     pub value: Option<V>,
 }
 

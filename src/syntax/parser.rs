@@ -233,8 +233,17 @@ fn build_stmt(pair: Pair<Rule>) -> Result<Stmt, ParseError> {
             for d in inner {
                 let mut parts = d.into_inner();
                 let name = ident(parts.next().expect("decl has a name"));
-                let value = parts.next().map(build_expr).transpose()?;
-                decls.push(Decl { name, value });
+                let mut next = parts.next();
+                let shape = match next.as_ref() {
+                    Some(p) if p.as_rule() == Rule::shape => {
+                        let s = shape_spec(next.take().expect("just matched"))?;
+                        next = parts.next();
+                        Some(s)
+                    }
+                    _ => None,
+                };
+                let value = next.map(build_expr).transpose()?;
+                decls.push(Decl { name, shape, value });
             }
             if rule == Rule::param_decl {
                 StmtKind::Param(decls)
@@ -248,11 +257,20 @@ fn build_stmt(pair: Pair<Rule>) -> Result<Stmt, ParseError> {
             for d in inner {
                 let mut parts = d.into_inner();
                 let name = ident(parts.next().expect("seq_decl has a name"));
-                let value = match parts.next() {
+                let mut next = parts.next();
+                let shape = match next.as_ref() {
+                    Some(p) if p.as_rule() == Rule::shape => {
+                        let s = shape_spec(next.take().expect("just matched"))?;
+                        next = parts.next();
+                        Some(s)
+                    }
+                    _ => None,
+                };
+                let value = match next {
                     Some(list) => Some(seq_values(list)?),
                     None => None,
                 };
-                decls.push(Decl { name, value });
+                decls.push(Decl { name, shape, value });
             }
             if rule == Rule::input_decl {
                 StmtKind::Input(decls)
@@ -335,7 +353,11 @@ fn build_expr(pair: Pair<Rule>) -> Result<Expr, ParseError> {
             let first = build_expr(inner.next().expect("term has a factor"))?;
             let mut rest = Vec::new();
             while let Some(op) = inner.next() {
-                let op = if op.as_str() == "*" { MulOp::Mul } else { MulOp::Div };
+                let op = match op.as_str() {
+                    "*" => MulOp::Mul,
+                    "/" => MulOp::Div,
+                    _ => MulOp::Hadamard,
+                };
                 rest.push((op, build_expr(inner.next().expect("operator has an operand"))?));
             }
             Ok(if rest.is_empty() {
@@ -371,6 +393,15 @@ fn build_expr(pair: Pair<Rule>) -> Result<Expr, ParseError> {
             for p in pair.into_inner() {
                 match p.as_rule() {
                     Rule::pow_op => {}
+                    Rule::tick => {
+                        let (n, e, s) = operands.pop().expect("a tick follows an operand");
+                        let sp = Span::new(e.span.start, span_of(&p).end);
+                        let t = Expr {
+                            kind: ExprKind::Transpose(Box::new(e)),
+                            span: sp,
+                        };
+                        operands.push((n, t, Span::new(s.start, sp.end)));
+                    }
                     Rule::neg => {
                         negs += 1;
                         neg_start.get_or_insert(span_of(&p).start);
@@ -418,11 +449,34 @@ fn build_expr(pair: Pair<Rule>) -> Result<Expr, ParseError> {
             span,
         }),
         Rule::indexed => {
+            // `x[t]` is a step (or a vector entry, which `shape` tells
+            // apart); `W[1,2]` and every later bracket are entries.
             let mut inner = pair.into_inner();
             let name = ident(inner.next().expect("indexed has a name"));
-            let idx = build_expr(inner.next().expect("indexed has an index"))?;
+            let mut acc: Option<Expr> = None;
+            for br in inner {
+                let end = span_of(&br).end;
+                let mut idx = br.into_inner().map(build_expr).collect::<Result<Vec<_>, _>>()?;
+                let sp = Span::new(span.start, end);
+                let kind = match acc.take() {
+                    None if idx.len() == 1 => ExprKind::Index(name.clone(), Box::new(idx.remove(0))),
+                    None => {
+                        let base = Expr {
+                            kind: ExprKind::Name(name.clone()),
+                            span: name.span,
+                        };
+                        ExprKind::Entry(Box::new(base), idx)
+                    }
+                    Some(base) => ExprKind::Entry(Box::new(base), idx),
+                };
+                acc = Some(Expr { kind, span: sp });
+            }
+            Ok(acc.expect("indexed has a bracket"))
+        }
+        Rule::list => {
+            let items = pair.into_inner().map(build_expr).collect::<Result<Vec<_>, _>>()?;
             Ok(Expr {
-                kind: ExprKind::Index(name, Box::new(idx)),
+                kind: ExprKind::List(items),
                 span,
             })
         }
@@ -525,6 +579,33 @@ fn reread_list(full: &str, text: &str, base: usize) -> Result<Vec<Expr>, ParseEr
         e.shift_spans(base);
     }
     Ok(items)
+}
+
+/// `2` or `2x3`.
+fn shape_spec(pair: Pair<Rule>) -> Result<ShapeSpec, ParseError> {
+    let span = span_of(&pair);
+    let text = pair.as_str();
+    let dim = |d: &str| {
+        d.parse::<usize>()
+            .ok()
+            .filter(|&n| n >= 1)
+            .ok_or_else(|| ParseError::Number {
+                text: text.to_string(),
+                span,
+            })
+    };
+    Ok(match text.split_once('x') {
+        Some((r, c)) => ShapeSpec {
+            rows: dim(r)?,
+            cols: Some(dim(c)?),
+            span,
+        },
+        None => ShapeSpec {
+            rows: dim(text)?,
+            cols: None,
+            span,
+        },
+    })
 }
 
 fn apply_negs(e: Expr, negs: usize, span: Span) -> Expr {

@@ -1,0 +1,132 @@
+//! Small constructors for model-language expressions, with the few
+//! simplifications a person makes while writing (a factor 1 left out, a
+//! sign moved to the front), so a derived formula reads as written by hand.
+
+use crate::number::Q;
+use crate::syntax::ast::{AddOp, Expr, ExprKind, Ident, MulOp};
+use crate::syntax::Span;
+
+pub fn mk(kind: ExprKind) -> Expr {
+    Expr {
+        kind,
+        span: Span::default(),
+    }
+}
+
+pub fn ident(name: &str) -> Ident {
+    Ident {
+        name: name.to_string(),
+        span: Span::default(),
+    }
+}
+
+pub fn num(v: i64) -> Expr {
+    mk(ExprKind::Num(Q::from(v)))
+}
+
+pub fn name(n: &str) -> Expr {
+    mk(ExprKind::Name(ident(n)))
+}
+
+pub fn index(n: &str, k: Expr) -> Expr {
+    mk(ExprKind::Index(ident(n), Box::new(k)))
+}
+
+pub fn call(f: &str, args: Vec<Expr>) -> Expr {
+    mk(ExprKind::Call(ident(f), args))
+}
+
+pub fn is_num(e: &Expr, v: i64) -> bool {
+    matches!(&e.kind, ExprKind::Num(q) if *q == Q::from(v))
+}
+
+pub fn neg(a: Expr) -> Expr {
+    match a.kind {
+        ExprKind::Neg(inner) => *inner,
+        ExprKind::Num(q) => mk(ExprKind::Num(-q)),
+        kind => mk(ExprKind::Neg(Box::new(mk(kind)))),
+    }
+}
+
+fn binary(a: Expr, op: MulOp, b: Expr) -> Expr {
+    // Signs go to the front: `(-a) b` is `-(a b)`.
+    match (a.kind, b.kind) {
+        (ExprKind::Neg(x), kb) => neg(binary(*x, op, mk(kb))),
+        (ka, ExprKind::Neg(y)) if op != MulOp::Div => neg(binary(mk(ka), op, *y)),
+        // A matrix product is associative: `a (b c)` is `a b c`.
+        (ka, ExprKind::MulChain(first, rest)) if op == MulOp::Mul && rest.iter().all(|(o, _)| *o == MulOp::Mul) => {
+            let mut acc = binary(mk(ka), MulOp::Mul, *first);
+            for (_, x) in rest {
+                acc = binary(acc, MulOp::Mul, x);
+            }
+            acc
+        }
+        (ExprKind::MulChain(first, mut rest), kb) if op != MulOp::Div => {
+            rest.push((op, mk(kb)));
+            mk(ExprKind::MulChain(first, rest))
+        }
+        (ka, kb) => mk(ExprKind::MulChain(Box::new(mk(ka)), vec![(op, mk(kb))])),
+    }
+}
+
+/// `a * b`, a factor 1 left out.
+pub fn mul(a: Expr, b: Expr) -> Expr {
+    if is_num(&a, 1) {
+        return b;
+    }
+    if is_num(&b, 1) {
+        return a;
+    }
+    if is_num(&a, -1) {
+        return neg(b);
+    }
+    binary(a, MulOp::Mul, b)
+}
+
+/// `a .* b`.
+pub fn had(a: Expr, b: Expr) -> Expr {
+    binary(a, MulOp::Hadamard, b)
+}
+
+pub fn div(a: Expr, b: Expr) -> Expr {
+    binary(a, MulOp::Div, b)
+}
+
+pub fn pow(a: Expr, b: Expr) -> Expr {
+    mk(ExprKind::Pow(Box::new(a), Box::new(b)))
+}
+
+pub fn transpose(a: Expr) -> Expr {
+    mk(ExprKind::Transpose(Box::new(a)))
+}
+
+/// The sum of `terms`; `None` when there are none.
+pub fn sum(terms: Vec<Expr>) -> Option<Expr> {
+    let mut it = terms.into_iter();
+    let first = it.next()?;
+    let mut rest = Vec::new();
+    for t in it {
+        match t.kind {
+            ExprKind::Neg(x) => rest.push((AddOp::Sub, *x)),
+            kind => rest.push((AddOp::Add, mk(kind))),
+        }
+    }
+    Some(if rest.is_empty() {
+        first
+    } else {
+        mk(ExprKind::AddChain(Box::new(first), rest))
+    })
+}
+
+pub fn sub(a: Expr, b: Expr) -> Expr {
+    mk(ExprKind::AddChain(Box::new(a), vec![(AddOp::Sub, b)]))
+}
+
+/// Equal as written, wherever they were written.
+pub fn same(a: &Expr, b: &Expr) -> bool {
+    let mut a = a.clone();
+    let mut b = b.clone();
+    a.set_span(Span::default());
+    b.set_span(Span::default());
+    a == b
+}

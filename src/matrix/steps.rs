@@ -1,0 +1,111 @@
+//! The model's equations at concrete steps, as written (vectors and
+//! matrices kept whole): `h[t] = …` at step 2 is its right side with `t`
+//! replaced by 2; a fixed equation `h[0] = …` wins at its step.
+
+use crate::model::{Model, SymKind};
+use crate::number::Q;
+use crate::syntax::ast::{AddOp, Expr, ExprKind, Lhs, MulOp, StmtKind};
+
+/// A named quantity at a step (`None` for a plain quantity or a leaf).
+pub type At = (String, Option<i64>);
+
+/// The equations of one model, by name.
+pub struct Equations<'m> {
+    pub model: &'m Model,
+}
+
+/// `e` with every `Name(var)` replaced by the number `k`.
+pub fn substitute(e: &Expr, var: &str, k: i64) -> Expr {
+    let mut out = e.clone();
+    let mut stack = vec![&mut out];
+    while let Some(x) = stack.pop() {
+        if matches!(&x.kind, ExprKind::Name(id) if id.name == var) {
+            x.kind = ExprKind::Num(Q::from(k));
+            continue;
+        }
+        match &mut x.kind {
+            ExprKind::Num(_) | ExprKind::Name(_) => {}
+            ExprKind::Index(_, i) => stack.push(i),
+            ExprKind::Call(_, args) => stack.extend(args.iter_mut()),
+            // A sum over the same variable hides it.
+            ExprKind::Sum { var: v, lo, hi, body } => {
+                stack.extend([&mut **lo, &mut **hi]);
+                if v.name != var {
+                    stack.push(body);
+                }
+            }
+            ExprKind::Neg(a) | ExprKind::Transpose(a) => stack.push(a),
+            ExprKind::AddChain(a, rest) => {
+                stack.push(a);
+                stack.extend(rest.iter_mut().map(|(_, x)| x));
+            }
+            ExprKind::MulChain(a, rest) => {
+                stack.push(a);
+                stack.extend(rest.iter_mut().map(|(_, x)| x));
+            }
+            ExprKind::Pow(a, b) => stack.extend([&mut **a, &mut **b]),
+            ExprKind::List(items) => stack.extend(items.iter_mut()),
+            ExprKind::Entry(b, idx) => {
+                stack.push(b);
+                stack.extend(idx.iter_mut());
+            }
+        }
+    }
+    out
+}
+
+impl<'m> Equations<'m> {
+    pub fn new(model: &'m Model) -> Equations<'m> {
+        Equations { model }
+    }
+
+    /// A whole number written with numbers, `+ - *` and constants.
+    pub fn int(&self, e: &Expr) -> Option<i64> {
+        match &e.kind {
+            ExprKind::Num(q) => q.to_i64(),
+            ExprKind::Name(id) => {
+                let id = self.model.lookup(&id.name)?;
+                match &self.model.symbol(id).kind {
+                    SymKind::Const { value: Some(q) } => q.to_i64(),
+                    _ => None,
+                }
+            }
+            ExprKind::Neg(a) => self.int(a).map(|v| -v),
+            ExprKind::AddChain(a, rest) => rest.iter().try_fold(self.int(a)?, |acc, (op, x)| {
+                let v = self.int(x)?;
+                match op {
+                    AddOp::Add => acc.checked_add(v),
+                    AddOp::Sub => acc.checked_sub(v),
+                }
+            }),
+            ExprKind::MulChain(a, rest) => rest.iter().try_fold(self.int(a)?, |acc, (op, x)| match op {
+                MulOp::Mul => acc.checked_mul(self.int(x)?),
+                _ => None,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The right side that defines `at`, with the step variable replaced.
+    pub fn rhs(&self, at: &At) -> Option<Expr> {
+        let (name, step) = at;
+        let mut general = None;
+        for s in &self.model.tensors.source.stmts {
+            match (&s.kind, step) {
+                (StmtKind::Equation(Lhs::Plain(id), rhs), None) if &id.name == name => return Some(rhs.clone()),
+                (StmtKind::Equation(Lhs::Indexed(id, k), rhs), Some(step)) if &id.name == name => match self.int(k) {
+                    Some(v) if v == *step => return Some(rhs.clone()),
+                    Some(_) => {}
+                    None => {
+                        if let ExprKind::Name(var) = &k.kind {
+                            general = Some(substitute(rhs, &var.name, *step));
+                        }
+                    }
+                },
+                _ => {}
+            }
+        }
+        // The recurrence holds from step 1 on (LANGUAGE.md §1).
+        general.filter(|_| *step >= Some(1))
+    }
+}

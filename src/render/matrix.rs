@@ -1,0 +1,249 @@
+//! `derive --wrt W` for a vector or matrix `W`: the matrix-form derivation
+//! ([`crate::matrix`]) as Markdown, LaTeX, a document or JSON.
+
+use crate::eval::Value;
+use crate::matrix::MatrixDerivation;
+use crate::model::Model;
+use crate::notation::latex::latex_rational;
+use crate::notation::numbers::show_decimal;
+use crate::notation::tensor::{adjoint_latex, nabla, named_at, step_text, tensor_latex};
+use crate::render::table::{bmatrix, json_decimal, json_exact, nested_json};
+use crate::shape::Shape;
+use crate::syntax::ast::{Lhs, StmtKind};
+use serde::Serialize;
+
+/// One line `lhs = formula ≈ value`.
+#[derive(Serialize)]
+pub struct Line {
+    pub lhs: String,
+    pub formula: String,
+    /// `= [exact]` or `\approx [decimals]`.
+    pub value: String,
+}
+
+/// What the matrix templates print.
+#[derive(Serialize)]
+pub struct MatrixView {
+    /// `\nabla_{\boldsymbol{W}} L`.
+    pub derivative: String,
+    pub forward: Vec<String>,
+    pub adjoints: Vec<Line>,
+    /// Softmax outputs folded with cross-entropy, one sentence each.
+    pub softmax_ce: Vec<String>,
+    pub gradient: Line,
+    pub verified: bool,
+    pub check: String,
+}
+
+/// `= exact` when every entry is rational, else `\approx decimals`.
+fn value_latex(shape: Shape, vals: &[Value], digits: u32) -> String {
+    let exact: Option<Vec<String>> = vals.iter().map(|v| v.exact().map(latex_rational)).collect();
+    let one = |cells: Vec<String>| {
+        if shape.is_scalar() {
+            cells.into_iter().next().unwrap_or_default()
+        } else {
+            bmatrix(shape, &cells)
+        }
+    };
+    match exact {
+        Some(e) => format!("= {}", one(e)),
+        None => format!(
+            "\\approx {}",
+            one(vals.iter().map(|v| show_decimal(v, digits).latex).collect())
+        ),
+    }
+}
+
+fn of_latex(model: &Model, d: &MatrixDerivation) -> String {
+    named_at(model, &d.of.0, d.of.1.map(|k| k.to_string()).as_deref())
+}
+
+pub fn view(d: &MatrixDerivation, model: &Model, digits: u32) -> MatrixView {
+    let of = of_latex(model, d);
+    let forward = d
+        .forward
+        .iter()
+        .filter_map(|s| match &s.kind {
+            StmtKind::Equation(Lhs::Plain(id), rhs) => Some(format!(
+                "{} &= {}",
+                named_at(model, &id.name, None),
+                tensor_latex(model, rhs)
+            )),
+            StmtKind::Equation(Lhs::Indexed(id, k), rhs) => Some(format!(
+                "{} &= {}",
+                named_at(model, &id.name, Some(&step_text(k))),
+                tensor_latex(model, rhs)
+            )),
+            _ => None,
+        })
+        .collect();
+    let adjoints = d
+        .adjoints
+        .iter()
+        .map(|a| Line {
+            lhs: nabla(&named_at(model, &a.at.0, a.at.1.map(|k| k.to_string()).as_deref()), &of),
+            formula: adjoint_latex(model, &a.formula, &of),
+            value: value_latex(a.shape, &a.values, digits),
+        })
+        .collect();
+    let softmax_ce = softmax_sentences(d, model);
+    let wrt = named_at(model, &d.wrt, None);
+    let derivative = nabla(&wrt, &of);
+    let gradient = Line {
+        lhs: derivative.clone(),
+        formula: adjoint_latex(model, &d.gradient, &of),
+        value: value_latex(d.shape, &d.values, digits),
+    };
+    let entries = d.shape.len();
+    let adjoint_entries: usize = d.adjoints.iter().map(|a| a.shape.len()).sum();
+    let random = match &d.random {
+        Some((seed, vals)) => format!(
+            " Leaves without values were given seeded random values (seed {seed}): {}.",
+            vals.iter()
+                .map(|(n, q)| format!("{n} = {q}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => String::new(),
+    };
+    let check = if d.verified() {
+        format!(
+            "Each of the {adjoint_entries} adjoint entries and the {entries} entries of ${derivative}$, evaluated from these formulas by the exact evaluator, agrees with reverse-mode AD over the scalar graph; each entry of ${derivative}$ also agrees with a certified central difference.{random}"
+        )
+    } else {
+        format!("Disagreements: {}.{random}", d.mismatches.join("; "))
+    };
+    MatrixView {
+        derivative,
+        forward,
+        adjoints,
+        softmax_ce,
+        gradient,
+        verified: d.verified(),
+        check,
+    }
+}
+
+#[derive(Serialize)]
+struct JsonTensor {
+    name: String,
+    latex: String,
+    value: serde_json::Value,
+    exact: serde_json::Value,
+}
+
+#[derive(Serialize)]
+struct JsonCheck {
+    status: &'static str,
+    entries: usize,
+    mismatches: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct JsonMatrix {
+    of: String,
+    wrt: String,
+    shape: Vec<usize>,
+    form: &'static str,
+    adjoints: Vec<JsonTensor>,
+    total: JsonTensor,
+    check: JsonCheck,
+}
+
+fn json_tensor(name: String, latex: String, shape: Shape, vals: &[Value], digits: u32) -> JsonTensor {
+    let value = vals.iter().map(|v| json_decimal(v, digits).into()).collect();
+    let exact = vals.iter().map(|v| json_exact(v).into()).collect();
+    if shape.is_scalar() {
+        return JsonTensor {
+            name,
+            latex,
+            value: json_decimal(&vals[0], digits).into(),
+            exact: json_exact(&vals[0]).into(),
+        };
+    }
+    JsonTensor {
+        name,
+        latex,
+        value: nested_json(shape, value),
+        exact: nested_json(shape, exact),
+    }
+}
+
+/// JSON: LANGUAGE.md's derive fields, with `total.value`/`exact` nested
+/// lists of the gradient's shape, and every adjoint.
+pub fn json(d: &MatrixDerivation, model: &Model) -> String {
+    const DIGITS: u32 = crate::query::CERTIFIED_DIGITS;
+    let of = of_latex(model, d);
+    let label = |at: &crate::matrix::At| match at.1 {
+        Some(k) => crate::vocab::at_step(&at.0, k),
+        None => at.0.clone(),
+    };
+    let adjoints = d
+        .adjoints
+        .iter()
+        .map(|a| {
+            json_tensor(
+                label(&a.at),
+                adjoint_latex(model, &a.formula, &of),
+                a.shape,
+                &a.values,
+                DIGITS,
+            )
+        })
+        .collect();
+    let report = JsonMatrix {
+        of: label(&d.of),
+        wrt: d.wrt.clone(),
+        shape: vec![d.shape.rows, d.shape.cols],
+        form: "matrix",
+        adjoints,
+        total: json_tensor(
+            d.wrt.clone(),
+            adjoint_latex(model, &d.gradient, &of),
+            d.shape,
+            &d.values,
+            DIGITS,
+        ),
+        check: JsonCheck {
+            status: if d.verified() { "verified" } else { "failed" },
+            entries: d.shape.len(),
+            mismatches: d.mismatches.clone(),
+        },
+    };
+    let mut s = serde_json::to_string_pretty(&report).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}
+
+/// One sentence per softmax output folded with cross-entropy, written at a
+/// general step when it holds at several.
+fn softmax_sentences(d: &MatrixDerivation, model: &Model) -> Vec<String> {
+    use std::collections::BTreeMap;
+    let mut by_name: BTreeMap<&str, Vec<(Option<i64>, &crate::syntax::ast::Expr)>> = BTreeMap::new();
+    for (at, y) in &d.softmax_ce {
+        by_name.entry(at.0.as_str()).or_default().push((at.1, y));
+    }
+    by_name
+        .into_iter()
+        .map(|(name, uses)| {
+            let (step, y, when) = match (uses.as_slice(), &uses[0].1.kind) {
+                ([(Some(_), _), _, ..], crate::syntax::ast::ExprKind::Index(yid, _)) => {
+                    let steps: Vec<String> = uses.iter().filter_map(|(k, _)| k.map(|k| k.to_string())).collect();
+                    (
+                        Some("t".to_string()),
+                        named_at(model, &yid.name, Some("t")),
+                        format!("For $t = {}$, ", steps.join(", ")),
+                    )
+                }
+                _ => (uses[0].0.map(|k| k.to_string()), tensor_latex(model, uses[0].1), String::new()),
+            };
+            let yhat = named_at(model, name, step.as_deref());
+            let when = if when.is_empty() { String::new() } else { when };
+            format!(
+                "{when}${yhat}$ is a softmax under cross-entropy, so the adjoint of its argument is ${yhat} - {y}$: \
+                 $\\left(\\operatorname{{diag}}({yhat}) - {yhat} {{{yhat}}}^{{\\top}}\\right)\\left(-{y} \\oslash {yhat}\\right) = {yhat} - {y}$ \
+                 because the entries of ${y}$ sum to 1 (they do here)."
+            )
+        })
+        .collect()
+}
