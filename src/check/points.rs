@@ -3,7 +3,7 @@
 //! rational point only by accident: Schwartz–Zippel).
 
 use super::resolve::{is_placeholder, DerivTerm};
-use crate::calculus::numeric::{gradient_ad, gradient_direct, gradient_local};
+use crate::calculus::numeric::{gradient_ad, gradient_direct, gradient_edge, gradient_local};
 use crate::eval::bindings::{free_opaque, random_slopes, random_values};
 use crate::eval::forward::forward_values;
 use crate::eval::{Bindings, Unevaluable, Value};
@@ -128,6 +128,8 @@ pub fn values_at(
     for d in derivs {
         let v = if d.local {
             gradient_local(g, d.of, d.wrt, b, relu_active, digits)?
+        } else if d.edge {
+            gradient_edge(g, d.of, d.wrt, b, relu_active, digits)?
         } else if d.direct {
             gradient_direct(g, d.of, d.wrt, b, relu_active, digits)?
         } else {

@@ -149,6 +149,11 @@ pub struct DerivTerm {
     /// own equation, as in `∂h^{(2)}/∂h^{(1)} ∂h^{(1)}/∂w_1`. Otherwise the
     /// total derivative.
     pub direct: bool,
+    /// A direct partial whose denominator is an operand of the numerator's
+    /// own operation: every other operand held, even one that depends on
+    /// the denominator (an operation-per-line derivation's factor
+    /// `∂ŷ/∂z₅ = 1/z₉` where `ŷ = z₅/z₉` and `z₉ = z₅ + z₈`).
+    pub edge: bool,
     /// The partial at the numerator's step, quantities of other steps held
     /// fixed: a factor `∂c^{(t)}/∂u_f` inside a sum over steps whose
     /// denominator is not in the numerator's own equation (see
@@ -917,6 +922,7 @@ impl<'u, 'm> Resolver<'u, 'm> {
             ));
         }
         let direct = self.in_chain && direct_argument(self.graph(), of_node, wrt_node);
+        let edge = direct && crate::calculus::numeric::is_operand(self.graph(), of_node, wrt_node);
         // Σ_t ∂L/∂c^{(t)} ∂c^{(t)}/∂u_f: the step's own partial (BPTT's
         // copy of the parameter at step t), not the total through earlier
         // steps, which the sum already counts.
@@ -927,7 +933,9 @@ impl<'u, 'm> Resolver<'u, 'm> {
         if let Some(k) = self
             .derivs
             .iter()
-            .position(|d| d.of == of_node && d.wrt == wrt_node && d.direct == direct && d.local == local)
+            .position(|d| {
+                d.of == of_node && d.wrt == wrt_node && d.direct == direct && d.edge == edge && d.local == local
+            })
         {
             self.uses.push(k);
             return Ok(self.derivs[k].placeholder);
@@ -945,6 +953,7 @@ impl<'u, 'm> Resolver<'u, 'm> {
             wrt: wrt_node,
             placeholder,
             direct,
+            edge,
             local,
         });
         self.uses.push(k);

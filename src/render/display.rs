@@ -65,7 +65,8 @@ impl Display {
         let ts = Typesetter::new(model);
         let letter = ["z", "s", "q", "r"]
             .into_iter()
-            .find(|l| model.lookup(l).is_none())
+            // Not a name of the model, nor a vector whose entries are `q_{1}`.
+            .find(|l| model.lookup(l).is_none() && model.tensors.get(l).is_none())
             .unwrap_or("z");
         let mut on_routes: Vec<NodeId> = d
             .paths

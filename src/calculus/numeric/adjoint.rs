@@ -62,7 +62,37 @@ pub fn gradient_direct(
     relu_active: bool,
     digits: u32,
 ) -> Result<Value, Unevaluable> {
-    gradient_holding(graph, of, wrt, &|_| true, bindings, relu_active, digits)
+    let named = |_: usize, n: &Node| matches!(n, Node::Named(..));
+    gradient_holding(graph, of, wrt, &named, bindings, relu_active, digits)
+}
+
+/// The partial of one operation by one of its own operands, every other
+/// operand held fixed, even one that itself depends on `wrt`: the factor
+/// `∂ŷ/∂z₅ = 1/z₉` of a chain written one operation per line, where
+/// `ŷ = z₅/z₉` and `z₉ = z₅ + z₈`. `of` may be a named quantity; its
+/// definition is the operation. Otherwise as [`gradient_ad`].
+pub fn gradient_edge(
+    graph: &Graph,
+    of: NodeId,
+    wrt: NodeId,
+    bindings: &Bindings,
+    relu_active: bool,
+    digits: u32,
+) -> Result<Value, Unevaluable> {
+    let op = match graph.node(of) {
+        Node::Named(_, d) => *d,
+        _ => of,
+    };
+    gradient_holding(graph, of, wrt, &|i, _| i != op.index(), bindings, relu_active, digits)
+}
+
+/// True when `wrt` is an operand of the operation `of` is (or names).
+pub fn is_operand(graph: &Graph, of: NodeId, wrt: NodeId) -> bool {
+    let op = match graph.node(of) {
+        Node::Named(_, d) => *d,
+        _ => of,
+    };
+    graph.node(op).children().any(|c| c == wrt)
 }
 
 /// The partial of `of` at its step `t` with the quantities of other steps
@@ -82,20 +112,20 @@ pub fn gradient_local(
         Node::Named(s, _) => s.step,
         _ => None,
     };
-    let hold = |n: &Node| match n {
+    let hold = |_: usize, n: &Node| match n {
         Node::Named(s, _) => step.is_none() || s.step != step,
-        _ => true,
+        _ => false,
     };
     gradient_holding(graph, of, wrt, &hold, bindings, relu_active, digits)
 }
 
-/// `∂of/∂wrt` with the named nodes between them for which `hold` is true
-/// held fixed.
+/// `∂of/∂wrt` with the nodes between them for which `hold` (given the
+/// node's index) is true held fixed.
 fn gradient_holding(
     graph: &Graph,
     of: NodeId,
     wrt: NodeId,
-    hold: &dyn Fn(&Node) -> bool,
+    hold: &dyn Fn(usize, &Node) -> bool,
     bindings: &Bindings,
     relu_active: bool,
     digits: u32,
@@ -106,7 +136,7 @@ fn gradient_holding(
     // the nodes above in id order leaves only the other routes.
     for i in wrt.index() + 1..of.index() {
         let n = &graph.nodes()[i];
-        if matches!(n, Node::Named(..)) && hold(n) {
+        if hold(i, n) {
             active[i] = false;
         } else if active[i] {
             active[i] = n.children().any(|c| active[c.index()]);
