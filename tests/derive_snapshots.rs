@@ -20,6 +20,12 @@ fn query(model: &str) -> (&'static str, &'static str) {
         "sigmoid_rnn.chain" => ("L", "w"),
         "tanh_rnn.chain" => ("L", "u"),
         "skip_rnn.chain" => ("L", "c"),
+        // Vector models: one entry as a scalar derivation (tests/tensor.rs
+        // snapshots the matrix form).
+        "vector_rnn.chain" => ("L", "c[2]"),
+        "attention.chain" => ("L", "r[1]"),
+        "vector_lstm.chain" => ("L", "r[2]"),
+        "equality_detector.chain" => ("y[4]", "v[1]"),
         other => panic!("add a query for {other} in tests/derive_snapshots.rs"),
     }
 }

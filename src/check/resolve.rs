@@ -930,13 +930,9 @@ impl<'u, 'm> Resolver<'u, 'm> {
             && !direct
             && self.in_step_sum
             && matches!(self.graph().node(of_node), Node::Named(s, _) if s.step.is_some());
-        if let Some(k) = self
-            .derivs
-            .iter()
-            .position(|d| {
-                d.of == of_node && d.wrt == wrt_node && d.direct == direct && d.edge == edge && d.local == local
-            })
-        {
+        if let Some(k) = self.derivs.iter().position(|d| {
+            d.of == of_node && d.wrt == wrt_node && d.direct == direct && d.edge == edge && d.local == local
+        }) {
             self.uses.push(k);
             return Ok(self.derivs[k].placeholder);
         }

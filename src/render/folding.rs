@@ -150,7 +150,8 @@ fn term_text(g: &Graph, rel: &Relative, of: NodeId, parent: NodeId, partial: Nod
     match (dp.is_empty(), g.literal(partial).is_some_and(|q| q.is_one())) {
         (true, _) => p,
         (false, true) => dp,
-        (false, false) if matches!(g.node(partial), Node::Add(..) | Node::Sub(..)) => {
+        // `δ · -x` reads as a typo: a sum or a negative factor is bracketed.
+        (false, false) if matches!(g.node(partial), Node::Add(..) | Node::Sub(..)) || p.starts_with('-') => {
             format!("{dp} {}", crate::notation::latex::paren(&p))
         }
         (false, false) => format!("{dp} \\cdot {p}"),

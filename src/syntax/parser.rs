@@ -177,8 +177,11 @@ fn describe_expected(rules: &[Rule]) -> String {
             | Rule::indexed
             | Rule::sum
             | Rule::paren
+            | Rule::list
+            | Rule::index_br
             | Rule::neg => "an expression",
-            Rule::add_op | Rule::mul_op | Rule::pow_op => "an operator",
+            Rule::add_op | Rule::mul_op | Rule::pow_op | Rule::tick => "an operator",
+            Rule::shape => "a shape such as `2` or `2x3`",
             Rule::ident | Rule::lhs | Rule::decl | Rule::seq_decl => "a name",
             Rule::EOI => "the end of the statement",
             Rule::string => "a quoted string",
