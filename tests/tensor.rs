@@ -180,7 +180,7 @@ fn the_rnn_gradient_is_written_as_a_textbook_writes_it() {
     insta::assert_snapshot!("vector_rnn_dL_dW", text);
     // The pieces the course asks for, whatever the layout.
     for piece in [
-        "\\sum_{t=1}^{3} \\operatorname{diag}\\left(\\mathbf{1} - \\boldsymbol{h}^{(t)} \\odot \\boldsymbol{h}^{(t)}\\right) \\nabla_{\\boldsymbol{h}^{(t)}} L {\\boldsymbol{x}^{(t)}}^{\\top}",
+        "\\sum_{t=1}^{3} \\operatorname{diag}\\left(\\mathbf{1} - \\boldsymbol{h}^{(t)} \\odot \\boldsymbol{h}^{(t)}\\right) \\left(\\nabla_{\\boldsymbol{h}^{(t)}} L\\right) {\\boldsymbol{x}^{(t)}}^{\\top}",
         "\\boldsymbol{U}^{\\top} \\operatorname{diag}",
         "\\boldsymbol{\\hat{y}}^{(t)} - \\boldsymbol{y}^{(t)}",
         "**Check: verified.**",

@@ -366,7 +366,7 @@ fn fold_steps(eqs: &Equations, vjp: &Vjp, terms: &[(At, Expr)], target: &At, ce:
     let term = vjp.vjp(&rhs, g, target, Some(&own)).ok()??;
     for ((_, k), concrete) in &terms {
         let k = (*k)?;
-        if !same(&steps::substitute(&term, &var, k), concrete) {
+        if !same(&eqs.evaluate_steps(steps::substitute(&term, &var, k)), concrete) {
             return None;
         }
     }

@@ -106,6 +106,43 @@ impl<'m> Equations<'m> {
             }
         }
         // The recurrence holds from step 1 on (LANGUAGE.md §1).
-        general.filter(|_| *step >= Some(1))
+        general.filter(|_| *step >= Some(1)).map(|e| self.evaluate_steps(e))
+    }
+
+    /// Every step index that is a sum of numbers written as its value:
+    /// `c[2-1]` is `c[1]`.
+    pub fn evaluate_steps(&self, mut e: Expr) -> Expr {
+        let mut stack = vec![&mut e];
+        while let Some(x) = stack.pop() {
+            if let ExprKind::Index(_, k) = &mut x.kind {
+                if let Some(v) = self.int(k) {
+                    if !matches!(k.kind, ExprKind::Name(_)) {
+                        k.kind = ExprKind::Num(Q::from(v));
+                    }
+                }
+                continue;
+            }
+            match &mut x.kind {
+                ExprKind::Num(_) | ExprKind::Name(_) | ExprKind::Index(..) => {}
+                ExprKind::Call(_, args) => stack.extend(args.iter_mut()),
+                ExprKind::Sum { lo, hi, body, .. } => stack.extend([&mut **lo, &mut **hi, &mut **body]),
+                ExprKind::Neg(a) | ExprKind::Transpose(a) => stack.push(a),
+                ExprKind::AddChain(a, rest) => {
+                    stack.push(a);
+                    stack.extend(rest.iter_mut().map(|(_, y)| y));
+                }
+                ExprKind::MulChain(a, rest) => {
+                    stack.push(a);
+                    stack.extend(rest.iter_mut().map(|(_, y)| y));
+                }
+                ExprKind::Pow(a, b) => stack.extend([&mut **a, &mut **b]),
+                ExprKind::List(items) => stack.extend(items.iter_mut()),
+                ExprKind::Entry(b, idx) => {
+                    stack.push(b);
+                    stack.extend(idx.iter_mut());
+                }
+            }
+        }
+        e
     }
 }

@@ -165,7 +165,7 @@ impl Vjp<'_> {
         if self.uses(&prefix, target) {
             let ga = match op {
                 MulOp::Div => div(g.clone(), b.clone()),
-                MulOp::Hadamard if !sa.is_scalar() && !sb.is_scalar() => had(g.clone(), b.clone()),
+                MulOp::Hadamard if !sa.is_scalar() && !sb.is_scalar() => had(b.clone(), g.clone()),
                 _ if sa.is_scalar() && !sb.is_scalar() => contract(g.clone(), b.clone(), sb),
                 _ if sb.is_scalar() => mul(g.clone(), b.clone()),
                 _ => mul(g.clone(), transpose(b.clone())),

@@ -84,6 +84,11 @@ impl Printer<'_> {
         }
     }
 
+    /// An adjoint name `∇h[t]` printed as `\nabla_{h^{(t)}} L`.
+    fn is_adjoint(&self, e: &Expr) -> bool {
+        self.of.is_some() && matches!(&e.kind, ExprKind::Name(id) | ExprKind::Index(id, _) if id.name.starts_with('∇'))
+    }
+
     fn expr(&self, e: &Expr) -> Out {
         match &e.kind {
             ExprKind::Num(q) => {
@@ -135,18 +140,29 @@ impl Printer<'_> {
                 (s, 1)
             }
             ExprKind::MulChain(first, rest) => {
-                let mut s = wrap(self.expr(first), 2);
+                // An adjoint followed by another factor is bracketed, as
+                // textbooks write `(\nabla_{h} L) x^{\top}`.
+                let factor = |e: &Expr, followed: bool, min: u8| {
+                    let out = wrap(self.expr(e), min);
+                    if followed && self.is_adjoint(e) {
+                        format!("\\left({out}\\right)")
+                    } else {
+                        out
+                    }
+                };
+                let followed = |k: usize| rest.get(k).is_some_and(|(op, _)| *op == MulOp::Mul);
+                let mut s = factor(first, followed(0), 2);
                 let mut odot = false;
-                for (op, x) in rest {
+                for (k, (op, x)) in rest.iter().enumerate() {
                     match op {
                         // `(a ⊙ b) c`: a product after ⊙ takes the whole left side.
                         MulOp::Mul if odot => {
-                            s = format!("\\left({s}\\right) {}", wrap(self.expr(x), 3));
+                            s = format!("\\left({s}\\right) {}", factor(x, followed(k + 1), 3));
                             odot = false;
                         }
                         MulOp::Mul => {
                             s.push(' ');
-                            s.push_str(&wrap(self.expr(x), 3));
+                            s.push_str(&factor(x, followed(k + 1), 3));
                         }
                         MulOp::Hadamard => {
                             odot = true;
@@ -182,7 +198,7 @@ impl Printer<'_> {
             ("dot", 2) => (
                 format!(
                     "{}^{{\\top}} {}",
-                    wrap(self.expr(&args[0]), 4),
+                    sup_base(wrap(self.expr(&args[0]), 4)),
                     wrap(self.expr(&args[1]), 3)
                 ),
                 2,
@@ -191,7 +207,7 @@ impl Printer<'_> {
                 format!(
                     "{} {}^{{\\top}}",
                     wrap(self.expr(&args[0]), 3),
-                    wrap(self.expr(&args[1]), 4)
+                    sup_base(wrap(self.expr(&args[1]), 4))
                 ),
                 2,
             ),

@@ -82,7 +82,7 @@ pub fn view(d: &MatrixDerivation, model: &Model, digits: u32) -> MatrixView {
         .iter()
         .map(|a| Line {
             lhs: nabla(&named_at(model, &a.at.0, a.at.1.map(|k| k.to_string()).as_deref()), &of),
-            formula: adjoint_latex(model, &a.formula, &of),
+            formula: broken(&adjoint_latex(model, &a.formula, &of)),
             value: value_latex(a.shape, &a.values, digits),
         })
         .collect();
@@ -91,7 +91,7 @@ pub fn view(d: &MatrixDerivation, model: &Model, digits: u32) -> MatrixView {
     let derivative = nabla(&wrt, &of);
     let gradient = Line {
         lhs: derivative.clone(),
-        formula: adjoint_latex(model, &d.gradient, &of),
+        formula: broken(&adjoint_latex(model, &d.gradient, &of)),
         value: value_latex(d.shape, &d.values, digits),
     };
     let entries = d.shape.len();
@@ -246,4 +246,47 @@ fn softmax_sentences(d: &MatrixDerivation, model: &Model) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// Characters of LaTeX source per line before a long sum is broken.
+const LINE: usize = 150;
+
+/// A long sum broken before its top-level `+`/`-` onto aligned lines
+/// (`\\ &\qquad + …`), so that no term runs off the page.
+fn broken(latex: &str) -> String {
+    let bytes = latex.as_bytes();
+    let mut depth = 0i32;
+    let mut cuts = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if latex[i..].starts_with("\\left") {
+            depth += 1;
+            i += 5;
+            continue;
+        }
+        if latex[i..].starts_with("\\right") {
+            depth -= 1;
+            i += 6;
+            continue;
+        }
+        match bytes[i] {
+            b'{' => depth += 1,
+            b'}' => depth -= 1,
+            b' ' if depth == 0 && (latex[i..].starts_with(" + ") || latex[i..].starts_with(" - ")) => cuts.push(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut out = String::new();
+    let (mut start, mut line_start) = (0, 0);
+    for &c in &cuts {
+        if c - line_start > LINE {
+            out.push_str(&latex[start..c]);
+            out.push_str(" \\\\\n&\\qquad");
+            start = c;
+            line_start = c;
+        }
+    }
+    out.push_str(&latex[start..]);
+    out
 }
