@@ -527,3 +527,19 @@ pub fn matrix_output(
     };
     matrix(&crate::render::matrix::view(d, model, digits), layout, template)
 }
+
+/// The paths from a vector or matrix parameter to a quantity, among named
+/// quantities (the graph as the course draws it).
+pub fn tensor_paths(
+    model: &Model,
+    of: &str,
+    wrt: &str,
+    max_paths: usize,
+) -> Result<crate::matrix::TensorPaths, crate::matrix::MatrixError> {
+    crate::matrix::tensor_paths(model, of, wrt.trim(), max_paths)
+}
+
+/// [`tensor_paths`] written out: a text list, Markdown, LaTeX or JSON.
+pub fn tensor_paths_output(p: &crate::matrix::TensorPaths, model: &Model, format: Format) -> String {
+    crate::render::matrix::paths_output(p, model, format)
+}

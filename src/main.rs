@@ -513,6 +513,20 @@ fn run_paths(args: PathsArgs) -> ExitCode {
     };
     let result = settings(&args.common).and_then(|settings| {
         let model = load(&src, &settings)?;
+        let format = match args.format {
+            PathsFormat::Text => Format::Text,
+            PathsFormat::Markdown => Format::Markdown,
+            PathsFormat::Latex => Format::Latex,
+            PathsFormat::Json => Format::Json,
+        };
+        if chainrule::is_matrix_wrt(&model, &args.wrt) {
+            return Ok(
+                match chainrule::tensor_paths(&model, &args.of, &args.wrt, args.max_paths) {
+                    Ok(p) => Ok(chainrule::tensor_paths_output(&p, &model, format)),
+                    Err(e) => Err(e.to_string()),
+                },
+            );
+        }
         let req = chainrule::PathsRequest {
             of: args.of.clone(),
             wrt: args.wrt.clone(),
@@ -520,16 +534,14 @@ fn run_paths(args: PathsArgs) -> ExitCode {
             max_paths: args.max_paths,
         };
         let report = chainrule::paths(&model, &req)?;
-        let format = match args.format {
-            PathsFormat::Text => Format::Text,
-            PathsFormat::Markdown => Format::Markdown,
-            PathsFormat::Latex => Format::Latex,
-            PathsFormat::Json => Format::Json,
-        };
-        Ok(chainrule::paths_output(&report, &model, format))
+        Ok(Ok(chainrule::paths_output(&report, &model, format)))
     });
     match result {
-        Ok(text) => emit(&text, args.common.output.as_deref()),
+        Ok(Ok(text)) => emit(&text, args.common.output.as_deref()),
+        Ok(Err(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
         Err(e) => report_error(&e, &path, &src, (Some(args.of.as_str()), Some(args.wrt.as_str()))),
     }
 }

@@ -287,3 +287,62 @@ fn entries_and_transposes_evaluate_as_written() {
         assert_eq!(q(g.as_deref().unwrap()), q(w));
     }
 }
+
+#[test]
+fn paths_by_a_matrix_count_the_graph_the_course_draws() {
+    // W enters h[1], h[2], h[3]; from h[t], L is reached through yhat[t] or
+    // through h[t+1]: 3 + 2 + 1 = 6 paths, by hand.
+    let p = json_out(&[
+        "paths",
+        "examples/vector_rnn.chain",
+        "--of",
+        "L",
+        "--wrt",
+        "W",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(p["path_count"], "6");
+    assert_eq!(p["paths"][0], serde_json::json!(["W", "h[1]", "yhat[1]", "L"]));
+    assert_eq!(p["truncated"], false);
+    // q enters every score s[k]; s[k] reaches alpha[k] directly and every
+    // alpha[j] through the normaliser z: 3 + 3·3 = 12.
+    let p = json_out(&[
+        "paths",
+        "examples/attention.chain",
+        "--of",
+        "L",
+        "--wrt",
+        "q",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(p["path_count"], "12");
+    // One entry counts scalar paths instead (more of them).
+    let p = json_out(&[
+        "paths",
+        "examples/vector_rnn.chain",
+        "--of",
+        "L",
+        "--wrt",
+        "W[1,2]",
+        "--format",
+        "json",
+    ]);
+    assert!(p["path_count"].as_str().unwrap().parse::<u64>().unwrap() > 6);
+    let text = stdout(&chainrule(&[
+        "paths",
+        "examples/vector_rnn.chain",
+        "--of",
+        "L",
+        "--wrt",
+        "W",
+        "--max-paths",
+        "2",
+    ]));
+    assert!(text.starts_with("6 paths from W to L"), "{text}");
+    assert!(
+        text.contains("the first 2 are listed") && text.contains("--wrt 'W[1,1]'"),
+        "{text}"
+    );
+}

@@ -11,9 +11,11 @@
 //! central difference. A formula that disagrees anywhere fails the check.
 
 mod build;
+mod paths;
 mod steps;
 mod vjp;
 
+pub use paths::{tensor_paths, TensorPaths};
 pub use steps::At;
 pub use vjp::Unsupported;
 

@@ -290,3 +290,76 @@ fn broken(latex: &str) -> String {
     out.push_str(&latex[start..]);
     out
 }
+
+/// `h[2]`, `W`: a node of the tensor-level graph as the model writes it.
+fn plain_at(at: &crate::matrix::At) -> String {
+    match at.1 {
+        Some(k) => crate::vocab::at_step(&at.0, k),
+        None => at.0.clone(),
+    }
+}
+
+fn latex_at(model: &Model, at: &crate::matrix::At) -> String {
+    named_at(model, &at.0, at.1.map(|k| k.to_string()).as_deref())
+}
+
+/// The paths among named quantities: a text list, Markdown, LaTeX or JSON.
+pub fn paths_output(p: &crate::matrix::TensorPaths, model: &Model, format: crate::Format) -> String {
+    use crate::Format;
+    let noun = |n: &num_bigint::BigUint| if *n == 1u32.into() { "path" } else { "paths" };
+    let shown = if p.truncated() {
+        format!("; the first {} are listed", p.listed.len())
+    } else {
+        String::new()
+    };
+    let entry = match model.tensors.get(&p.wrt).map(|d| d.shape) {
+        Some(s) if s.cols > 1 => format!("{}[1,1]", p.wrt),
+        _ => format!("{}[1]", p.wrt),
+    };
+    let why = format!(
+        "counted in the graph of named quantities, as the course draws it; \
+         `--wrt '{entry}'` gives the paths of one entry through scalar operations"
+    );
+    match format {
+        Format::Json => {
+            let v = serde_json::json!({
+                "path_count": p.count.to_string(),
+                "paths": p.listed.iter().map(|path| path.iter().map(plain_at).collect::<Vec<_>>()).collect::<Vec<_>>(),
+                "truncated": p.truncated(),
+                "level": "tensor",
+            });
+            let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        Format::Text => {
+            let mut out = format!(
+                "{} {} from {} to {} ({why}){shown}\n",
+                p.count,
+                noun(&p.count),
+                p.wrt,
+                plain_at(&p.of)
+            );
+            for (k, path) in p.listed.iter().enumerate() {
+                let names: Vec<String> = path.iter().map(plain_at).collect();
+                out.push_str(&format!("{:>4}. {}\n", k + 1, names.join(" → ")));
+            }
+            out
+        }
+        Format::Markdown | Format::Latex | Format::Document => {
+            let wrt = named_at(model, &p.wrt, None);
+            let of = latex_at(model, &p.of);
+            let mut out = format!(
+                "There {} {} {} from ${wrt}$ to ${of}$ ({why}){shown}.\n\n",
+                if p.count == 1u32.into() { "is" } else { "are" },
+                p.count,
+                noun(&p.count)
+            );
+            for (k, path) in p.listed.iter().enumerate() {
+                let names: Vec<String> = path.iter().map(|a| latex_at(model, a)).collect();
+                out.push_str(&format!("{}. ${}$\n", k + 1, names.join(" \\to ")));
+            }
+            out
+        }
+    }
+}
