@@ -159,6 +159,18 @@ pub fn check_segments(model: &Model, src: &str, kind: DocKind, segments: &[Segme
                     if is_path_list(text) || is_enumeration(text) {
                         continue;
                     }
+                    // A claim about a whole vector or matrix, entry by entry.
+                    if message.starts_with("matrix notation") {
+                        let judged = super::matrix_claim::judge(model, &mut c.un, &c.p0, text, c.opts.digits);
+                        if let Some(judged) = judged {
+                            let at = seg.start + span.start;
+                            for j in judged {
+                                let (s, e) = trimmed(text, j.start, j.end);
+                                c.push(at + s, e - s, at + j.from, j.verdict, &j.expected, &j.got, &j.note);
+                            }
+                            continue;
+                        }
+                    }
                     let at = seg.start + span.start;
                     c.push(at, span.end - span.start, at, Verdict::Unparsed, "", "", &message);
                 }
@@ -1444,4 +1456,12 @@ fn problem_note(p: &Problem) -> (Verdict, String) {
         Problem::Unsupported { message, .. } => (Verdict::Unparsed, message.clone()),
         Problem::Model { message, .. } => (Verdict::Unparsed, message.clone()),
     }
+}
+
+/// `start..end` of `text` without the spaces around it.
+fn trimmed(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let part = &text[start..end];
+    let s = start + (part.len() - part.trim_start().len());
+    let e = end - (part.len() - part.trim_end().len());
+    (s, e.max(s))
 }

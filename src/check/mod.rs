@@ -17,6 +17,7 @@ pub mod general_step;
 pub mod judge;
 pub mod latex;
 pub mod math;
+pub mod matrix_claim;
 pub mod points;
 pub mod report;
 pub mod resolve;

@@ -1,0 +1,522 @@
+//! Claims about whole vectors and matrices (LANGUAGE.md §4): a line such
+//! as `\nabla_{\mathbf{W}} L = \begin{bmatrix} … \end{bmatrix}` is judged
+//! entry by entry. A side is read when it is a `bmatrix`/`pmatrix` of
+//! numbers, a gradient `\nabla_{X} L` of a vector or matrix `X` (a
+//! parameter, or a quantity at a step), or such a name itself, each
+//! optionally transposed (`^\top`, `^T`). A wrong claim names the wrong
+//! entries, and says so when the matrix is the transpose of the right one
+//! or the gradient one step off.
+
+use crate::calculus::numeric::gradient_ad;
+use crate::eval::{evaluate, Bindings, EvalOptions, Value};
+use crate::graph::{NodeId, Unroller};
+use crate::model::Model;
+use crate::notation::names::default_latex;
+use crate::number::Q;
+use crate::shape::Shape;
+
+/// One judged pair of sides.
+pub struct MatrixVerdict {
+    /// Byte range of the right side within the line.
+    pub start: usize,
+    pub end: usize,
+    /// Byte offset of the left side within the line.
+    pub from: usize,
+    pub verdict: super::Verdict,
+    pub expected: String,
+    pub got: String,
+    pub note: String,
+}
+
+/// What one side of a claim is.
+#[derive(Clone, Debug)]
+enum Side {
+    /// Numbers written out, with the decimal places of each.
+    Literal(Shape, Vec<(Q, Option<usize>)>),
+    /// `∇_{X} L`: the quantity `of`, the tensor `x` at `step`.
+    Nabla {
+        of: String,
+        x: String,
+        step: Option<i64>,
+        transposed: bool,
+    },
+    /// The value of a tensor at a step.
+    Named {
+        x: String,
+        step: Option<i64>,
+        transposed: bool,
+    },
+}
+
+/// The sides of `text` split at top-level `=` and `\approx`, with offsets.
+fn sides(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let (mut depth, mut start, mut i) = (0i32, 0usize, 0usize);
+    while i < bytes.len() {
+        let rest = &text[i..];
+        if rest.starts_with("\\begin{") {
+            depth += 1;
+        } else if rest.starts_with("\\end{") {
+            depth -= 1;
+        }
+        match bytes[i] {
+            b'{' | b'(' | b'[' => depth += 1,
+            b'}' | b')' | b']' => depth -= 1,
+            b'=' if depth == 0 => {
+                out.push((start, i));
+                start = i + 1;
+            }
+            b'\\' if depth == 0 && rest.starts_with("\\approx") => {
+                out.push((start, i));
+                start = i + "\\approx".len();
+                i = start;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push((start, text.len()));
+    out
+}
+
+/// Removes `\mathbf{…}`, `\boldsymbol{…}`, `\bm{…}` wrappers and spaces.
+fn unbold(s: &str) -> String {
+    let mut t = s.replace(' ', "");
+    for w in ["\\mathbf", "\\boldsymbol", "\\bm", "\\vec"] {
+        while let Some(at) = t.find(&format!("{w}{{")) {
+            let open = at + w.len();
+            let Some(close) = matching(&t, open) else { break };
+            t = format!("{}{}{}", &t[..at], &t[open + 1..close], &t[close + 1..]);
+        }
+    }
+    t
+}
+
+/// The index of the `}` matching the `{` at `open`.
+fn matching(s: &str, open: usize) -> Option<usize> {
+    let mut depth = 0;
+    for (i, c) in s[open..].char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(open + i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A transpose written at the end: `^\top`, `^{\top}`, `^T`, `^{T}`, `'`.
+fn strip_transpose(s: &str) -> (String, bool) {
+    for t in ["^{\\top}", "^\\top", "^{T}", "^T", "^{\\intercal}", "'"] {
+        if let Some(rest) = s.strip_suffix(t) {
+            return (rest.to_string(), true);
+        }
+    }
+    (s.to_string(), false)
+}
+
+/// A vector or matrix name of the model at a step, as typeset: `h^{(3)}`,
+/// `\hat{y}^{(2)}`, `W`, `W_{f}`, `h_{3}` (subscript time style).
+fn tensor_name(model: &Model, s: &str) -> Option<(String, Option<i64>)> {
+    let s = match s.strip_prefix('{').and_then(|x| x.strip_suffix('}')) {
+        Some(inner) if matching(s, 0) == Some(s.len() - 1) => inner,
+        _ => s,
+    };
+    let (base, step) = match s.rfind("^{(") {
+        Some(at) if s.ends_with(")}") => (&s[..at], s[at + 3..s.len() - 2].parse::<i64>().ok()),
+        _ => (s, None),
+    };
+    let base = match base.strip_prefix('{').and_then(|x| x.strip_suffix('}')) {
+        Some(inner) if matching(base, 0) == Some(base.len() - 1) => inner,
+        _ => base,
+    };
+    for (name, decl) in &model.tensors.decls {
+        let plain = unbold(&default_latex(name));
+        let shown = model.tensors.shows.get(name).map(|x| unbold(x));
+        if base == plain || shown.as_deref() == Some(base) {
+            return Some((name.clone(), step.filter(|_| decl.role.stepped())));
+        }
+        // Subscript time style: `h_{3}`.
+        if decl.role.stepped() && step.is_none() {
+            if let Some(k) = base
+                .strip_prefix(&format!("{plain}_{{"))
+                .and_then(|r| r.strip_suffix('}'))
+            {
+                if let Ok(k) = k.parse() {
+                    return Some((name.clone(), Some(k)));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// A number as written: `-0.1808`, `\frac{1}{2}`, `-\frac{1}{3}`, `3`.
+fn number(cell: &str) -> Option<(Q, Option<usize>)> {
+    let c = cell.replace(' ', "");
+    let (neg, body) = match c.strip_prefix('-') {
+        Some(r) => (true, r.to_string()),
+        None => (false, c.clone()),
+    };
+    let short = body
+        .strip_prefix("\\frac")
+        .or_else(|| body.strip_prefix("\\tfrac"))
+        .filter(|r| r.len() == 2 && r.bytes().all(|b| b.is_ascii_digit()));
+    let (q, places) = if let Some(r) = short {
+        // `\frac14`: one digit each.
+        let num: Q = r[..1].parse().ok()?;
+        let den: Q = r[1..].parse().ok()?;
+        (num.checked_div(&den)?, None)
+    } else if let Some(r) = body.strip_prefix("\\frac{").or_else(|| body.strip_prefix("\\tfrac{")) {
+        let close = r.find('}')?;
+        let num: Q = r[..close].parse().ok()?;
+        let den: Q = r[close + 1..].strip_prefix('{')?.strip_suffix('}')?.parse().ok()?;
+        (num.checked_div(&den)?, None)
+    } else {
+        let q: Q = body.parse().ok()?;
+        (q, body.split_once('.').map(|(_, f)| f.len()))
+    };
+    Some((if neg { -q } else { q }, places))
+}
+
+/// `\begin{bmatrix} a & b \\ c & d \end{bmatrix}` of numbers.
+fn literal(s: &str) -> Option<Side> {
+    let s = s.trim();
+    let env = ["bmatrix", "pmatrix", "Bmatrix", "vmatrix"]
+        .into_iter()
+        .find(|e| s.starts_with(&format!("\\begin{{{e}}}")))?;
+    let inner = s
+        .strip_prefix(&format!("\\begin{{{env}}}"))?
+        .strip_suffix(&format!("\\end{{{env}}}"))?;
+    let rows: Vec<&str> = inner.split("\\\\").map(str::trim).filter(|r| !r.is_empty()).collect();
+    let cells: Vec<Vec<(Q, Option<usize>)>> = rows
+        .iter()
+        .map(|r| r.split('&').map(number).collect::<Option<Vec<_>>>())
+        .collect::<Option<_>>()?;
+    let cols = cells.first()?.len();
+    if cols == 0 || cells.iter().any(|r| r.len() != cols) {
+        return None;
+    }
+    let shape = Shape {
+        rows: cells.len(),
+        cols,
+    };
+    Some(Side::Literal(shape, cells.into_iter().flatten().collect()))
+}
+
+fn read_side(model: &Model, s: &str) -> Option<Side> {
+    if let Some(side) = literal(s) {
+        return Some(side);
+    }
+    let t = unbold(s);
+    // `(\nabla_{W} L)^\top`: brackets around a transposed gradient.
+    let (t, outer_t) = strip_transpose(&t);
+    let t = t
+        .strip_prefix("\\left(")
+        .and_then(|x| x.strip_suffix("\\right)"))
+        .or_else(|| t.strip_prefix('(').and_then(|x| x.strip_suffix(')')))
+        .map(str::to_string)
+        .unwrap_or(t);
+    // `\frac{\partial L}{\partial W}`: the gradient, laid out as W is.
+    if let Some(rest) = t.strip_prefix("\\frac{\\partial") {
+        let close = matching(&t, "\\frac".len())?;
+        let of = rest[..close - "\\frac{\\partial".len()].to_string();
+        let den = t[close + 1..].strip_prefix("{\\partial")?.strip_suffix('}')?;
+        let (x, inner_t) = strip_transpose(den);
+        let (x, step) = tensor_name(model, &x)?;
+        return Some(Side::Nabla {
+            of,
+            x,
+            step,
+            transposed: outer_t ^ inner_t,
+        });
+    }
+    if let Some(rest) = t.strip_prefix("\\nabla_") {
+        let (x, of) = if rest.starts_with('{') {
+            let close = matching(rest, 0)?;
+            (&rest[1..close], &rest[close + 1..])
+        } else {
+            rest.split_at(rest.char_indices().nth(1).map_or(rest.len(), |(i, _)| i))
+        };
+        let (x, inner_t) = strip_transpose(x);
+        let (x, step) = tensor_name(model, &x)?;
+        let of = of.trim().to_string();
+        return Some(Side::Nabla {
+            of,
+            x,
+            step,
+            transposed: outer_t ^ inner_t,
+        });
+    }
+    let (x, step) = tensor_name(model, &t)?;
+    Some(Side::Named {
+        x,
+        step,
+        transposed: outer_t,
+    })
+}
+
+/// The model's name for a plain quantity typeset as `of` (`L`, `J`).
+fn quantity(model: &Model, of: &str) -> Option<String> {
+    model
+        .symbols
+        .iter()
+        .find(|s| {
+            matches!(s.kind, crate::model::SymKind::Quantity { .. })
+                && (default_latex(&s.name) == of || s.show.as_deref() == Some(of))
+        })
+        .map(|s| s.name.clone())
+}
+
+/// Values of a model side, entry by entry, and its shape.
+fn values(model: &Model, un: &mut Unroller, b: &Bindings, side: &Side, digits: u32) -> Option<(Shape, Vec<Value>)> {
+    let entries = |un: &mut Unroller, x: &str, step: Option<i64>| -> Option<(Shape, Vec<NodeId>)> {
+        let text = match step {
+            Some(k) => format!("{x}[{k}]"),
+            None => x.to_string(),
+        };
+        let e = crate::syntax::parse_expr(&text).ok()?;
+        let t = crate::shape::lower_expr(&e, &model.tensors).ok()?;
+        let nodes = t
+            .entries
+            .iter()
+            .map(|x| {
+                let (r, _) = crate::model::scope::resolve_expr(x, model, Default::default()).ok()?;
+                un.expr(&r).ok()
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some((t.shape, nodes))
+    };
+    let (shape, vals, transposed) = match side {
+        Side::Literal(..) => return None,
+        Side::Named { x, step, transposed } => {
+            let (shape, nodes) = entries(un, x, *step)?;
+            let vals = evaluate(un.graph(), &nodes, b, EvalOptions { digits }).ok()?;
+            (shape, vals, *transposed)
+        }
+        Side::Nabla {
+            of,
+            x,
+            step,
+            transposed,
+        } => {
+            let of_name = quantity(model, of)?;
+            let e = crate::syntax::parse_expr(&of_name).ok()?;
+            let (r, _) = crate::model::scope::resolve_expr(&e, model, Default::default()).ok()?;
+            let of_node = un.expr(&r).ok()?;
+            let (shape, nodes) = entries(un, x, *step)?;
+            let vals = nodes
+                .iter()
+                .map(|&n| gradient_ad(un.graph(), of_node, n, b, model.relu_active, digits).ok())
+                .collect::<Option<Vec<_>>>()?;
+            (shape, vals, *transposed)
+        }
+    };
+    Some(if transposed {
+        transpose(shape, vals)
+    } else {
+        (shape, vals)
+    })
+}
+
+fn transpose<T: Clone>(shape: Shape, vals: Vec<T>) -> (Shape, Vec<T>) {
+    let t = shape.transposed();
+    let mut out = Vec::with_capacity(vals.len());
+    for i in 0..t.rows {
+        for j in 0..t.cols {
+            out.push(vals[j * shape.cols + i].clone());
+        }
+    }
+    (t, out)
+}
+
+/// How a written number compares with a value: exact, rounded to the
+/// places written, or neither.
+fn compare(v: &Value, got: &Q, places: Option<usize>) -> Option<bool> {
+    let iv = v.interval();
+    if let Some(q) = v.exact() {
+        if q == got {
+            return Some(true);
+        }
+    }
+    let d = places?;
+    let half = Q::from_dyadic(1.into(), -1) * Q::from(10).pow(-(d as i64))?;
+    let (lo, hi) = (got - &half, got + &half);
+    (iv.lo() >= &lo && iv.hi() <= &hi).then_some(false)
+}
+
+/// Entries `(i, j)` where the written numbers miss the values.
+fn misses(shape: Shape, vals: &[Value], cells: &[(Q, Option<usize>)]) -> Vec<(usize, usize)> {
+    (0..vals.len())
+        .filter(|&k| compare(&vals[k], &cells[k].0, cells[k].1).is_none())
+        .map(|k| (k / shape.cols + 1, k % shape.cols + 1))
+        .collect()
+}
+
+fn text_of(shape: Shape, cells: Vec<String>) -> String {
+    if shape.cols == 1 || shape.rows == 1 {
+        return format!("[{}]", cells.join(", "));
+    }
+    let rows: Vec<String> = cells
+        .chunks(shape.cols)
+        .map(|r| format!("[{}]", r.join(", ")))
+        .collect();
+    format!("[{}]", rows.join(", "))
+}
+
+/// Judges a line with a matrix in it; `None` when no pair of its sides
+/// can be read (the line stays unparsed).
+pub fn judge(model: &Model, un: &mut Unroller, b: &Bindings, text: &str, digits: u32) -> Option<Vec<MatrixVerdict>> {
+    use super::Verdict;
+    if model.tensors.is_empty() {
+        return None;
+    }
+    let parts = sides(text);
+    let read: Vec<(usize, usize, Option<Side>)> = parts
+        .iter()
+        .map(|&(s, e)| (s, e, read_side(model, &text[s..e])))
+        .collect();
+    let mut out = Vec::new();
+    // Each written matrix against the nearest model side before it.
+    let mut model_side: Option<(usize, Side)> = None;
+    for (s, e, side) in read {
+        let Some(side) = side else { continue };
+        let cells = match &side {
+            Side::Literal(shape, cells) => (*shape, cells.clone()),
+            _ => {
+                model_side = Some((s, side));
+                continue;
+            }
+        };
+        let Some((from, ms)) = &model_side else { continue };
+        let (shape, vals) = values(model, un, b, ms, digits)?;
+        let shown = |v: &Value| crate::notation::numbers::show_decimal(v, 6).text;
+        let expected = text_of(shape, vals.iter().map(shown).collect());
+        let got = text_of(cells.0, written_cells(&text[s..e]));
+        let (verdict, note) = if cells.0 != shape {
+            (
+                Verdict::Wrong,
+                format!("this is {}, but the left side is {}", cells.0.words(), shape.words()),
+            )
+        } else {
+            let wrong = misses(shape, &vals, &cells.1);
+            if wrong.is_empty() {
+                let rounded = (0..vals.len()).any(|k| compare(&vals[k], &cells.1[k].0, cells.1[k].1) == Some(false));
+                let v = if rounded {
+                    Verdict::Approximate
+                } else {
+                    Verdict::Correct
+                };
+                let how = if rounded {
+                    "each rounds to the model's value at the places written"
+                } else {
+                    "each exactly the model's value"
+                };
+                (v, format!("checked entry by entry: {} entries, {how}", shape.len()))
+            } else {
+                (
+                    Verdict::Wrong,
+                    explain(model, un, b, ms, shape, &vals, &cells.1, &wrong, digits),
+                )
+            }
+        };
+        // A correct claim shows nothing else, as a correct scalar claim.
+        let (expected, got) = if verdict == Verdict::Correct {
+            (String::new(), String::new())
+        } else {
+            (expected, got)
+        };
+        out.push(MatrixVerdict {
+            start: s,
+            end: e,
+            from: *from,
+            verdict,
+            expected,
+            got,
+            note,
+        });
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// Why the entries miss: a transpose, a step off by one, or which ones.
+#[allow(clippy::too_many_arguments)]
+fn explain(
+    model: &Model,
+    un: &mut Unroller,
+    b: &Bindings,
+    side: &Side,
+    shape: Shape,
+    vals: &[Value],
+    cells: &[(Q, Option<usize>)],
+    wrong: &[(usize, usize)],
+    digits: u32,
+) -> String {
+    let list: Vec<String> = wrong
+        .iter()
+        .map(|(i, j)| {
+            if shape.cols == 1 {
+                format!("{i}")
+            } else {
+                format!("({i},{j})")
+            }
+        })
+        .collect();
+    let base = format!("entries {} differ", list.join(", "));
+    if shape.rows == shape.cols && shape.rows > 1 {
+        let (_, t) = transpose(shape, vals.to_vec());
+        if misses(shape, &t, cells).is_empty() {
+            return format!("{base}: the matrix written is the transpose of the right one");
+        }
+    }
+    if let Side::Nabla {
+        of,
+        x,
+        step: Some(k),
+        transposed,
+    } = side
+    {
+        for d in [1i64, -1] {
+            let other = Side::Nabla {
+                of: of.clone(),
+                x: x.clone(),
+                step: Some(k + d),
+                transposed: *transposed,
+            };
+            if let Some((s, v)) = values(model, un, b, &other, digits) {
+                if s == shape && misses(shape, &v, cells).is_empty() {
+                    return format!(
+                        "{base}: these are the values at step {}, one step {}",
+                        k + d,
+                        if d > 0 { "later" } else { "earlier" }
+                    );
+                }
+            }
+        }
+    }
+    let negated: Vec<(Q, Option<usize>)> = cells.iter().map(|(q, p)| (-q.clone(), *p)).collect();
+    if misses(shape, vals, &negated).is_empty() {
+        return format!("{base}: every entry has the wrong sign");
+    }
+    base
+}
+
+/// The cells of a written matrix as written, row by row.
+fn written_cells(s: &str) -> Vec<String> {
+    let s = s.trim();
+    let inner = s.find('}').map_or(s, |at| &s[at + 1..]);
+    let inner = inner.rfind("\\end{").map_or(inner, |at| &inner[..at]);
+    inner
+        .split("\\\\")
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .flat_map(|r| r.split('&').map(|c| c.trim().to_string()).collect::<Vec<_>>())
+        .collect()
+}
