@@ -31,7 +31,7 @@ use serde_json::Value as Json;
 use std::path::Path;
 
 /// The seed of every property in this file unless `PROPTEST_RNG_SEED` is set.
-const SEED: u64 = 0x7e45_0c4a_11;
+const SEED: u64 = 0x007e_450c_4a11;
 
 fn config(cases: u32) -> ProptestConfig {
     let default = ProptestConfig::default();
@@ -366,8 +366,18 @@ fn json_out(args: &[&str], text: &str) -> Result<Json, TestCaseError> {
 }
 
 /// A decimal string (possibly with an exponent) or `p/q`, exactly, with the
-/// unit in its last written place (0 for `p/q`).
+/// unit in its last written place (0 for `p/q`). A value the evaluator
+/// cannot tell from 0 is printed as its enclosure, `[-1.9e-398, 1.9e-398]`:
+/// that reads as its midpoint, give or take its half-width.
 fn number(s: &str) -> Option<(Q, Q)> {
+    if let Some(inner) = s.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+        let (lo, hi) = inner.split_once(',')?;
+        let ((lo, ulo), (hi, uhi)) = (number(lo.trim())?, number(hi.trim())?);
+        let two = Q::int(2);
+        let mid = &(&lo + &hi) / &two;
+        let half = &(&hi - &lo) / &two;
+        return Some((mid, &(&half + &ulo) + &uhi));
+    }
     if s.contains('/') {
         return s.parse::<Q>().ok().map(|q| (q, Q::zero()));
     }
@@ -586,17 +596,53 @@ proptest! {
     }
 }
 
-/// "a 2x3 matrix", "a 2-vector", as the messages name shapes.
+/// "a 2x3 matrix", "a 2-vector", "a 1x3 row vector", as the messages name shapes.
 fn words(rows: usize, cols: usize) -> String {
     match (rows, cols) {
+        (1, 1) => "a scalar".into(),
         (r, 1) => format!("a {r}-vector"),
         (1, c) => format!("a 1x{c} row vector"),
         (r, c) => format!("a {r}x{c} matrix"),
     }
 }
 
+/// The shapes a message names, in order of appearance.
+fn shapes_named(text: &str) -> Vec<String> {
+    let tokens: Vec<&str> = text
+        .split_whitespace()
+        .map(|t| t.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '-'))
+        .collect();
+    let mut named = Vec::new();
+    for (i, pair) in tokens.windows(2).enumerate() {
+        let (a, what) = (pair[0], pair[1]);
+        if a != "a" {
+            continue;
+        }
+        let next = tokens.get(i + 2).copied().unwrap_or("");
+        let dims = |t: &str| {
+            t.split_once('x')
+                .is_some_and(|(r, c)| r.parse::<usize>().is_ok() && c.parse::<usize>().is_ok())
+        };
+        if what == "scalar" {
+            named.push("a scalar".to_string());
+        } else if what.ends_with("-vector") && what.trim_end_matches("-vector").parse::<usize>().is_ok() {
+            named.push(format!("a {what}"));
+        } else if dims(what) && next == "matrix" {
+            named.push(format!("a {what} matrix"));
+        } else if dims(what) && next == "row" {
+            named.push(format!("a {what} row vector"));
+        }
+    }
+    named
+}
+
 /// Property 3: a shape slip in a random model (seeded) is a located error
 /// with exit code 2 that names both shapes, from `eval` and from `derive`.
+///
+/// A shape of size 1 is a scalar here (`src/shape/types.rs`: a column
+/// vector is n x 1, a scalar 1 x 1), so a 1-vector meets a wrong matrix as
+/// a scaling and the clash surfaces at the `+` that follows: then the
+/// message must name the slipped shape and one other.
 #[test]
 fn shape_slips_in_random_models_are_located_errors_naming_both_shapes() {
     let mut runner = TestRunner::new_with_rng(
@@ -609,15 +655,16 @@ fn shape_slips_in_random_models_are_located_errors_naming_both_shapes() {
     );
     let strategy = model();
     let mut failures = Vec::new();
-    for round in 0..12 {
+    for round in 0..24 {
         let m = strategy.new_tree(&mut runner).expect("a model").current();
         let slip = [Slip::U, Slip::W, Slip::B][round % 3];
         let text = m.text_with(None, Some(slip));
-        // The declared (wrong) shape and the shape it meets.
+        // The declared (wrong) shape, and the shape it meets when that is
+        // not a scalar.
         let (bad, other) = match slip {
-            Slip::U => (words(m.n + 1, m.n + 1), words(m.n, 1)),
-            Slip::W => (words(m.n, m.m + 1), words(m.m, 1)),
-            Slip::B => (words(m.n + 1, 1), words(m.n, 1)),
+            Slip::U => (words(m.n + 1, m.n + 1), (m.n > 1).then(|| words(m.n, 1))),
+            Slip::W => (words(m.n, m.m + 1), (m.m > 1).then(|| words(m.m, 1))),
+            Slip::B => (words(m.n + 1, 1), (m.n > 1).then(|| words(m.n, 1))),
         };
         let line = 1 + text
             .lines()
@@ -637,12 +684,22 @@ fn shape_slips_in_random_models_are_located_errors_naming_both_shapes() {
             if err.contains("panicked") {
                 wrong.push("panicked".into());
             }
-            for shape in [&bad, &other] {
-                if !err.contains(shape.as_str()) {
-                    wrong.push(format!("does not name {shape}"));
-                }
+            // The headline of the diagnostic (miette marks it with ×).
+            let headline = err.lines().find(|l| l.contains('×')).unwrap_or(&err);
+            let named = shapes_named(headline);
+            if !named.contains(&bad) {
+                wrong.push(format!("does not name {bad} (names {named:?})"));
             }
-            if !err.contains(&format!("m.chain:{line}:")) {
+            match &other {
+                Some(other) if !named.contains(other) => wrong.push(format!("does not name {other} (names {named:?})")),
+                None if named.iter().all(|s| s == &bad) => wrong.push(format!("names only {bad}")),
+                _ => {}
+            }
+            let located = err.find(&format!("m.chain:{line}:")).is_some_and(|at| {
+                let rest = &err[at + format!("m.chain:{line}:").len()..];
+                rest.chars().next().is_some_and(|c| c.is_ascii_digit())
+            });
+            if !located {
                 wrong.push(format!("not located at m.chain:{line}:COL"));
             }
             if !wrong.is_empty() {

@@ -129,6 +129,15 @@ fn read_wrt(model: &Model, text: &str) -> Result<Wrt, GeneralError> {
     use crate::syntax::ast::ExprKind;
     let bad = |why: &str| GeneralError::Wrt(text.to_string(), why.to_string());
     let e = crate::syntax::parse_expr(text).map_err(|_| bad("not a name"))?;
+    let name = match &e.kind {
+        ExprKind::Name(id) | ExprKind::Index(id, _) => Some(id.name.as_str()),
+        _ => None,
+    };
+    if name.is_some_and(|n| model.tensors.get(n).is_some()) {
+        return Err(bad(
+            "a vector or matrix; --general derives scalar models only so far (for a vector model, derive at a fixed horizon: --wrt W gives the matrix form)",
+        ));
+    }
     match &e.kind {
         ExprKind::Name(id) => match model.lookup(&id.name) {
             Some(s) if matches!(model.symbol(s).kind, SymKind::Param { .. }) => Ok(Wrt::Param(s)),

@@ -490,6 +490,7 @@ fn check(
                 ));
             }
         }
+        let vals = exact_where_known(vals, &ads);
         let shape = crate::shape::lower_expr(&Vjp::refer(&at), &model.tensors)
             .map(|t| t.shape)
             .unwrap_or(Shape::SCALAR);
@@ -517,6 +518,7 @@ fn check(
         }
         difference.push(d.estimate);
     }
+    let grad_vals = exact_where_known(grad_vals, &grad_ad);
     Ok(MatrixDerivation {
         of: root,
         wrt: wrt.to_string(),
@@ -531,4 +533,19 @@ fn check(
         random,
         mismatches,
     })
+}
+
+/// The values shown: AD's where it is exact (an exact rational, which the
+/// formula's enclosure was just checked to contain), else the formula's.
+/// A zero the evaluator could not prove is then written `0`, not as the
+/// tiny interval around it.
+fn exact_where_known(formula: Vec<Value>, ad: &[Value]) -> Vec<Value> {
+    formula
+        .into_iter()
+        .zip(ad)
+        .map(|(f, a)| match a {
+            Value::Exact(_) if agree(&f, &a.interval(), &Q::zero()) => a.clone(),
+            _ => f,
+        })
+        .collect()
 }

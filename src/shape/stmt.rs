@@ -70,7 +70,7 @@ pub fn lower_file(file: &File) -> Result<(File, Tensors), ShapeError> {
                         None => None,
                     };
                     let shape = agree(&d.name, d.shape.as_ref(), shape)?;
-                    declare(&mut tensors, &d.name, shape, Role::Param);
+                    declare_as(&mut tensors, &d.name, shape, Role::Param, d.shape.is_some());
                 }
             }
             StmtKind::Input(decls) | StmtKind::Target(decls) => {
@@ -81,7 +81,7 @@ pub fn lower_file(file: &File) -> Result<(File, Tensors), ShapeError> {
                 };
                 for d in decls {
                     let shape = seq_shape(&tensors, d)?;
-                    declare(&mut tensors, &d.name, shape, role);
+                    declare_as(&mut tensors, &d.name, shape, role, d.shape.is_some());
                 }
             }
             StmtKind::Const(decls) => {
@@ -120,7 +120,13 @@ pub fn lower_file(file: &File) -> Result<(File, Tensors), ShapeError> {
 }
 
 fn declare(tensors: &mut Tensors, name: &Ident, shape: Shape, role: Role) {
-    if !shape.is_scalar() {
+    declare_as(tensors, name, shape, role, false);
+}
+
+/// Records `name` as a vector or matrix; a 1×1 shape only when `written`
+/// (`param b: 1` has an entry `b[1]`, and computes as a number).
+fn declare_as(tensors: &mut Tensors, name: &Ident, shape: Shape, role: Role, written: bool) {
+    if !shape.is_scalar() || written {
         tensors.decls.insert(
             name.name.clone(),
             TensorDecl {
@@ -171,25 +177,37 @@ fn infer_equations(tensors: &mut Tensors, equations: &BTreeMap<String, Vec<&Stmt
             }
         }
         if settled.is_empty() {
-            // No name could be settled from the others: try each as a
-            // scalar (a scalar recurrence with no boundary value).
+            // No name could be settled from the others: a recurrence with
+            // no boundary value uses itself first. Try it as a scalar, then
+            // as a vector of each size the model declares, and keep the
+            // first shape its own equations agree with.
+            let mut dims: Vec<usize> = tensors
+                .decls
+                .values()
+                .flat_map(|d| [d.shape.rows, d.shape.cols])
+                .collect();
+            dims.sort_unstable();
+            dims.dedup();
+            let candidates: Vec<Shape> = std::iter::once(Shape::SCALAR)
+                .chain(dims.into_iter().filter(|&n| n > 1).map(Shape::vector))
+                .collect();
             for name in &pending {
                 let mut others = pending.clone();
                 others.remove(name);
-                match try_shape(tensors, &others, &equations[name])? {
-                    Some(s) if s.is_scalar() => settled.push((name.clone(), s)),
-                    Some(s) => {
-                        let stmt = equations[name][0];
-                        return Err(ShapeError::invalid(
-                            format!("the shape of `{name}` cannot be worked out: its equation needs it first"),
-                            stmt.span,
-                            Some(&format!(
-                                "give it a boundary value of its shape, such as `{name}[0] = zeros({})`",
-                                s.text()
-                            )),
-                        ));
+                let stmt = equations[name][0];
+                let role = match &stmt.kind {
+                    StmtKind::Equation(Lhs::Indexed(..), _) => Role::Sequence,
+                    _ => Role::Quantity,
+                };
+                for &candidate in &candidates {
+                    let mut trial = tensors.clone();
+                    declare(&mut trial, &ident_at(name.clone(), stmt.span), candidate, role);
+                    if let Ok(Some(s)) = try_shape(&trial, &others, &equations[name]) {
+                        if s == candidate {
+                            settled.push((name.clone(), s));
+                            break;
+                        }
                     }
-                    None => {}
                 }
                 if !settled.is_empty() {
                     break;
@@ -199,9 +217,9 @@ fn infer_equations(tensors: &mut Tensors, equations: &BTreeMap<String, Vec<&Stmt
         if settled.is_empty() {
             let name = pending.iter().next().expect("not empty");
             return Err(ShapeError::invalid(
-                format!("the shape of `{name}` cannot be worked out: its equations use each other"),
+                format!("the shape of `{name}` cannot be worked out: its equations use it (or each other) before any shape is known"),
                 equations[name][0].span,
-                Some("give a boundary value, such as `h[0] = zeros(2)`"),
+                Some(&format!("give a boundary value, such as `{name}[0] = zeros(2)`")),
             ));
         }
         for (name, shape) in settled {
@@ -242,16 +260,16 @@ fn lower_stmt(tensors: &Tensors, stmt: &Stmt) -> Result<Vec<Stmt>, ShapeError> {
     let none = BTreeSet::new();
     let one = |kind| Ok(vec![Stmt { kind, span: stmt.span }]);
     let shape_of = |name: &str| tensors.get(name).map_or(Shape::SCALAR, |d| d.shape);
+    let names = |id: &Ident| entry_names(id, shape_of(&id.name), tensors.get(&id.name).is_some());
     match &stmt.kind {
         StmtKind::Param(decls) => {
             let mut out = Vec::new();
             for d in decls {
-                let shape = shape_of(&d.name.name);
                 let values = match &d.value {
                     Some(v) => Some(done(Lowerer::new(tensors, &none).expr(v), v.span)?.entries),
                     None => None,
                 };
-                for (k, name) in entry_names(&d.name, shape).into_iter().enumerate() {
+                for (k, name) in names(&d.name).into_iter().enumerate() {
                     out.push(Decl {
                         name,
                         shape: None,
@@ -264,7 +282,6 @@ fn lower_stmt(tensors: &Tensors, stmt: &Stmt) -> Result<Vec<Stmt>, ShapeError> {
         StmtKind::Input(decls) | StmtKind::Target(decls) => {
             let mut out = Vec::new();
             for d in decls {
-                let shape = shape_of(&d.name.name);
                 let items = match &d.value {
                     Some(items) => Some(
                         items
@@ -274,7 +291,7 @@ fn lower_stmt(tensors: &Tensors, stmt: &Stmt) -> Result<Vec<Stmt>, ShapeError> {
                     ),
                     None => None,
                 };
-                for (k, name) in entry_names(&d.name, shape).into_iter().enumerate() {
+                for (k, name) in names(&d.name).into_iter().enumerate() {
                     out.push(Decl {
                         name,
                         shape: None,
@@ -318,7 +335,7 @@ fn lower_stmt(tensors: &Tensors, stmt: &Stmt) -> Result<Vec<Stmt>, ShapeError> {
                 _ => None,
             };
             let mut out = Vec::with_capacity(t.entries.len());
-            for (entry, value) in entry_names(name, shape).into_iter().zip(t.entries) {
+            for (entry, value) in names(name).into_iter().zip(t.entries) {
                 let lhs = match &step {
                     Some(k) => Lhs::Indexed(entry, k.clone()),
                     None => Lhs::Plain(entry),
@@ -330,15 +347,15 @@ fn lower_stmt(tensors: &Tensors, stmt: &Stmt) -> Result<Vec<Stmt>, ShapeError> {
             }
             Ok(out)
         }
-        StmtKind::Show(name, _, _) if !shape_of(&name.name).is_scalar() => Ok(Vec::new()),
+        StmtKind::Show(name, _, _) if tensors.get(&name.name).is_some() => Ok(Vec::new()),
         other => one(other.clone()),
     }
 }
 
 /// The lowered names of every entry of `name`, row by row; the name itself
 /// for a scalar.
-fn entry_names(name: &Ident, shape: Shape) -> Vec<Ident> {
-    if shape.is_scalar() {
+fn entry_names(name: &Ident, shape: Shape, tensor: bool) -> Vec<Ident> {
+    if !tensor {
         return vec![name.clone()];
     }
     let mut out = Vec::with_capacity(shape.len());
