@@ -541,5 +541,11 @@ pub fn tensor_paths(
 
 /// [`tensor_paths`] written out: a text list, Markdown, LaTeX or JSON.
 pub fn tensor_paths_output(p: &crate::matrix::TensorPaths, model: &Model, format: Format) -> String {
-    crate::render::matrix::paths_output(p, model, format)
+    use crate::render::matrix::PathsLayout;
+    let layout = match format {
+        Format::Text => PathsLayout::Text,
+        Format::Json => PathsLayout::Json,
+        Format::Markdown | Format::Latex | Format::Document => PathsLayout::Markdown,
+    };
+    crate::render::matrix::paths_output(p, model, layout)
 }

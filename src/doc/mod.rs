@@ -134,7 +134,35 @@ fn run(b: &Block, read_model: &mut dyn FnMut(&str) -> Result<ModelFile, String>)
         block: b.fence,
     };
     let model = query::load(&source.text, &settings).map_err(located)?;
+    // `wrt: W` for a vector or matrix parameter: the matrix form.
+    let matrix_wrt = model.tensors.get(wrt.trim()).is_some_and(|d| !d.role.stepped());
+    let matrix_error = |e: crate::matrix::MatrixError| {
+        let at = b.wrt.as_ref().map_or(b.fence, |v| v.span);
+        BlockError::new(e.to_string(), at, "here")
+    };
     match b.command {
+        Command::Derive if matrix_wrt && !b.general => {
+            let d = crate::matrix::derive_matrix(
+                &model,
+                &of.unwrap_or_default(),
+                wrt.trim(),
+                b.random.unwrap_or(1),
+                query::CERTIFIED_DIGITS,
+            )
+            .map_err(matrix_error)?;
+            let view = render::matrix::view(&d, &model, b.digits);
+            let text = render::template::matrix(&view, Layout::Markdown, None)
+                .map_err(|e| BlockError::new(format!("template: {e:#}"), b.fence, "in this block"))?;
+            Ok((text, d.verified()))
+        }
+        Command::Paths if matrix_wrt => {
+            let p = crate::matrix::tensor_paths(&model, &of.unwrap_or_default(), wrt.trim(), b.max_paths)
+                .map_err(matrix_error)?;
+            Ok((
+                render::matrix::paths_output(&p, &model, render::matrix::PathsLayout::Markdown),
+                true,
+            ))
+        }
         Command::Derive if b.general => {
             let req = crate::query::GeneralRequest {
                 of: of.unwrap_or_default(),

@@ -303,9 +303,17 @@ fn latex_at(model: &Model, at: &crate::matrix::At) -> String {
     named_at(model, &at.0, at.1.map(|k| k.to_string()).as_deref())
 }
 
-/// The paths among named quantities: a text list, Markdown, LaTeX or JSON.
-pub fn paths_output(p: &crate::matrix::TensorPaths, model: &Model, format: crate::Format) -> String {
-    use crate::Format;
+/// How `paths --wrt W` is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PathsLayout {
+    Text,
+    Json,
+    /// Markdown with `$…$` math (LaTeX output uses the same lines).
+    Markdown,
+}
+
+/// The paths among named quantities: a text list, Markdown or JSON.
+pub fn paths_output(p: &crate::matrix::TensorPaths, model: &Model, layout: PathsLayout) -> String {
     let noun = |n: &num_bigint::BigUint| if *n == 1u32.into() { "path" } else { "paths" };
     let shown = if p.truncated() {
         format!("; the first {} are listed", p.listed.len())
@@ -320,8 +328,8 @@ pub fn paths_output(p: &crate::matrix::TensorPaths, model: &Model, format: crate
         "counted in the graph of named quantities, as the course draws it; \
          `--wrt '{entry}'` gives the paths of one entry through scalar operations"
     );
-    match format {
-        Format::Json => {
+    match layout {
+        PathsLayout::Json => {
             let v = serde_json::json!({
                 "path_count": p.count.to_string(),
                 "paths": p.listed.iter().map(|path| path.iter().map(plain_at).collect::<Vec<_>>()).collect::<Vec<_>>(),
@@ -332,7 +340,7 @@ pub fn paths_output(p: &crate::matrix::TensorPaths, model: &Model, format: crate
             s.push('\n');
             s
         }
-        Format::Text => {
+        PathsLayout::Text => {
             let mut out = format!(
                 "{} {} from {} to {} ({why}){shown}\n",
                 p.count,
@@ -346,7 +354,7 @@ pub fn paths_output(p: &crate::matrix::TensorPaths, model: &Model, format: crate
             }
             out
         }
-        Format::Markdown | Format::Latex | Format::Document => {
+        PathsLayout::Markdown => {
             let wrt = named_at(model, &p.wrt, None);
             let of = latex_at(model, &p.of);
             let mut out = format!(
