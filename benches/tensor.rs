@@ -6,17 +6,19 @@
 //! - `eval_loss`: `eval --of L` (exact where rational, certified enclosures
 //!   through tanh, softmax and ln) at T = 10, 30, 100;
 //! - `derive_by_u`: `derive --of L --wrt U`, the 16×16 gradient in matrix
-//!   form (adjoints δ^{(t)}), every entry checked against AD and a certified
-//!   central difference, and its Markdown (6 digits), at T = 10, 30, 100;
+//!   form (adjoints δ^{(t)}), every entry checked against AD (one reverse
+//!   sweep for all of them) and 16 seeded entries against certified central
+//!   differences, and its Markdown (6 digits), at T = 10, 30 (`derive_by_u_t30`)
+//!   and 100 (`derive_by_u_t100`, one sample);
 //! - `derive_entry_u12`: `derive --of L --wrt 'U[1,2]'`, one entry as a
 //!   scalar derivation (paths, adjoints, proof) and its Markdown, at T = 10,
 //!   for comparison with `derive_by_u` at the same horizon;
 //! - `per_entry`: the three routes the matrix-form check runs once per
 //!   checked entry (a forward pass, reverse-mode AD, a certified central
 //!   difference), each for one entry `U[1,2]` on the model's own graph, at
-//!   T = 10, 30, 100: what `derive_by_u` costs is about (16·T + 256) AD
-//!   calls (one per adjoint entry and one per entry of U) plus 256 central
-//!   differences, each over the whole unrolled graph.
+//!   T = 10, 30, 100. Before the check swept once for all entries it made
+//!   (16·T + 256) AD calls and 256 central differences, each over the whole
+//!   unrolled graph (T = 10 took 27 s, T = 100 over ten minutes).
 //!
 //! The model is generated here (`model_text`); benches/tensor_peer.sh
 //! writes the same text with Python for whole-process timings. Shapes:
@@ -28,10 +30,9 @@
 //! |h| < 0.3, well away from saturation.
 //!
 //! A derive takes seconds even at T = 10, so those run a fixed number of
-//! single-iteration samples; a bounded run of everything:
-//! `cargo bench --bench tensor -- --sample-count 3` (the command line
-//! overrides the counts below). `derive_by_u` at T = 100 is one sample
-//! (see the note on it).
+//! single-iteration samples (T = 30: one). `cargo bench --bench tensor`
+//! alone is bounded (about five minutes on two cores); `-- --sample-count N`
+//! overrides every count below, the derives' too.
 
 use chainrule::{derivation_output, derive, derive_matrix, is_matrix_wrt, load, matrix_output};
 use chainrule::{DeriveRequest, EvalRequest, Format, ViewOptions, SEED};
@@ -130,14 +131,20 @@ fn derive_u(src: &str) -> usize {
     matrix_output(&d, &model, Format::Markdown, 6, None).unwrap().len()
 }
 
-#[divan::bench(sample_count = 3, sample_size = 1, args = [10, 30])]
+#[divan::bench(sample_count = 3, sample_size = 1, args = [10])]
 fn derive_by_u(bencher: divan::Bencher, t_max: i64) {
     let src = model_text(t_max);
     bencher.bench(|| derive_u(&src));
 }
 
-/// T = 100 on its own: one sample (one run is minutes; see the report
-/// that came with this bench).
+/// T = 30 on its own: one sample.
+#[divan::bench(sample_count = 1, sample_size = 1)]
+fn derive_by_u_t30(bencher: divan::Bencher) {
+    let src = model_text(30);
+    bencher.bench(|| derive_u(&src));
+}
+
+/// T = 100: one sample (about 25 s whole-process, 475 MB).
 #[divan::bench(sample_count = 1, sample_size = 1)]
 fn derive_by_u_t100(bencher: divan::Bencher) {
     let src = model_text(100);

@@ -10,8 +10,8 @@
 #
 # Wall time: hyperfine (mean ± σ over RUNS runs, one warm-up) when it is
 # installed and the command is quick (eval); otherwise, and always for the
-# peak resident set, one run under /usr/bin/time -v. A derive is stopped
-# after TIMEOUT seconds and reported as such. The derive's JSON must say
+# peak resident set, one run under /usr/bin/time -v. A run is stopped
+# after TIMEOUT seconds and reported as such, with its peak RSS until then. The derive's JSON must say
 # "status": "verified".
 #
 # Settings (environment):
@@ -86,13 +86,13 @@ ROWS=()
 measure() {
     local label=$1 t=$2 out=$3 rc=0 wall rss status mean=""
     shift 3
-    timeout "$TIMEOUT" /usr/bin/time -v -o "$OUT/time.txt" "$@" >"$out" 2>"$OUT/stderr.txt" || rc=$?
+    # time outside timeout: a stopped run still gets its wall time and peak RSS
+    /usr/bin/time -v -o "$OUT/time.txt" timeout "$TIMEOUT" "$@" >"$out" 2>"$OUT/stderr.txt" || rc=$?
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; printf "%.2f", s }' "$OUT/time.txt" 2>/dev/null || true)
     rss=$(awk -F': ' '/Maximum resident set size/ { printf "%.1f", $2 / 1024 }' "$OUT/time.txt" 2>/dev/null || true)
     if [[ $rc == 124 ]]; then
-        status="stopped after ${TIMEOUT} s"
+        status="stopped after ${TIMEOUT} s (RSS: peak until then)"
         wall=">$TIMEOUT"
-        rss="-"
     elif [[ $rc != 0 ]]; then
         status="exit $rc"
     else

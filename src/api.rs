@@ -495,7 +495,7 @@ pub fn gradescope_results(graded: &[Graded]) -> String {
 /// True when `--wrt` names a vector or matrix parameter: `derive` then
 /// gives the gradient in matrix form ([`derive_matrix`]).
 pub fn is_matrix_wrt(model: &Model, wrt: &str) -> bool {
-    model.tensors.get(wrt.trim()).is_some_and(|d| !d.role.stepped())
+    crate::matrix::read_wrt(model, wrt).is_some()
 }
 
 /// The gradient of `of` by a vector or matrix parameter, derived in matrix

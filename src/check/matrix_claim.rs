@@ -211,7 +211,23 @@ fn literal(s: &str) -> Option<Side> {
     Some(Side::Literal(shape, cells.into_iter().flatten().collect()))
 }
 
+/// A side without the alignment marks around it (`&`, a line break `\\`).
+fn bare(s: &str) -> &str {
+    let mut t = s.trim();
+    loop {
+        let before = t.len();
+        t = t.trim_start_matches('&').trim_end_matches('&').trim();
+        if let Some(x) = t.strip_suffix("\\\\") {
+            t = x.trim();
+        }
+        if t.len() == before {
+            return t;
+        }
+    }
+}
+
 fn read_side(model: &Model, s: &str) -> Option<Side> {
+    let s = bare(s);
     if let Some(side) = literal(s) {
         return Some(side);
     }

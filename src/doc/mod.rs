@@ -135,7 +135,7 @@ fn run(b: &Block, read_model: &mut dyn FnMut(&str) -> Result<ModelFile, String>)
     };
     let model = query::load(&source.text, &settings).map_err(located)?;
     // `wrt: W` for a vector or matrix parameter: the matrix form.
-    let matrix_wrt = model.tensors.get(wrt.trim()).is_some_and(|d| !d.role.stepped());
+    let matrix_wrt = crate::matrix::read_wrt(&model, &wrt).is_some();
     let matrix_error = |e: crate::matrix::MatrixError| {
         let at = b.wrt.as_ref().map_or(b.fence, |v| v.span);
         BlockError::new(e.to_string(), at, "here")

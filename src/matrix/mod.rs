@@ -19,7 +19,7 @@ pub use paths::{tensor_paths, TensorPaths};
 pub use steps::At;
 pub use vjp::Unsupported;
 
-use crate::calculus::numeric::{agree, central_difference, gradient_ad};
+use crate::calculus::numeric::{agree, central_difference, gradients_ad};
 use crate::eval::bindings::{free_leaves, random_values};
 use crate::eval::{evaluate, Bindings, EvalOptions, Value};
 use crate::graph::{NodeId, UnrollOptions, Unroller};
@@ -49,7 +49,10 @@ pub struct Adjoint {
 #[derive(Clone, Debug)]
 pub struct MatrixDerivation {
     pub of: At,
+    /// As given: `W`, `h[2]`.
     pub wrt: String,
+    /// What it names: a parameter, or a quantity at a step.
+    pub wrt_at: At,
     pub shape: Shape,
     /// The equations on the way from `wrt` to `of`, as the model writes
     /// them (general ones once).
@@ -63,10 +66,13 @@ pub struct MatrixDerivation {
     pub gradient: Expr,
     pub values: Vec<Value>,
     pub ad: Vec<Value>,
-    /// Certified central differences, entry by entry.
-    pub difference: Vec<crate::number::Interval>,
+    /// Certified central differences: `(entry, enclosure)`, row by row;
+    /// every entry up to [`MAX_DIFFERENCES`], else that many drawn with the seed.
+    pub difference: Vec<(usize, crate::number::Interval)>,
     /// Seeded random values given to leaves without values.
     pub random: Option<(u64, Vec<(String, Q)>)>,
+    /// The seed of random values and of the differenced entries.
+    pub seed: u64,
     /// Entries where the formula and AD or the difference disagree.
     pub mismatches: Vec<String>,
 }
@@ -127,8 +133,27 @@ fn read_of(eqs: &Equations, text: &str) -> Result<At, MatrixError> {
     Ok(at)
 }
 
-/// Derives `∂of/∂wrt` for a vector or matrix parameter `wrt` in matrix
-/// form and checks it entry by entry.
+/// What `--wrt` names when it is a whole vector or matrix: a parameter
+/// (`W`), an input, or a quantity at a step (`h[2]`).
+pub fn read_wrt(model: &Model, text: &str) -> Option<At> {
+    let e = crate::syntax::parse_expr(text.trim()).ok()?;
+    let eqs = Equations::new(model);
+    match &e.kind {
+        ExprKind::Name(id) => {
+            let d = model.tensors.get(&id.name)?;
+            (!d.role.stepped()).then(|| (id.name.clone(), None))
+        }
+        ExprKind::Index(id, k) => {
+            let d = model.tensors.get(&id.name)?;
+            let k = eqs.int(k)?;
+            d.role.stepped().then(|| (id.name.clone(), Some(k)))
+        }
+        _ => None,
+    }
+}
+
+/// Derives `∂of/∂wrt` for a vector or matrix `wrt` (a parameter, or a
+/// quantity at a step) in matrix form and checks it entry by entry.
 pub fn derive_matrix(
     model: &Model,
     of: &str,
@@ -137,11 +162,12 @@ pub fn derive_matrix(
     digits: u32,
 ) -> Result<MatrixDerivation, MatrixError> {
     let tensors = &model.tensors;
-    let Some(decl) = tensors.get(wrt).filter(|d| !d.role.stepped()) else {
+    let Some(target) = read_wrt(model, wrt) else {
         return Err(MatrixError::Query(format!(
-            "--wrt `{wrt}` is not a vector or matrix parameter"
+            "--wrt `{wrt}` is not a vector or matrix parameter, or such a quantity at a step"
         )));
     };
+    let decl = tensors.get(&target.0).expect("read_wrt found it");
     let eqs = Equations::new(model);
     let vjp = Vjp {
         eqs: &eqs,
@@ -154,7 +180,6 @@ pub fn derive_matrix(
             "--of `{of}` must be a number, such as a loss"
         )));
     }
-    let target: At = (wrt.to_string(), None);
     let order = topological(&eqs, &vjp, &root)?;
     // Which quantities depend on `wrt`.
     let mut reaches: BTreeSet<At> = BTreeSet::new();
@@ -204,9 +229,17 @@ pub fn derive_matrix(
         .or_else(|| sum(w_terms.iter().map(|(_, e)| e.clone()).collect()))
         .unwrap_or_else(|| zeros(decl.shape));
     let forward = forward_equations(model, &order, &reaches, &root);
-    check(
-        model, seed, digits, root, wrt, decl.shape, forward, adjoints, softmax_ce, gradient,
-    )
+    let input = Input {
+        root,
+        wrt: wrt.trim().to_string(),
+        target,
+        shape: decl.shape,
+        forward,
+        adjoints,
+        softmax_ce,
+        gradient,
+    };
+    check(model, seed, digits, input)
 }
 
 fn zeros(s: Shape) -> Expr {
@@ -401,21 +434,38 @@ fn forward_equations(model: &Model, order: &[(At, Vec<At>)], reaches: &BTreeSet<
         .collect()
 }
 
-/// Adds every formula to the model as an equation, evaluates them, and
-/// compares each entry with AD (and the gradient with central differences).
-#[allow(clippy::too_many_arguments)]
-fn check(
-    model: &Model,
-    seed: u64,
-    digits: u32,
+/// A derivation made, before its check.
+struct Input {
     root: At,
-    wrt: &str,
+    wrt: String,
+    target: At,
     shape: Shape,
     forward: Vec<Stmt>,
     adjoints: Vec<(At, Expr)>,
     softmax_ce: Vec<(At, Expr)>,
     gradient: Expr,
-) -> Result<MatrixDerivation, MatrixError> {
+}
+
+/// Adds every formula to the model as an equation, evaluates them, and
+/// compares each entry with AD (and the gradient with central differences).
+fn check(model: &Model, seed: u64, digits: u32, input: Input) -> Result<MatrixDerivation, MatrixError> {
+    let Input {
+        root,
+        wrt,
+        target,
+        shape,
+        forward,
+        adjoints,
+        softmax_ce,
+        gradient,
+    } = input;
+    // The gradient is the adjoint of what `--wrt` names: `∇W`, or `∇h` at
+    // its step, beside the adjoints of the other steps.
+    let grad_lhs = match target.1 {
+        Some(k) => Lhs::Indexed(ident(&adjoint_name(&target.0)), num(k)),
+        None => Lhs::Plain(ident(&adjoint_name(&target.0))),
+    };
+    let grad_ref = index_or_name(&adjoint_name(&target.0), target.1);
     let mut file: File = model.tensors.source.clone();
     let eq = |lhs, rhs| Stmt {
         kind: StmtKind::Equation(lhs, rhs),
@@ -428,8 +478,7 @@ fn check(
         };
         file.stmts.push(eq(lhs, formula.clone()));
     }
-    file.stmts
-        .push(eq(Lhs::Plain(ident(&adjoint_name(wrt))), gradient.clone()));
+    file.stmts.push(eq(grad_lhs, gradient.clone()));
     let err = |e: &dyn std::fmt::Display| MatrixError::Eval(e.to_string());
     let (lowered, tensors): (File, Tensors) = crate::shape::lower(file).map_err(|e| err(&e))?;
     let mut checked = crate::model::resolve(&lowered, &[]).map_err(|e| err(&e))?;
@@ -455,8 +504,8 @@ fn check(
             ))
         })
         .collect::<Result<Vec<_>, MatrixError>>()?;
-    let w_nodes = nodes(&name(wrt))?;
-    let grad_nodes = nodes(&name(&adjoint_name(wrt)))?;
+    let w_nodes = nodes(&Vjp::refer(&target))?;
+    let grad_nodes = nodes(&grad_ref)?;
     let graph = un.into_graph();
     let mut bindings = Bindings::from_model(&checked);
     let mut formula_roots: Vec<NodeId> = adj_nodes.iter().flat_map(|(_, f)| f.iter().copied()).collect();
@@ -472,15 +521,18 @@ fn check(
     });
     let opts = EvalOptions { digits };
     let values = evaluate(&graph, &formula_roots, &bindings, opts).map_err(|u| err(&format!("{u:?}")))?;
-    let ad = |n: NodeId| {
-        gradient_ad(&graph, of_node, n, &bindings, checked.relu_active, digits).map_err(|u| err(&format!("{u:?}")))
-    };
+    // Every adjoint entry and every gradient entry by one reverse sweep.
+    let mut targets: Vec<NodeId> = adj_nodes.iter().flat_map(|(named, _)| named.iter().copied()).collect();
+    targets.extend(&w_nodes);
+    let all_ad = gradients_ad(&graph, of_node, &targets, &bindings, checked.relu_active, digits)
+        .map_err(|u| err(&format!("{u:?}")))?;
+    let mut ad_values = all_ad.into_iter();
     let mut mismatches = Vec::new();
     let mut at_value = values.into_iter();
     let mut out_adj = Vec::new();
     for ((at, formula), (named, _)) in adjoints.into_iter().zip(&adj_nodes) {
         let vals: Vec<Value> = at_value.by_ref().take(named.len()).collect();
-        let ads = named.iter().map(|&n| ad(n)).collect::<Result<Vec<_>, _>>()?;
+        let ads: Vec<Value> = ad_values.by_ref().take(named.len()).collect();
         for (k, (v, a)) in vals.iter().zip(&ads).enumerate() {
             if !agree(v, &a.interval(), &Q::zero()) {
                 mismatches.push(format!(
@@ -503,25 +555,30 @@ fn check(
         });
     }
     let grad_vals: Vec<Value> = at_value.by_ref().take(grad_nodes.len()).collect();
-    let grad_ad = w_nodes.iter().map(|&n| ad(n)).collect::<Result<Vec<_>, _>>()?;
+    let grad_ad: Vec<Value> = ad_values.collect();
     let mut difference = Vec::new();
+    let differenced = difference_entries(w_nodes.len(), seed);
     for (k, &n) in w_nodes.iter().enumerate() {
-        let d = central_difference(&graph, of_node, n, &bindings, digits).map_err(|u| err(&format!("{u:?}")))?;
         let (i, j) = (k / shape.cols + 1, k % shape.cols + 1);
         if !agree(&grad_vals[k], &grad_ad[k].interval(), &Q::zero()) {
             mismatches.push(format!("{wrt}[{i},{j}]: the formula and AD disagree"));
         }
+        if !differenced.contains(&k) {
+            continue;
+        }
+        let d = central_difference(&graph, of_node, n, &bindings, digits).map_err(|u| err(&format!("{u:?}")))?;
         if !agree(&grad_vals[k], &d.estimate, &Q::zero()) {
             mismatches.push(format!(
                 "{wrt}[{i},{j}]: the formula and the central difference disagree"
             ));
         }
-        difference.push(d.estimate);
+        difference.push((k, d.estimate));
     }
     let grad_vals = exact_where_known(grad_vals, &grad_ad);
     Ok(MatrixDerivation {
         of: root,
-        wrt: wrt.to_string(),
+        wrt: wrt.clone(),
+        wrt_at: target,
         shape,
         forward,
         adjoints: out_adj,
@@ -531,6 +588,7 @@ fn check(
         ad: grad_ad,
         difference,
         random,
+        seed,
         mismatches,
     })
 }
@@ -548,4 +606,29 @@ fn exact_where_known(formula: Vec<Value>, ad: &[Value]) -> Vec<Value> {
             _ => f,
         })
         .collect()
+}
+
+/// Central differences taken per gradient: each costs forward passes over
+/// the whole graph, so a large matrix is differenced at a seeded sample
+/// of its entries (AD still checks every entry).
+pub const MAX_DIFFERENCES: usize = 16;
+
+/// The entries differenced: all of them, or [`MAX_DIFFERENCES`] drawn
+/// without repeats by a generator seeded with `seed` (same every run).
+fn difference_entries(n: usize, seed: u64) -> BTreeSet<usize> {
+    if n <= MAX_DIFFERENCES {
+        return (0..n).collect();
+    }
+    let mut state = seed ^ 0x9e37_79b9_7f4a_7c15;
+    let mut out = BTreeSet::new();
+    while out.len() < MAX_DIFFERENCES {
+        // splitmix64: a fixed, documented sequence for a given seed.
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        out.insert((z % n as u64) as usize);
+    }
+    out
 }

@@ -28,11 +28,11 @@ impl TensorPaths {
 /// Counts the paths from `wrt` to `of` among named quantities and lists
 /// the first `max`.
 pub fn tensor_paths(model: &crate::model::Model, of: &str, wrt: &str, max: usize) -> Result<TensorPaths, MatrixError> {
-    if model.tensors.get(wrt).is_none_or(|d| d.role.stepped()) {
+    let Some(target) = super::read_wrt(model, wrt) else {
         return Err(MatrixError::Query(format!(
-            "--wrt `{wrt}` is not a vector or matrix parameter"
+            "--wrt `{wrt}` is not a vector or matrix parameter, or such a quantity at a step"
         )));
-    }
+    };
     let eqs = Equations::new(model);
     let vjp = Vjp {
         eqs: &eqs,
@@ -41,7 +41,6 @@ pub fn tensor_paths(model: &crate::model::Model, of: &str, wrt: &str, max: usize
     };
     let root = super::read_of(&eqs, of)?;
     let order = super::topological(&eqs, &vjp, &root)?;
-    let target: At = (wrt.to_string(), None);
     // Paths from `wrt` to each quantity, in topological order.
     let mut count: BTreeMap<At, BigUint> = BTreeMap::new();
     count.insert(target.clone(), BigUint::from(1u32));

@@ -87,7 +87,7 @@ pub fn view(d: &MatrixDerivation, model: &Model, digits: u32) -> MatrixView {
         })
         .collect();
     let softmax_ce = softmax_sentences(d, model);
-    let wrt = named_at(model, &d.wrt, None);
+    let wrt = latex_at(model, &d.wrt_at);
     let derivative = nabla(&wrt, &of);
     let gradient = Line {
         lhs: derivative.clone(),
@@ -106,9 +106,18 @@ pub fn view(d: &MatrixDerivation, model: &Model, digits: u32) -> MatrixView {
         ),
         None => String::new(),
     };
+    let differenced = if d.difference.len() == entries {
+        format!("each entry of ${derivative}$ also agrees with a certified central difference")
+    } else {
+        format!(
+            "{} entries of ${derivative}$, drawn with seed {}, also agree with certified central differences",
+            d.difference.len(),
+            d.seed
+        )
+    };
     let check = if d.verified() {
         format!(
-            "Each of the {adjoint_entries} adjoint entries and the {entries} entries of ${derivative}$, evaluated from these formulas by the exact evaluator, agrees with reverse-mode AD over the scalar graph; each entry of ${derivative}$ also agrees with a certified central difference.{random}"
+            "Each of the {adjoint_entries} adjoint entries and the {entries} entries of ${derivative}$, evaluated from these formulas by the exact evaluator, agrees with reverse-mode AD over the scalar graph; {differenced}.{random}"
         )
     } else {
         format!("Disagreements: {}.{random}", d.mismatches.join("; "))

@@ -165,25 +165,90 @@ fn gradient_over(
     }
     refine(initial_bits(digits), &tolerance(digits), of, |prec| {
         let vals = forward_values(graph, &[of], bindings, prec, &[])?;
-        backward(graph, of, wrt, &vals, &active, bindings, relu_active, prec)
+        let mut all = backward(graph, of, &[wrt], &vals, &active, bindings, relu_active, prec)?;
+        Ok(all.pop().expect("one target, one adjoint"))
     })
 }
 
-/// The adjoint of `wrt`, from the forward values `vals` at precision `prec`.
+/// `∂of/∂t` for every `t` of `targets` by one forward pass and one
+/// reverse sweep (per precision tried), as [`gradient_ad`] gives each:
+/// checking a matrix-form derivation entry by entry costs one sweep, not
+/// one per entry. Each result is certified to `10^-digits`.
+pub fn gradients_ad(
+    graph: &Graph,
+    of: NodeId,
+    targets: &[NodeId],
+    bindings: &Bindings,
+    relu_active: bool,
+    digits: u32,
+) -> Result<Vec<Value>, Unevaluable> {
+    let Some(&lowest) = targets.iter().min() else {
+        return Ok(Vec::new());
+    };
+    let reach = graph.reachable(&[of]);
+    let mut active = vec![false; graph.len()];
+    for t in targets {
+        if t.index() < active.len() && t <= &of && reach[t.index()] {
+            active[t.index()] = true;
+        }
+    }
+    for i in lowest.index() + 1..=of.index() {
+        if reach[i] && !active[i] {
+            active[i] = graph.nodes()[i].children().any(|c| active[c.index()]);
+        }
+    }
+    let tol = tolerance(digits);
+    let mut bits = initial_bits(digits).min(crate::eval::forward::MAX_PREC_BITS);
+    loop {
+        let attempt = forward_values(graph, &[of], bindings, Prec(bits), &[])
+            .map_err(Fail::from)
+            .and_then(|vals| backward(graph, of, targets, &vals, &active, bindings, relu_active, Prec(bits)));
+        let node = match attempt {
+            Ok(vs) if vs.iter().all(|v| crate::eval::forward::certified(v, &tol)) => return Ok(vs),
+            Ok(_) => of,
+            Err(Fail::Domain(node, what)) => {
+                return Err(Unevaluable::Domain {
+                    node,
+                    what,
+                    oversize: None,
+                })
+            }
+            Err(Fail::TooLarge(u)) => return Err(u),
+            Err(Fail::Undecided(node)) => node,
+        };
+        if bits >= crate::eval::forward::MAX_PREC_BITS {
+            return Err(Unevaluable::Precision { node });
+        }
+        bits = bits.saturating_mul(2).min(crate::eval::forward::MAX_PREC_BITS);
+    }
+}
+
+/// The adjoints of `targets`, from the forward values `vals` at precision
+/// `prec`, in one sweep from `of` down to the lowest target.
 #[allow(clippy::too_many_arguments)]
 fn backward(
     graph: &Graph,
     of: NodeId,
-    wrt: NodeId,
+    targets: &[NodeId],
     vals: &[Option<Value>],
     active: &[bool],
     bindings: &Bindings,
     relu_active: bool,
     prec: Prec,
-) -> Result<Value, Fail> {
+) -> Result<Vec<Value>, Fail> {
     let val = |c: NodeId| vals[c.index()].as_ref().expect("needed nodes have values");
     let mut adj: Vec<Option<Value>> = vec![None; of.index() + 1];
     adj[of.index()] = Some(exact(Q::one()));
+    let wrt = *targets.iter().min().expect("at least one target");
+    let mut found: Vec<Option<Value>> = vec![None; targets.len()];
+    let mut at: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
+    for (k, t) in targets.iter().enumerate() {
+        if *t == of {
+            found[k] = Some(exact(Q::one()));
+        } else if t.index() < of.index() {
+            at.entry(t.index()).or_default().push(k);
+        }
+    }
     let push = |adj: &mut Vec<Option<Value>>, c: NodeId, v: Value| {
         let slot = &mut adj[c.index()];
         let sum = match slot.take() {
@@ -194,6 +259,11 @@ fn backward(
     };
     for i in (wrt.index() + 1..=of.index()).rev() {
         let Some(g) = adj[i].take() else { continue };
+        if let Some(ks) = at.get(&i) {
+            for &k in ks {
+                found[k] = Some(g.clone());
+            }
+        }
         let id = NodeId(i as u32);
         let on = |c: NodeId| active[c.index()];
         match graph.node(id) {
@@ -266,7 +336,16 @@ fn backward(
             }
         }
     }
-    Ok(adj[wrt.index()].take().unwrap_or_else(|| exact(Q::zero())))
+    if let Some(ks) = at.get(&wrt.index()) {
+        let g = adj[wrt.index()].take();
+        for &k in ks {
+            found[k] = g.clone();
+        }
+    }
+    Ok(found
+        .into_iter()
+        .map(|v| v.unwrap_or_else(|| exact(Q::zero())))
+        .collect())
 }
 
 /// `∂(a^b)/∂a = b·a^(b−1)`, the power taken as the forward pass takes it

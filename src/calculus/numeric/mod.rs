@@ -17,7 +17,7 @@ mod adjoint;
 mod difference;
 mod taylor;
 
-pub use adjoint::{gradient_ad, gradient_direct, gradient_edge, gradient_local, is_operand};
+pub use adjoint::{gradient_ad, gradient_direct, gradient_edge, gradient_local, gradients_ad, is_operand};
 pub use difference::{central_difference, epsilon_exponent, Difference};
 
 use crate::eval::forward::{certified, MAX_PREC_BITS};
