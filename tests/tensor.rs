@@ -346,3 +346,24 @@ fn paths_by_a_matrix_count_the_graph_the_course_draws() {
         "{text}"
     );
 }
+
+#[test]
+fn the_adjoint_of_a_vector_quantity_at_a_step_is_a_matrix_form_derivation() {
+    // ∇_{h^{(2)}} L, printed as the gradient itself, against the oracle's
+    // total derivative dL/dh[2].
+    for (name, wrt) in [("vector_rnn", "h[2]"), ("vector_lstm", "c[1]")] {
+        let want = oracle(name);
+        let got = json_out(&[
+            "derive",
+            &format!("examples/{name}.chain"),
+            "--of",
+            "L",
+            "--wrt",
+            wrt,
+            "--format",
+            "json",
+        ]);
+        assert_eq!(got["check"]["status"], "verified", "{name} {wrt}");
+        assert_close(&format!("{name} ∇{wrt}"), &got["total"]["value"], &want["gradients"]["delta"][wrt]);
+    }
+}
