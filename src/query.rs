@@ -36,10 +36,18 @@ pub fn parse_in(text: &str, model: &Model, source: Source) -> Result<RExpr, Erro
     let e = parse_expr_in(text, source)?;
     let t = crate::shape::lower_expr(&e, &model.tensors)?;
     if !t.shape.is_scalar() {
+        let entry = if t.shape.cols > 1 && t.shape.rows > 1 { "[1,1]" } else { "[1]" };
+        let help = match source {
+            Source::Wrt => format!(
+                "name one entry, such as `{}{entry}`; `derive` and `paths` also take the whole of a parameter or of a quantity at a step",
+                text.trim()
+            ),
+            _ => format!("name one entry, such as `{}{entry}`, or name a number such as a loss", text.trim()),
+        };
         return Err(crate::shape::ShapeError::Invalid {
             message: format!("this is {}; here a number is needed", t.shape.words()),
             span: e.span,
-            help: Some("name one entry, such as `h[2][1]` or `W[1,2]`".into()),
+            help: Some(help),
         }
         .into());
     }
