@@ -36,7 +36,11 @@ pub fn parse_in(text: &str, model: &Model, source: Source) -> Result<RExpr, Erro
     let e = parse_expr_in(text, source)?;
     let t = crate::shape::lower_expr(&e, &model.tensors)?;
     if !t.shape.is_scalar() {
-        let entry = if t.shape.cols > 1 && t.shape.rows > 1 { "[1,1]" } else { "[1]" };
+        let entry = if t.shape.cols > 1 && t.shape.rows > 1 {
+            "[1,1]"
+        } else {
+            "[1]"
+        };
         let help = match source {
             Source::Wrt => format!(
                 "name one entry, such as `{}{entry}`; `derive` and `paths` also take the whole of a parameter or of a quantity at a step",

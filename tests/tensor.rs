@@ -364,6 +364,10 @@ fn the_adjoint_of_a_vector_quantity_at_a_step_is_a_matrix_form_derivation() {
             "json",
         ]);
         assert_eq!(got["check"]["status"], "verified", "{name} {wrt}");
-        assert_close(&format!("{name} ∇{wrt}"), &got["total"]["value"], &want["gradients"]["delta"][wrt]);
+        assert_close(
+            &format!("{name} ∇{wrt}"),
+            &got["total"]["value"],
+            &want["gradients"]["delta"][wrt],
+        );
     }
 }

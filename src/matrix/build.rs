@@ -69,18 +69,54 @@ fn binary(a: Expr, op: MulOp, b: Expr) -> Expr {
     }
 }
 
-/// `a * b`, a factor 1 left out.
+/// A number written as a factor, and what it multiplies: `2 x` → (2, x).
+fn coefficient(e: Expr) -> (Q, Option<Expr>) {
+    match e.kind {
+        ExprKind::Num(q) => (q, None),
+        ExprKind::Neg(inner) => {
+            let (q, rest) = coefficient(*inner);
+            (-q, rest)
+        }
+        ExprKind::MulChain(first, rest)
+            if matches!(first.kind, ExprKind::Num(_)) && rest.iter().all(|(o, _)| *o == MulOp::Mul) =>
+        {
+            let ExprKind::Num(q) = first.kind else {
+                unreachable!("matched a number")
+            };
+            let mut it = rest.into_iter().map(|(_, x)| x);
+            let head = it.next();
+            let tail = head.map(|h| it.fold(h, |acc, x| binary(acc, MulOp::Mul, x)));
+            (q, tail)
+        }
+        kind => (Q::one(), Some(mk(kind))),
+    }
+}
+
+/// `q · rest`: the number first, 1 left out, −1 as a sign.
+fn scaled(q: Q, rest: Option<Expr>) -> Expr {
+    match rest {
+        None => mk(ExprKind::Num(q)),
+        Some(r) if q.is_one() => r,
+        Some(r) if (-q.clone()).is_one() => neg(r),
+        Some(r) if q.is_negative() => neg(binary(mk(ExprKind::Num(-q)), MulOp::Mul, r)),
+        Some(r) => binary(mk(ExprKind::Num(q)), MulOp::Mul, r),
+    }
+}
+
+/// `a * b`, numbers gathered in front (`2 x · ½` is `x`), a factor 1 left
+/// out.
 pub fn mul(a: Expr, b: Expr) -> Expr {
-    if is_num(&a, 1) {
-        return b;
+    let (qa, ra) = coefficient(a);
+    let (qb, rb) = coefficient(b);
+    let q = &qa * &qb;
+    if q.is_zero() {
+        return num(0);
     }
-    if is_num(&b, 1) {
-        return a;
-    }
-    if is_num(&a, -1) {
-        return neg(b);
-    }
-    binary(a, MulOp::Mul, b)
+    let rest = match (ra, rb) {
+        (Some(x), Some(y)) => Some(binary(x, MulOp::Mul, y)),
+        (x, None) | (None, x) => x,
+    };
+    scaled(q, rest)
 }
 
 /// `a .* b`.
@@ -88,7 +124,13 @@ pub fn had(a: Expr, b: Expr) -> Expr {
     binary(a, MulOp::Hadamard, b)
 }
 
+/// `a / b`; by a number, the number goes into the coefficient.
 pub fn div(a: Expr, b: Expr) -> Expr {
+    if let ExprKind::Num(q) = &b.kind {
+        if let Some(inv) = Q::one().checked_div(q) {
+            return mul(a, mk(ExprKind::Num(inv)));
+        }
+    }
     binary(a, MulOp::Div, b)
 }
 

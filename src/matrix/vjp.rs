@@ -129,7 +129,21 @@ impl Vjp<'_> {
                     return Err(Unsupported("a power whose exponent varies".into()));
                 }
                 let sa = self.shape(a)?;
-                let d = mul((**b).clone(), pow((**a).clone(), sub((**b).clone(), num(1))));
+                let d = match &b.kind {
+                    // `x^2` gives `2 x`, `x^3` gives `3 x^2`.
+                    ExprKind::Num(q) => {
+                        let e = q - &crate::number::Q::one();
+                        let coef = mk(ExprKind::Num(q.clone()));
+                        if e.is_one() {
+                            mul(coef, (**a).clone())
+                        } else if e.is_zero() {
+                            coef
+                        } else {
+                            mul(coef, pow((**a).clone(), mk(ExprKind::Num(e))))
+                        }
+                    }
+                    _ => mul((**b).clone(), pow((**a).clone(), sub((**b).clone(), num(1)))),
+                };
                 let gx = if sa.is_scalar() { mul(d, g) } else { had(d, g) };
                 self.vjp(a, gx, target, None)
             }
