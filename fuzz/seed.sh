@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Seeds fuzz/corpus/<target>/ from examples/ and docs/ (the corpora are not
 # committed; rerunning adds the same files again, named by content).
-#   model_grammar:  examples/**/*.chain, and the models written inline in
-#                   the ```chainrule blocks of docs/*.md (after `---`)
+#   model_grammar:  every examples/**/*.chain (the vector and matrix models
+#                   too), fuzz/seeds/models/*.chain (vector syntax the
+#                   examples do not use: `'`, W[1,2], outer, diag, ones),
+#                   and the models written inline in the ```chainrule
+#                   blocks of docs/*.md (after `---`)
 #   check_document: examples/check/*, examples/elman_student.md, fuzz/seeds/*
 #                   and docs/*.md in pieces of at most 4 KB, each prefixed by
 #                   the route byte the target reads (0: Markdown, 1: .tex)
@@ -24,9 +27,9 @@ put() {
 }
 
 # Models.
-for f in examples/*.chain examples/check/models/*.chain examples/errors/*/*.chain; do
+while IFS= read -r f; do
     put "$out/model_grammar" <"$f"
-done
+done < <(find examples fuzz/seeds/models -name '*.chain' | sort)
 for f in docs/*.md; do
     awk -v dir="$tmp/block" '
         /^```chainrule/ { inblk = 1; model = 0; n++; next }
@@ -44,6 +47,7 @@ done
 # Documents: whole files up to 4 KB, larger ones cut at blank lines.
 docs=(examples/check/*.md examples/check/*.tex examples/elman_student.md fuzz/seeds/* docs/*.md)
 for f in "${docs[@]}"; do
+    [ -f "$f" ] || continue   # fuzz/seeds/models/ is for model_grammar
     case "$f" in *.tex) route='\001' ;; *) route='\000' ;; esac
     awk -v dir="$tmp/piece" '
         BEGIN { n = 0; size = 0 }

@@ -308,6 +308,15 @@ fn a_graph_past_the_node_limit_is_refused_before_it_is_built() {
     // Under the limit the same model evaluates.
     let o = on_model(HALVING, &["eval", "MODEL", "--of", "h[100]", "--node-limit", "500"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // h[499] needs 499 steps of its own above h[0], which fit; h[500]
+    // needs 500 plus h[0]: refused from the recurrence's own shape, before
+    // any look-ahead (h[10000000] with the default limit stops at once).
+    let o = on_model(HALVING, &["eval", "MODEL", "--of", "h[500]", "--node-limit", "500"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let o = on_model(HALVING, &["eval", "MODEL", "--of", "h[10000000]"]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("more than 10,000,000 nodes"), "{err}");
 }
 
 #[test]

@@ -247,6 +247,33 @@ impl<'m> Unroller<'m> {
         }
     }
 
+    /// How many steps of sequence `id` at least reaching step `k` takes:
+    /// `(k − f)/c` for its nearest fixed step `f` below `k` (or 0) and the
+    /// shortest step `c ≥ 1` by which its recurrence uses itself, plus the
+    /// step it starts from; 0 when it does not use itself.
+    fn chain_length(&self, id: SymId, k: i64) -> u64 {
+        let SymKind::Sequence(seq) = &self.model.symbol(id).kind else {
+            return 0;
+        };
+        let Some(general) = &seq.general else { return 0 };
+        let mut back: Option<i64> = None;
+        let mut stack = vec![general];
+        while let Some(e) = stack.pop() {
+            if let crate::model::RKind::Elem(other, idx) = &e.kind {
+                if *other == id {
+                    if let Some(c) = crate::model::offset::step_offset(idx).map(|o| -o).filter(|&c| c >= 1) {
+                        back = Some(back.map_or(c, |b| b.min(c)));
+                    }
+                }
+            }
+            stack.extend(e.children());
+        }
+        let Some(c) = back else { return 0 };
+        let lowest = seq.fixed.range(..k).next_back().map_or(0, |(&f, _)| f).max(0);
+        // The steps above `lowest`, and `lowest` itself (a node too).
+        (k.saturating_sub(lowest).max(0) / c) as u64 + 1
+    }
+
     fn label(&self, key: Key) -> String {
         match key {
             Key::Quantity(id) => self.model.symbol(id).name.clone(),
@@ -273,6 +300,18 @@ impl<'m> Unroller<'m> {
         let mut above: HashMap<SymId, Vec<(i64, i64)>> = HashMap::new();
         let check_horizon = self.opts.horizon.is_none();
 
+        // A recurrence that uses itself `c` steps back reaches step `k`
+        // only through `(k − fixed)/c` steps of its own, each a node:
+        // refuse at once when those alone pass the cap, instead of after a
+        // look-ahead of millions of quantities (`h[10000000]`).
+        for (key, _) in &roots {
+            if let Key::Elem(id, k) = *key {
+                let need = self.chain_length(id, k);
+                if need.saturating_add(self.graph.len() as u64) > node_limit() as u64 {
+                    return Err(UnrollError::TooLarge { limit: node_limit() });
+                }
+            }
+        }
         for (key, span) in roots.into_iter().rev() {
             stack.push(Frame {
                 key,
