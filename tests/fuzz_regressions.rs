@@ -160,3 +160,31 @@ fn hostile_documents_check_cleanly() {
         }
     }
 }
+
+/// Fuzzing the model grammar after vectors and matrices landed found
+/// `param A: 344444044444444444` (a shape of 3·10¹⁷ entries) aborting on a
+/// capacity overflow while its entries were named. Shapes, `zeros`,
+/// `outer`, `diag` and matrix products are now measured first, as are
+/// functions that call each other twice over.
+#[test]
+fn huge_shapes_are_refused_by_size() {
+    for (model, words) in [
+        ("param A: 344444044444444444\n", "344,444,044,444,444,444 entries"),
+        ("param a: 2 = [1, 2]\nL = sum(zeros(100000000))\n", "`zeros` would have"),
+        (
+            "param A: 1000x1000\nparam B: 1000x1000\nC = A*B\nL = C[1,1]\n",
+            "matrix product",
+        ),
+    ] {
+        let err = chainrule::load(model, &[]).expect_err(model);
+        let text = err.to_string();
+        assert!(text.contains(words) && text.contains("size limit"), "{model}: {text}");
+    }
+    let mut doubling = vec!["param v: 2 = [1, 2]".to_string()];
+    for i in 0..25 {
+        doubling.push(format!("f{i}(x) = f{}(x) + f{}(x)", i + 1, i + 1));
+    }
+    doubling.push("f25(x) = x\nL = sum(f0(v))\n".into());
+    let err = chainrule::load(&doubling.join("\n"), &[]).expect_err("doubling functions");
+    assert!(err.to_string().contains("size limit"), "{err}");
+}

@@ -17,6 +17,30 @@ use std::collections::BTreeSet;
 /// How deep user functions may call each other.
 pub const MAX_INLINE: usize = 32;
 
+/// The most entries one vector or matrix may have (about a million): each
+/// entry becomes a scalar expression before the node limit can see it.
+pub const MAX_ENTRIES: u128 = 1 << 20;
+
+/// The most scalar terms one lowered expression may take (a product of an
+/// `m×k` and a `k×n` matrix takes `m·k·n`).
+pub const MAX_TERMS: u128 = 1 << 22;
+
+/// Refuses a size past `limit`, naming it.
+pub(crate) fn within(n: u128, limit: u128, what: &str, span: Span) -> Result<(), ShapeError> {
+    if n <= limit {
+        return Ok(());
+    }
+    Err(ShapeError::invalid(
+        format!(
+            "{what} would have {} entries or terms, past the size limit of {}",
+            crate::progress::grouped(n.min(usize::MAX as u128) as usize),
+            crate::progress::grouped(limit as usize)
+        ),
+        span,
+        Some("vectors and matrices are lowered to one scalar per entry; use smaller shapes"),
+    ))
+}
+
 /// Why an expression could not be lowered.
 #[derive(Debug)]
 pub(crate) enum Failure {
@@ -44,6 +68,9 @@ pub(crate) struct Lowerer<'a> {
     locals: Vec<(String, Tensor)>,
     /// Functions being inlined, to refuse a function that calls itself.
     inlining: Vec<String>,
+    /// Entries produced so far: inlined functions that call each other
+    /// twice over would grow without bound.
+    work: u128,
 }
 
 fn mk(kind: ExprKind, span: Span) -> Expr {
@@ -125,6 +152,7 @@ impl<'a> Lowerer<'a> {
             pending,
             locals: Vec::new(),
             inlining: Vec::new(),
+            work: 0,
         }
     }
 
@@ -171,7 +199,15 @@ impl<'a> Lowerer<'a> {
         Ok(Some(Tensor { shape, entries }))
     }
 
+    /// Lowers `e`, counting the entries made against [`MAX_TERMS`].
     pub fn expr(&mut self, e: &Expr) -> R<Tensor> {
+        let t = self.expr_inner(e)?;
+        self.work += t.entries.len() as u128;
+        within(self.work, MAX_TERMS, "this expression, lowered to scalars,", e.span)?;
+        Ok(t)
+    }
+
+    fn expr_inner(&mut self, e: &Expr) -> R<Tensor> {
         let span = e.span;
         Ok(match &e.kind {
             ExprKind::Num(_) => Tensor::scalar(e.clone()),
@@ -472,6 +508,8 @@ impl<'a> Lowerer<'a> {
                     rows: a.shape.rows,
                     cols: b.shape.cols,
                 };
+                let terms = shape.rows as u128 * shape.cols as u128 * a.shape.cols as u128;
+                within(terms, MAX_TERMS, "this matrix product", span)?;
                 let mut entries = Vec::with_capacity(shape.len());
                 for i in 0..shape.rows {
                     for j in 0..shape.cols {
@@ -526,6 +564,12 @@ impl<'a> Lowerer<'a> {
                     rows: dims[0],
                     cols: dims.get(1).copied().unwrap_or(1),
                 };
+                within(
+                    shape.rows as u128 * shape.cols as u128,
+                    MAX_ENTRIES,
+                    &format!("`{name}`"),
+                    span,
+                )?;
                 let v = if name == "zeros" { 0 } else { 1 };
                 Ok(Tensor {
                     shape,
@@ -566,6 +610,7 @@ impl<'a> Lowerer<'a> {
                     rows: a.shape.len(),
                     cols: b.shape.len(),
                 };
+                within(shape.rows as u128 * shape.cols as u128, MAX_ENTRIES, "`outer`", span)?;
                 let mut entries = Vec::with_capacity(shape.len());
                 for x in &a.entries {
                     for y in &b.entries {
@@ -585,6 +630,7 @@ impl<'a> Lowerer<'a> {
                     ));
                 }
                 let n = v.shape.len();
+                within(n as u128 * n as u128, MAX_ENTRIES, "`diag`", span)?;
                 let mut entries = vec![num(0, span); n * n];
                 for (i, x) in v.entries.into_iter().enumerate() {
                     entries[i * n + i] = x;
@@ -647,11 +693,18 @@ impl<'a> Lowerer<'a> {
                 )),
             ));
         }
-        if self.inlining.contains(&id.name) || self.inlining.len() >= MAX_INLINE {
+        if self.inlining.contains(&id.name) {
             return Err(invalid(
                 format!("`{}` calls itself (through {})", id.name, self.inlining.join(" → ")),
                 span,
                 Some("a function's body may call other functions, never itself"),
+            ));
+        }
+        if self.inlining.len() >= MAX_INLINE {
+            return Err(invalid(
+                format!("functions call each other more than {MAX_INLINE} deep here"),
+                span,
+                Some("write some of them out, or give them fewer layers"),
             ));
         }
         let bound = args.iter().map(|a| self.expr(a)).collect::<R<Vec<_>>>()?;

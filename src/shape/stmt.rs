@@ -23,6 +23,10 @@ fn ident_at(name: String, span: Span) -> Ident {
 
 /// The shape written and the shape of the value must agree.
 fn agree(name: &Ident, spec: Option<&ShapeSpec>, value: Option<Shape>) -> Result<Shape, ShapeError> {
+    if let Some(s) = spec {
+        let n = s.rows as u128 * s.cols.unwrap_or(1) as u128;
+        super::expr::within(n, super::expr::MAX_ENTRIES, &format!("`{}`", name.name), s.span)?;
+    }
     match (spec, value) {
         (Some(s), Some(v)) if spec_shape(s) != v => Err(ShapeError::Mismatch {
             message: format!(
