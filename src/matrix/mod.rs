@@ -2,7 +2,7 @@
 //! gradient derived in matrix form, as a textbook writes backpropagation
 //! through time. From the loss down, each named quantity on the way to `W`
 //! gets its adjoint `∇_{h^{(t)}} L` as a formula in the adjoints above it
-//! ([`vjp`]); the gradient is the sum of what flows into `W` at each use.
+//! (`vjp`); the gradient is the sum of what flows into `W` at each use.
 //!
 //! **Proven:** every formula is added to the model as an equation of its
 //! own, lowered and evaluated by the exact evaluator, and each entry of

@@ -16,40 +16,30 @@ pub struct Equations<'m> {
 
 /// `e` with every `Name(var)` replaced by the number `k`.
 pub fn substitute(e: &Expr, var: &str, k: i64) -> Expr {
+    let n = Expr {
+        kind: ExprKind::Num(Q::from(k)),
+        span: Default::default(),
+    };
+    replace(e, var, &n)
+}
+
+/// `e` with every `Name(var)` replaced by `with` (keeping its span, so
+/// that a step written the same way compares equal).
+pub fn replace(e: &Expr, var: &str, with: &Expr) -> Expr {
     let mut out = e.clone();
     let mut stack = vec![&mut out];
     while let Some(x) = stack.pop() {
         if matches!(&x.kind, ExprKind::Name(id) if id.name == var) {
-            x.kind = ExprKind::Num(Q::from(k));
+            x.kind = with.kind.clone();
             continue;
         }
-        match &mut x.kind {
-            ExprKind::Num(_) | ExprKind::Name(_) => {}
-            ExprKind::Index(_, i) => stack.push(i),
-            ExprKind::Call(_, args) => stack.extend(args.iter_mut()),
-            // A sum over the same variable hides it.
-            ExprKind::Sum { var: v, lo, hi, body } => {
-                stack.extend([&mut **lo, &mut **hi]);
-                if v.name != var {
-                    stack.push(body);
-                }
-            }
-            ExprKind::Neg(a) | ExprKind::Transpose(a) => stack.push(a),
-            ExprKind::AddChain(a, rest) => {
-                stack.push(a);
-                stack.extend(rest.iter_mut().map(|(_, x)| x));
-            }
-            ExprKind::MulChain(a, rest) => {
-                stack.push(a);
-                stack.extend(rest.iter_mut().map(|(_, x)| x));
-            }
-            ExprKind::Pow(a, b) => stack.extend([&mut **a, &mut **b]),
-            ExprKind::List(items) => stack.extend(items.iter_mut()),
-            ExprKind::Entry(b, idx) => {
-                stack.push(b);
-                stack.extend(idx.iter_mut());
-            }
+        // A sum over the same variable hides it in its body.
+        let hides = matches!(&x.kind, ExprKind::Sum { var: v, .. } if v.name == var);
+        let mut children = x.children_mut();
+        if hides {
+            children.pop();
         }
+        stack.extend(children);
     }
     out
 }
@@ -122,26 +112,7 @@ impl<'m> Equations<'m> {
                 }
                 continue;
             }
-            match &mut x.kind {
-                ExprKind::Num(_) | ExprKind::Name(_) | ExprKind::Index(..) => {}
-                ExprKind::Call(_, args) => stack.extend(args.iter_mut()),
-                ExprKind::Sum { lo, hi, body, .. } => stack.extend([&mut **lo, &mut **hi, &mut **body]),
-                ExprKind::Neg(a) | ExprKind::Transpose(a) => stack.push(a),
-                ExprKind::AddChain(a, rest) => {
-                    stack.push(a);
-                    stack.extend(rest.iter_mut().map(|(_, y)| y));
-                }
-                ExprKind::MulChain(a, rest) => {
-                    stack.push(a);
-                    stack.extend(rest.iter_mut().map(|(_, y)| y));
-                }
-                ExprKind::Pow(a, b) => stack.extend([&mut **a, &mut **b]),
-                ExprKind::List(items) => stack.extend(items.iter_mut()),
-                ExprKind::Entry(b, idx) => {
-                    stack.push(b);
-                    stack.extend(idx.iter_mut());
-                }
-            }
+            stack.extend(x.children_mut());
         }
         e
     }

@@ -5,7 +5,7 @@
 //! Factor order is kept: matrix products do not commute.
 
 use super::build::*;
-use super::steps::{substitute, At, Equations};
+use super::steps::{replace, substitute, At, Equations};
 use crate::shape::{Shape, Tensors};
 use crate::syntax::ast::{AddOp, Expr, ExprKind, MulOp};
 use crate::vocab::Builtin;
@@ -57,13 +57,13 @@ impl Vjp<'_> {
         let mut stack = vec![e.clone()];
         while let Some(x) = stack.pop() {
             match &x.kind {
-                ExprKind::Num(_) => {}
                 ExprKind::Name(id) => f(&(id.name.clone(), None)),
                 ExprKind::Index(id, k) => {
                     if let Some(k) = self.eqs.int(k) {
                         f(&(id.name.clone(), Some(k)));
                     }
                 }
+                // Sums with number bounds are expanded, functions inlined.
                 ExprKind::Sum { var, lo, hi, body } => {
                     if let (Some(a), Some(b)) = (self.eqs.int(lo), self.eqs.int(hi)) {
                         for k in a..=b.min(a + 100_000) {
@@ -75,20 +75,7 @@ impl Vjp<'_> {
                     Some(body) => stack.push(body),
                     None => stack.extend(args.iter().cloned()),
                 },
-                ExprKind::Neg(a) | ExprKind::Transpose(a) => stack.push((**a).clone()),
-                // Operands of chains are pushed below.
-                ExprKind::AddChain(..) | ExprKind::MulChain(..) => {}
-                ExprKind::Pow(a, b) => stack.extend([(**a).clone(), (**b).clone()]),
-                ExprKind::List(items) => stack.extend(items.iter().cloned()),
-                ExprKind::Entry(b, _) => stack.push((**b).clone()),
-            }
-            if let ExprKind::AddChain(a, rest) = &x.kind {
-                stack.push((**a).clone());
-                stack.extend(rest.iter().map(|(_, y)| y.clone()));
-            }
-            if let ExprKind::MulChain(a, rest) = &x.kind {
-                stack.push((**a).clone());
-                stack.extend(rest.iter().map(|(_, y)| y.clone()));
+                _ => stack.extend(x.children().into_iter().cloned()),
             }
         }
     }
@@ -292,38 +279,4 @@ fn contract(g: Expr, b: Expr, shape: Shape) -> Expr {
     } else {
         call("sum", vec![had(g, b)])
     }
-}
-
-/// `e` with every `Name(var)` replaced by `with`.
-pub fn replace(e: &Expr, var: &str, with: &Expr) -> Expr {
-    if let ExprKind::Name(id) = &e.kind {
-        if id.name == var {
-            return with.clone();
-        }
-    }
-    let mut out = e.clone();
-    let r = |x: &Expr| replace(x, var, with);
-    out.kind = match &e.kind {
-        ExprKind::Num(_) | ExprKind::Name(_) => return out,
-        ExprKind::Index(id, k) => ExprKind::Index(id.clone(), Box::new(r(k))),
-        ExprKind::Call(id, args) => ExprKind::Call(id.clone(), args.iter().map(r).collect()),
-        ExprKind::Sum { var: v, lo, hi, body } => ExprKind::Sum {
-            var: v.clone(),
-            lo: Box::new(r(lo)),
-            hi: Box::new(r(hi)),
-            body: Box::new(if v.name == var { (**body).clone() } else { r(body) }),
-        },
-        ExprKind::Neg(a) => ExprKind::Neg(Box::new(r(a))),
-        ExprKind::Transpose(a) => ExprKind::Transpose(Box::new(r(a))),
-        ExprKind::AddChain(a, rest) => {
-            ExprKind::AddChain(Box::new(r(a)), rest.iter().map(|(o, x)| (*o, r(x))).collect())
-        }
-        ExprKind::MulChain(a, rest) => {
-            ExprKind::MulChain(Box::new(r(a)), rest.iter().map(|(o, x)| (*o, r(x))).collect())
-        }
-        ExprKind::Pow(a, b) => ExprKind::Pow(Box::new(r(a)), Box::new(r(b))),
-        ExprKind::List(items) => ExprKind::List(items.iter().map(r).collect()),
-        ExprKind::Entry(b, idx) => ExprKind::Entry(Box::new(r(b)), idx.iter().map(r).collect()),
-    };
-    out
 }

@@ -117,6 +117,20 @@ fn total(terms: Vec<Expr>, span: Span) -> Expr {
     }
 }
 
+/// Two shapes for a message: "a 2-vector and a 3-vector (2 and 3)".
+fn both(a: Shape, b: Shape) -> String {
+    format!("{} and {} ({} and {})", a.words(), b.words(), a.text(), b.text())
+}
+
+/// `aᵢ bᵢ` for each entry of two tensors of one size.
+fn entrywise_products(a: &Tensor, b: &Tensor, span: Span) -> Vec<Expr> {
+    a.entries
+        .iter()
+        .zip(&b.entries)
+        .map(|(x, y)| times(x, y, span))
+        .collect()
+}
+
 fn mismatch(message: String, span: Span, help: Option<&str>) -> Failure {
     Failure::Shape(ShapeError::Mismatch {
         message,
@@ -282,11 +296,8 @@ impl<'a> Lowerer<'a> {
                         let sign = if *op == AddOp::Add { "add" } else { "subtract" };
                         return Err(mismatch(
                             format!(
-                                "cannot {sign} {} and {}: `+` and `-` need equal shapes ({} and {})",
-                                acc.shape.words(),
-                                t.shape.words(),
-                                acc.shape.text(),
-                                t.shape.text()
+                                "cannot {sign} {}: `+` and `-` need equal shapes",
+                                both(acc.shape, t.shape)
                             ),
                             first.span.to(x.span),
                             None,
@@ -465,22 +476,14 @@ impl<'a> Lowerer<'a> {
                 if a.shape != b.shape {
                     return Err(mismatch(
                         format!(
-                            "cannot multiply {} and {} entrywise: `.*` needs equal shapes ({} and {})",
-                            a.shape.words(),
-                            b.shape.words(),
-                            a.shape.text(),
-                            b.shape.text()
+                            "cannot multiply {} entrywise: `.*` needs equal shapes",
+                            both(a.shape, b.shape)
                         ),
                         span,
                         None,
                     ));
                 }
-                let entries = a
-                    .entries
-                    .iter()
-                    .zip(&b.entries)
-                    .map(|(x, y)| times(x, y, span))
-                    .collect();
+                let entries = entrywise_products(&a, &b, span);
                 Ok(Tensor {
                     shape: a.shape,
                     entries,
@@ -583,23 +586,12 @@ impl<'a> Lowerer<'a> {
                 let vec_like = |s: Shape| s.cols == 1 || s.rows == 1;
                 if a.shape.len() != b.shape.len() || !vec_like(a.shape) || !vec_like(b.shape) {
                     return Err(mismatch(
-                        format!(
-                            "`dot` needs two vectors of one length, not {} and {} ({} and {})",
-                            a.shape.words(),
-                            b.shape.words(),
-                            a.shape.text(),
-                            b.shape.text()
-                        ),
+                        format!("`dot` needs two vectors of one length, not {}", both(a.shape, b.shape)),
                         span,
                         None,
                     ));
                 }
-                let terms = a
-                    .entries
-                    .iter()
-                    .zip(&b.entries)
-                    .map(|(x, y)| times(x, y, span))
-                    .collect();
+                let terms = entrywise_products(&a, &b, span);
                 Ok(Tensor::scalar(total(terms, span)))
             }
             "outer" => {

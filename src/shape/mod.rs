@@ -77,28 +77,13 @@ fn uses_tensors(file: &File) -> bool {
     while let Some(e) = exprs.pop() {
         match &e.kind {
             ExprKind::List(_) | ExprKind::Entry(..) | ExprKind::Transpose(_) => return true,
-            ExprKind::MulChain(a, rest) => {
-                if rest.iter().any(|(op, _)| *op == MulOp::Hadamard) {
-                    return true;
-                }
-                exprs.push(a);
-                exprs.extend(rest.iter().map(|(_, x)| x));
+            ExprKind::MulChain(_, rest) if rest.iter().any(|(op, _)| *op == MulOp::Hadamard) => return true,
+            ExprKind::Call(id, _)
+                if TENSOR_FUNCTIONS.contains(&id.name.as_str()) && !defined.contains(id.name.as_str()) =>
+            {
+                return true
             }
-            ExprKind::Call(id, args) => {
-                if TENSOR_FUNCTIONS.contains(&id.name.as_str()) && !defined.contains(id.name.as_str()) {
-                    return true;
-                }
-                exprs.extend(args);
-            }
-            ExprKind::Num(_) | ExprKind::Name(_) => {}
-            ExprKind::Index(_, i) => exprs.push(i),
-            ExprKind::Sum { lo, hi, body, .. } => exprs.extend([&**lo, &**hi, &**body]),
-            ExprKind::Neg(a) => exprs.push(a),
-            ExprKind::AddChain(a, rest) => {
-                exprs.push(a);
-                exprs.extend(rest.iter().map(|(_, x)| x));
-            }
-            ExprKind::Pow(a, b) => exprs.extend([&**a, &**b]),
+            _ => exprs.extend(e.children()),
         }
     }
     false

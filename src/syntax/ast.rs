@@ -54,42 +54,48 @@ impl Expr {
     /// Applies `f` to every span in the tree, with a loop over an explicit
     /// stack, as every tree walk here.
     fn map_spans(&mut self, f: &dyn Fn(Span) -> Span) {
-        let mv = |s: &mut Span| *s = f(*s);
         let mut stack = vec![self];
         while let Some(e) = stack.pop() {
-            mv(&mut e.span);
+            e.span = f(e.span);
             match &mut e.kind {
-                ExprKind::Num(_) => {}
-                ExprKind::Name(id) => mv(&mut id.span),
-                ExprKind::Index(id, i) => {
-                    mv(&mut id.span);
-                    stack.push(i);
-                }
-                ExprKind::Call(id, args) => {
-                    mv(&mut id.span);
-                    stack.extend(args.iter_mut());
-                }
-                ExprKind::Sum { var, lo, hi, body } => {
-                    mv(&mut var.span);
-                    stack.extend([&mut **lo, &mut **hi, &mut **body]);
-                }
-                ExprKind::Neg(a) => stack.push(a),
-                ExprKind::AddChain(a, rest) => {
-                    stack.push(a);
-                    stack.extend(rest.iter_mut().map(|(_, x)| x));
-                }
-                ExprKind::MulChain(a, rest) => {
-                    stack.push(a);
-                    stack.extend(rest.iter_mut().map(|(_, x)| x));
-                }
-                ExprKind::Pow(a, b) => stack.extend([&mut **a, &mut **b]),
-                ExprKind::List(items) => stack.extend(items.iter_mut()),
-                ExprKind::Entry(base, idx) => {
-                    stack.push(base);
-                    stack.extend(idx.iter_mut());
-                }
-                ExprKind::Transpose(a) => stack.push(a),
+                ExprKind::Name(id) | ExprKind::Index(id, _) | ExprKind::Call(id, _) => id.span = f(id.span),
+                ExprKind::Sum { var, .. } => var.span = f(var.span),
+                _ => {}
             }
+            stack.extend(e.children_mut());
+        }
+    }
+
+    /// The direct sub-expressions (indices, arguments, operands, sum bounds
+    /// and body), for walks with an explicit stack.
+    pub fn children(&self) -> Vec<&Expr> {
+        match &self.kind {
+            ExprKind::Num(_) | ExprKind::Name(_) => Vec::new(),
+            ExprKind::Index(_, a) | ExprKind::Neg(a) | ExprKind::Transpose(a) => vec![a],
+            ExprKind::Call(_, args) | ExprKind::List(args) => args.iter().collect(),
+            ExprKind::Sum { lo, hi, body, .. } => vec![lo, hi, body],
+            ExprKind::AddChain(a, rest) => std::iter::once(&**a).chain(rest.iter().map(|(_, x)| x)).collect(),
+            ExprKind::MulChain(a, rest) => std::iter::once(&**a).chain(rest.iter().map(|(_, x)| x)).collect(),
+            ExprKind::Pow(a, b) => vec![a, b],
+            ExprKind::Entry(b, idx) => std::iter::once(&**b).chain(idx.iter()).collect(),
+        }
+    }
+
+    /// [`Expr::children`], to change them in place.
+    pub fn children_mut(&mut self) -> Vec<&mut Expr> {
+        match &mut self.kind {
+            ExprKind::Num(_) | ExprKind::Name(_) => Vec::new(),
+            ExprKind::Index(_, a) | ExprKind::Neg(a) | ExprKind::Transpose(a) => vec![&mut **a],
+            ExprKind::Call(_, args) | ExprKind::List(args) => args.iter_mut().collect(),
+            ExprKind::Sum { lo, hi, body, .. } => vec![&mut **lo, &mut **hi, &mut **body],
+            ExprKind::AddChain(a, rest) => std::iter::once(&mut **a)
+                .chain(rest.iter_mut().map(|(_, x)| x))
+                .collect(),
+            ExprKind::MulChain(a, rest) => std::iter::once(&mut **a)
+                .chain(rest.iter_mut().map(|(_, x)| x))
+                .collect(),
+            ExprKind::Pow(a, b) => vec![&mut **a, &mut **b],
+            ExprKind::Entry(b, idx) => std::iter::once(&mut **b).chain(idx.iter_mut()).collect(),
         }
     }
 }
