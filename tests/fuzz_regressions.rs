@@ -188,3 +188,58 @@ fn huge_shapes_are_refused_by_size() {
     let err = chainrule::load(&doubling.join("\n"), &[]).expect_err("doubling functions");
     assert!(err.to_string().contains("size limit"), "{err}");
 }
+
+/// model_grammar, minimized from the capacity-overflow crash above by
+/// `cargo fuzz tmin` (with `-rss_limit_mb=2048`): a shape of 4,404,404
+/// entries written without a space. Before the size limit it did not
+/// overflow but named every entry, past 2 GB (libFuzzer's out-of-memory).
+#[test]
+fn a_shape_of_millions_of_entries_is_refused_at_once() {
+    for model in [
+        "param A:4404404",
+        "param A:4404404\n",
+        "param A: 2100x2100\nL = A[1,1]\n",
+    ] {
+        let start = Instant::now();
+        let err = chainrule::load(model, &[]).expect_err(model);
+        assert!(err.to_string().contains("size limit"), "{model}: {err}");
+        assert!(start.elapsed() < BOUND, "{model}: took {:?}", start.elapsed());
+    }
+}
+
+/// model_grammar (2026-12-03, at 4af30c7, after 131,697 executions),
+/// minimized by `cargo fuzz tmin` to `param u=b\nu=[0,1]`: a name declared
+/// with a value and also defined by an equation of another shape. The
+/// shape layer took the name's shape from the equation (2 entries) and
+/// indexed the declared value's entries (1) with it: `index out of
+/// bounds: the len is 1 but the index is 1` in `shape::stmt::lower_stmt`.
+/// A name defined twice is a clean error, whatever the shapes.
+#[test]
+fn a_declaration_and_an_equation_of_other_shapes_are_a_clean_error() {
+    for model in [
+        "param u=b\nu=[0,1]",
+        "param u = 1\nu = [0,1]\n",
+        "param u=b\nu=[[0,1],[2,3]]\n",
+        "param u = [1,2]\nu = [0,1,2]\n",
+        "param u = 1\nu[t] = [0,1]\n",
+        "u = [0,1]\nparam u = 1\n",
+        "input x = [1,2]\nx = [[0,1],[1,0]]\n",
+        "param u: 2 = [1,2]\nu = 3\n",
+        "param u\nu = [0,1]\n",
+    ] {
+        let start = Instant::now();
+        let result = std::panic::catch_unwind(|| chainrule::load(model, &[]).map(|_| ()));
+        match result {
+            Ok(r) => assert!(r.is_err(), "{model}: a name defined twice loaded"),
+            Err(_) => panic!("{model}: load panicked"),
+        }
+        assert!(start.elapsed() < BOUND, "{model}: took {:?}", start.elapsed());
+    }
+}
+
+#[test]
+fn a_declaration_and_an_equation_of_other_shapes_are_a_clean_error_on_the_command_line() {
+    let (code, err) = eval_stdin("param u=b\nu=[0,1]\n");
+    assert!(!err.contains("panicked") && !err.contains("internal failure"), "{err}");
+    assert_eq!(code, Some(2), "{err}");
+}

@@ -113,6 +113,31 @@ pub fn lower_file(file: &File) -> Result<(File, Tensors), ShapeError> {
             _ => {}
         }
     }
+    // A name both declared and defined by an equation is defined twice;
+    // said here, before two shapes could be given to it.
+    let declared: BTreeSet<&str> = file
+        .stmts
+        .iter()
+        .flat_map(|s| -> Vec<&str> {
+            match &s.kind {
+                StmtKind::Param(ds) | StmtKind::Const(ds) => ds.iter().map(|d| d.name.name.as_str()).collect(),
+                StmtKind::Input(ds) | StmtKind::Target(ds) => ds.iter().map(|d| d.name.name.as_str()).collect(),
+                StmtKind::Opaque(ns) => ns.iter().map(|n| n.name.as_str()).collect(),
+                _ => Vec::new(),
+            }
+        })
+        .collect();
+    if let Some((name, stmts)) = equations.iter().find(|(name, _)| declared.contains(name.as_str())) {
+        let span = match &stmts[0].kind {
+            StmtKind::Equation(Lhs::Plain(id) | Lhs::Indexed(id, _), _) => id.span,
+            _ => stmts[0].span,
+        };
+        return Err(ShapeError::invalid(
+            format!("`{name}` is declared, and defined again here by an equation"),
+            span,
+            Some("remove one of the two definitions, or rename one"),
+        ));
+    }
     infer_equations(&mut tensors, &equations)?;
     let decls = &tensors.decls;
     tensors.shows.retain(|name, _| decls.contains_key(name));
