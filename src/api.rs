@@ -124,6 +124,51 @@ pub fn general_output(d: &GeneralDerived, format: Format, template: Option<&str>
     general(&general_view(&d.general, &d.model), layout, template)
 }
 
+/// True when `--general --wrt` names a vector or matrix (`W`, `h[t]`):
+/// the general derivation is then in matrix form ([`derive_matrix_general`]).
+pub fn is_matrix_general(model: &Model, wrt: &str) -> bool {
+    crate::matrix_general::applies(model, wrt)
+}
+
+/// Backpropagation through time at a general step in matrix form, for a
+/// vector model (LANGUAGE.md §4, §5): each adjoint's recurrence and the
+/// gradient as a sum over steps, checked by instantiation at horizons 1 to 6.
+///
+/// ```
+/// let src = "param W: 2x2\nparam U: 2x2\ninput x: 2\nconst T = 3\nh[0] = zeros(2)\n\
+///            h[t] = tanh(W*x[t] + U*h[t-1])\nL = sum(t = 1..T, sum(h[t]))\n";
+/// let model = chainrule::load(src, &[]).unwrap();
+/// let req = chainrule::GeneralRequest { of: "L".into(), wrt: "W".into(), seed: 1 };
+/// let g = chainrule::derive_matrix_general(&model, &req).unwrap();
+/// assert!(g.verified);
+/// let md = chainrule::matrix_general_output(&g, &model, chainrule::Format::Markdown, None).unwrap();
+/// assert!(md.contains(r"\sum_{t=1}^{T}"), "{md}");
+/// ```
+pub fn derive_matrix_general(
+    model: &Model,
+    req: &GeneralRequest,
+) -> Result<crate::matrix_general::MatrixGeneral, Error> {
+    crate::progress::step("derive at a general step in matrix form");
+    Ok(crate::matrix_general::derive(model, &req.of, &req.wrt, req.seed).map_err(Box::new)?)
+}
+
+/// A general matrix-form derivation as Markdown, LaTeX, a document or JSON.
+pub fn matrix_general_output(
+    g: &crate::matrix_general::MatrixGeneral,
+    model: &Model,
+    format: Format,
+    template: Option<&str>,
+) -> Result<String, minijinja::Error> {
+    use crate::render::template::{matrix_general, Layout};
+    let layout = match format {
+        Format::Json if template.is_none() => return Ok(crate::render::matrix_general::json(g, model)),
+        Format::Latex => Layout::Latex,
+        Format::Document => Layout::Document,
+        Format::Text | Format::Markdown | Format::Json => Layout::Markdown,
+    };
+    matrix_general(&crate::render::matrix_general::view(g, model), layout, template)
+}
+
 /// The exact number of paths from `req.wrt` to `req.of`, and the first ones.
 ///
 /// ```

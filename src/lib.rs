@@ -58,6 +58,8 @@ pub mod mathml;
 #[doc(hidden)]
 pub mod matrix;
 #[doc(hidden)]
+pub mod matrix_general;
+#[doc(hidden)]
 pub mod model;
 #[doc(hidden)]
 pub mod notation;

@@ -591,7 +591,6 @@ fn run_derive(args: DeriveArgs) -> ExitCode {
                 wrt: args.wrt.clone(),
                 seed: args.random,
             };
-            let d = chainrule::derive_general(&src, &settings(&args.common)?, &req)?;
             let format = match args.format {
                 DeriveFormat::Latex => Format::Latex,
                 DeriveFormat::Document => Format::Document,
@@ -603,6 +602,14 @@ fn run_derive(args: DeriveArgs) -> ExitCode {
                     "--general has no HTML page yet; use --format markdown, latex, document or json".into(),
                 ));
             }
+            let model = load(&src, &settings(&args.common)?)?;
+            if chainrule::is_matrix_general(&model, &args.wrt) {
+                let g = chainrule::derive_matrix_general(&model, &req)?;
+                let text =
+                    chainrule::matrix_general_output(&g, &model, format, custom.as_deref()).map_err(TemplateError)?;
+                return Ok((text, g.verified));
+            }
+            let d = chainrule::derive_general(&src, &settings(&args.common)?, &req)?;
             let text = chainrule::general_output(&d, format, custom.as_deref()).map_err(TemplateError)?;
             return Ok((text, d.general.verified));
         }

@@ -62,6 +62,12 @@ pub enum GeneralError {
         help("with --general, --wrt names a state at the step variable (`h[t]`), a state at a fixed step (`h[0]`), or a parameter (`w`)")
     )]
     Wrt(String, String),
+    #[error("--wrt {0}: {1}")]
+    #[diagnostic(
+        code(general::wrt),
+        help("on a vector model, --general derives by a vector or matrix parameter (`--wrt W`) or a state at the step variable (`--wrt 'h[t]'`)")
+    )]
+    MatrixWrt(String, String),
     #[error("one step of the network has too many paths to write out")]
     #[diagnostic(code(general::too_large))]
     TooLarge,

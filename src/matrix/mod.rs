@@ -10,9 +10,9 @@
 //! the scalar graph; each entry of the gradient also with a certified
 //! central difference. A formula that disagrees anywhere fails the check.
 
-mod build;
+pub(crate) mod build;
 mod paths;
-mod steps;
+pub(crate) mod steps;
 mod vjp;
 
 pub use paths::{tensor_paths, TensorPaths};
@@ -43,6 +43,8 @@ pub struct Adjoint {
     pub values: Vec<Value>,
     /// Reverse-mode AD over the scalar graph, entry by entry.
     pub ad: Vec<Value>,
+    /// Every entry of the formula agrees with AD.
+    pub verified: bool,
 }
 
 /// The gradient of a scalar by a vector or matrix, in matrix form.
@@ -75,6 +77,8 @@ pub struct MatrixDerivation {
     pub seed: u64,
     /// Entries where the formula and AD or the difference disagree.
     pub mismatches: Vec<String>,
+    /// Every entry of the gradient agrees with AD and the differences.
+    pub gradient_verified: bool,
 }
 
 impl MatrixDerivation {
@@ -161,6 +165,11 @@ pub fn derive_matrix(
     seed: u64,
     digits: u32,
 ) -> Result<MatrixDerivation, MatrixError> {
+    check(model, seed, digits, derive_formulas(model, of, wrt)?)
+}
+
+/// The formulas of `∂of/∂wrt` in matrix form, before their check.
+pub(crate) fn derive_formulas(model: &Model, of: &str, wrt: &str) -> Result<Input, MatrixError> {
     let tensors = &model.tensors;
     let Some(target) = read_wrt(model, wrt) else {
         return Err(MatrixError::Query(format!(
@@ -229,7 +238,7 @@ pub fn derive_matrix(
         .or_else(|| sum(w_terms.iter().map(|(_, e)| e.clone()).collect()))
         .unwrap_or_else(|| zeros(decl.shape));
     let forward = forward_equations(model, &order, &reaches, &root);
-    let input = Input {
+    Ok(Input {
         root,
         wrt: wrt.trim().to_string(),
         target,
@@ -238,8 +247,7 @@ pub fn derive_matrix(
         adjoints,
         softmax_ce,
         gradient,
-    };
-    check(model, seed, digits, input)
+    })
 }
 
 fn zeros(s: Shape) -> Expr {
@@ -435,20 +443,22 @@ fn forward_equations(model: &Model, order: &[(At, Vec<At>)], reaches: &BTreeSet<
 }
 
 /// A derivation made, before its check.
-struct Input {
-    root: At,
-    wrt: String,
-    target: At,
-    shape: Shape,
-    forward: Vec<Stmt>,
-    adjoints: Vec<(At, Expr)>,
-    softmax_ce: Vec<(At, Expr)>,
-    gradient: Expr,
+pub(crate) struct Input {
+    pub root: At,
+    pub wrt: String,
+    /// What the gradient is of: a parameter, or a quantity at a step.
+    pub target: At,
+    pub shape: Shape,
+    pub forward: Vec<Stmt>,
+    /// From the loss down.
+    pub adjoints: Vec<(At, Expr)>,
+    pub softmax_ce: Vec<(At, Expr)>,
+    pub gradient: Expr,
 }
 
 /// Adds every formula to the model as an equation, evaluates them, and
 /// compares each entry with AD (and the gradient with central differences).
-fn check(model: &Model, seed: u64, digits: u32, input: Input) -> Result<MatrixDerivation, MatrixError> {
+pub(crate) fn check(model: &Model, seed: u64, digits: u32, input: Input) -> Result<MatrixDerivation, MatrixError> {
     let Input {
         root,
         wrt,
@@ -480,9 +490,7 @@ fn check(model: &Model, seed: u64, digits: u32, input: Input) -> Result<MatrixDe
     }
     file.stmts.push(eq(grad_lhs, gradient.clone()));
     let err = |e: &dyn std::fmt::Display| MatrixError::Eval(e.to_string());
-    let (lowered, tensors): (File, Tensors) = crate::shape::lower(file).map_err(|e| err(&e))?;
-    let mut checked = crate::model::resolve(&lowered, &[]).map_err(|e| err(&e))?;
-    checked.tensors = tensors;
+    let checked = model_of(file).map_err(|e| err(&e))?;
     let mut un = Unroller::new(&checked, UnrollOptions::default());
     let mut nodes = |e: &Expr| -> Result<Vec<NodeId>, MatrixError> {
         let t = crate::shape::lower_expr(e, &checked.tensors).map_err(|e| err(&e))?;
@@ -533,6 +541,7 @@ fn check(model: &Model, seed: u64, digits: u32, input: Input) -> Result<MatrixDe
     for ((at, formula), (named, _)) in adjoints.into_iter().zip(&adj_nodes) {
         let vals: Vec<Value> = at_value.by_ref().take(named.len()).collect();
         let ads: Vec<Value> = ad_values.by_ref().take(named.len()).collect();
+        let before = mismatches.len();
         for (k, (v, a)) in vals.iter().zip(&ads).enumerate() {
             if !agree(v, &a.interval(), &Q::zero()) {
                 mismatches.push(format!(
@@ -552,9 +561,11 @@ fn check(model: &Model, seed: u64, digits: u32, input: Input) -> Result<MatrixDe
             formula,
             values: vals,
             ad: ads,
+            verified: mismatches.len() == before,
         });
     }
     let grad_vals: Vec<Value> = at_value.by_ref().take(grad_nodes.len()).collect();
+    let before = mismatches.len();
     let grad_ad: Vec<Value> = ad_values.collect();
     let mut difference = Vec::new();
     let differenced = difference_entries(w_nodes.len(), seed);
@@ -575,6 +586,7 @@ fn check(model: &Model, seed: u64, digits: u32, input: Input) -> Result<MatrixDe
         difference.push((k, d.estimate));
     }
     let grad_vals = exact_where_known(grad_vals, &grad_ad);
+    let gradient_verified = mismatches.len() == before;
     Ok(MatrixDerivation {
         of: root,
         wrt: wrt.clone(),
@@ -590,7 +602,17 @@ fn check(model: &Model, seed: u64, digits: u32, input: Input) -> Result<MatrixDe
         random,
         seed,
         mismatches,
+        gradient_verified,
     })
+}
+
+/// A model file, as written (vectors and matrices whole), lowered and
+/// resolved: what `chainrule::load` does after parsing.
+pub(crate) fn model_of(file: File) -> Result<Model, String> {
+    let (lowered, tensors): (File, Tensors) = crate::shape::lower(file).map_err(|e| e.to_string())?;
+    let mut model = crate::model::resolve(&lowered, &[]).map_err(|e| e.to_string())?;
+    model.tensors = tensors;
+    Ok(model)
 }
 
 /// The values shown: AD's where it is exact (an exact rational, which the

@@ -51,29 +51,13 @@ impl<'m> Equations<'m> {
 
     /// A whole number written with numbers, `+ - *` and constants.
     pub fn int(&self, e: &Expr) -> Option<i64> {
-        match &e.kind {
-            ExprKind::Num(q) => q.to_i64(),
-            ExprKind::Name(id) => {
-                let id = self.model.lookup(&id.name)?;
-                match &self.model.symbol(id).kind {
-                    SymKind::Const { value: Some(q) } => q.to_i64(),
-                    _ => None,
-                }
-            }
-            ExprKind::Neg(a) => self.int(a).map(|v| -v),
-            ExprKind::AddChain(a, rest) => rest.iter().try_fold(self.int(a)?, |acc, (op, x)| {
-                let v = self.int(x)?;
-                match op {
-                    AddOp::Add => acc.checked_add(v),
-                    AddOp::Sub => acc.checked_sub(v),
-                }
-            }),
-            ExprKind::MulChain(a, rest) => rest.iter().try_fold(self.int(a)?, |acc, (op, x)| match op {
-                MulOp::Mul => acc.checked_mul(self.int(x)?),
+        int_with(e, &|name| {
+            let id = self.model.lookup(name)?;
+            match &self.model.symbol(id).kind {
+                SymKind::Const { value: Some(q) } => q.to_i64(),
                 _ => None,
-            }),
-            _ => None,
-        }
+            }
+        })
     }
 
     /// The right side that defines `at`, with the step variable replaced.
@@ -101,19 +85,50 @@ impl<'m> Equations<'m> {
 
     /// Every step index that is a sum of numbers written as its value:
     /// `c[2-1]` is `c[1]`.
-    pub fn evaluate_steps(&self, mut e: Expr) -> Expr {
-        let mut stack = vec![&mut e];
-        while let Some(x) = stack.pop() {
-            if let ExprKind::Index(_, k) = &mut x.kind {
-                if let Some(v) = self.int(k) {
-                    if !matches!(k.kind, ExprKind::Name(_)) {
-                        k.kind = ExprKind::Num(Q::from(v));
-                    }
-                }
-                continue;
-            }
-            stack.extend(x.children_mut());
-        }
-        e
+    pub fn evaluate_steps(&self, e: Expr) -> Expr {
+        evaluate_steps_with(e, &|k| self.int(k))
     }
+}
+
+/// A whole number written with numbers and `+ - *`, names valued by `names`.
+fn int_with(e: &Expr, names: &dyn Fn(&str) -> Option<i64>) -> Option<i64> {
+    match &e.kind {
+        ExprKind::Num(q) => q.to_i64(),
+        ExprKind::Name(id) => names(&id.name),
+        ExprKind::Neg(a) => int_with(a, names).map(|v| -v),
+        ExprKind::AddChain(a, rest) => rest.iter().try_fold(int_with(a, names)?, |acc, (op, x)| {
+            let v = int_with(x, names)?;
+            match op {
+                AddOp::Add => acc.checked_add(v),
+                AddOp::Sub => acc.checked_sub(v),
+            }
+        }),
+        ExprKind::MulChain(a, rest) => rest.iter().try_fold(int_with(a, names)?, |acc, (op, x)| match op {
+            MulOp::Mul => acc.checked_mul(int_with(x, names)?),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+fn evaluate_steps_with(mut e: Expr, int: &dyn Fn(&Expr) -> Option<i64>) -> Expr {
+    let mut stack = vec![&mut e];
+    while let Some(x) = stack.pop() {
+        if let ExprKind::Index(_, k) = &mut x.kind {
+            if let Some(v) = int(k) {
+                if !matches!(k.kind, ExprKind::Name(_)) {
+                    k.kind = ExprKind::Num(Q::from(v));
+                }
+            }
+            continue;
+        }
+        stack.extend(x.children_mut());
+    }
+    e
+}
+
+/// Every step index written with numbers alone as its value (`h[7+1]` is
+/// `h[8]`), for formulas whose step variables were just set.
+pub fn evaluate_number_steps(e: Expr) -> Expr {
+    evaluate_steps_with(e, &|k| int_with(k, &|_| None))
 }

@@ -58,10 +58,9 @@ fn of_latex(model: &Model, d: &MatrixDerivation) -> String {
     named_at(model, &d.of.0, d.of.1.map(|k| k.to_string()).as_deref())
 }
 
-pub fn view(d: &MatrixDerivation, model: &Model, digits: u32) -> MatrixView {
-    let of = of_latex(model, d);
-    let forward = d
-        .forward
+/// The model's equations as aligned lines `lhs &= rhs`.
+pub(crate) fn forward_lines(model: &Model, stmts: &[crate::syntax::ast::Stmt]) -> Vec<String> {
+    stmts
         .iter()
         .filter_map(|s| match &s.kind {
             StmtKind::Equation(Lhs::Plain(id), rhs) => Some(format!(
@@ -76,7 +75,12 @@ pub fn view(d: &MatrixDerivation, model: &Model, digits: u32) -> MatrixView {
             )),
             _ => None,
         })
-        .collect();
+        .collect()
+}
+
+pub fn view(d: &MatrixDerivation, model: &Model, digits: u32) -> MatrixView {
+    let of = of_latex(model, d);
+    let forward = forward_lines(model, &d.forward);
     let adjoints = d
         .adjoints
         .iter()
@@ -262,7 +266,7 @@ const LINE: usize = 150;
 
 /// A long sum broken before its top-level `+`/`-` onto aligned lines
 /// (`\\ &\qquad + …`), so that no term runs off the page.
-fn broken(latex: &str) -> String {
+pub(crate) fn broken(latex: &str) -> String {
     let bytes = latex.as_bytes();
     let mut depth = 0i32;
     let mut cuts = Vec::new();

@@ -8,6 +8,7 @@ mod display;
 mod folding;
 pub mod general;
 pub mod matrix;
+pub mod matrix_general;
 pub mod path_list;
 pub mod table;
 pub mod template;

@@ -8,7 +8,7 @@ use minijinja::Environment;
 use std::sync::OnceLock;
 
 /// The shipped templates, by name.
-pub const TEMPLATES: [(&str, &str); 13] = [
+pub const TEMPLATES: [(&str, &str); 16] = [
     (
         "derivation.md.jinja",
         include_str!("../../templates/derivation.md.jinja"),
@@ -36,6 +36,18 @@ pub const TEMPLATES: [(&str, &str); 13] = [
     (
         "matrix_document.tex.jinja",
         include_str!("../../templates/matrix_document.tex.jinja"),
+    ),
+    (
+        "matrix_general.md.jinja",
+        include_str!("../../templates/matrix_general.md.jinja"),
+    ),
+    (
+        "matrix_general.tex.jinja",
+        include_str!("../../templates/matrix_general.tex.jinja"),
+    ),
+    (
+        "matrix_general_document.tex.jinja",
+        include_str!("../../templates/matrix_general_document.tex.jinja"),
     ),
 ];
 
@@ -157,6 +169,20 @@ pub fn matrix(
         Layout::Markdown => "matrix.md.jinja",
         Layout::Latex => "matrix.tex.jinja",
         Layout::Document => "matrix_document.tex.jinja",
+    };
+    render(view, name, custom)
+}
+
+/// A general matrix-form derivation through its shipped template (or the user's).
+pub fn matrix_general(
+    view: &super::matrix_general::MatrixGeneralView,
+    layout: Layout,
+    custom: Option<&str>,
+) -> Result<String, minijinja::Error> {
+    let name = match layout {
+        Layout::Markdown => "matrix_general.md.jinja",
+        Layout::Latex => "matrix_general.tex.jinja",
+        Layout::Document => "matrix_general_document.tex.jinja",
     };
     render(view, name, custom)
 }
