@@ -29,6 +29,7 @@ fn query(model: &str) -> (&'static str, &'static str) {
         "vector_rnn.chain" => ("L", "W[1,2]"),
         "attention.chain" => ("L", "Wo[2,1]"),
         "vector_lstm.chain" => ("L", "Wf[1,1]"),
+        "vector_bptt.chain" => ("L", "U[2,1]"),
         "equality_detector.chain" => ("y[4]", "v[1]"),
         other => panic!("add a query for {other} in tests/check_roundtrip.rs"),
     }

@@ -25,6 +25,7 @@ fn query(model: &str) -> (&'static str, &'static str) {
         "vector_rnn.chain" => ("L", "c[2]"),
         "attention.chain" => ("L", "r[1]"),
         "vector_lstm.chain" => ("L", "r[2]"),
+        "vector_bptt.chain" => ("L", "c[2]"),
         "equality_detector.chain" => ("y[4]", "v[1]"),
         other => panic!("add a query for {other} in tests/derive_snapshots.rs"),
     }

@@ -17,6 +17,7 @@ const LAYERS: &[&[&str]] = &[
     &["eval"],
     &["calculus"],
     &["general", "notation", "matrix"],
+    &["matrix_general"],
     &["error"],
     &["query"],
     &["render", "check", "drawing"],
