@@ -380,7 +380,7 @@ pub fn general_view(g: &General, model: &Model) -> GeneralView {
 }
 
 #[derive(Serialize)]
-struct JsonInstance {
+pub(crate) struct JsonInstance {
     #[serde(rename = "T")]
     horizon: i64,
     t: Option<i64>,
@@ -417,18 +417,22 @@ pub fn general_json(g: &General, model: &Model) -> String {
         result: &v.result,
         check: JsonCheck {
             status: v.check.status,
-            instances: g
-                .instances
-                .iter()
-                .map(|i| JsonInstance {
-                    horizon: i.horizon,
-                    t: i.step,
-                    status: if i.verified { "verified" } else { "failed" },
-                })
-                .collect(),
+            instances: json_instances(&g.instances),
         },
     };
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// `check.instances`: each (T, t, status) of a check by instantiation.
+pub(crate) fn json_instances(instances: &[crate::general::Instance1]) -> Vec<JsonInstance> {
+    instances
+        .iter()
+        .map(|i| JsonInstance {
+            horizon: i.horizon,
+            t: i.step,
+            status: if i.verified { "verified" } else { "failed" },
+        })
+        .collect()
 }

@@ -7,7 +7,7 @@
 use crate::matrix_general::{GeneralWrt, MatrixGeneral, Range};
 use crate::model::Model;
 use crate::notation::tensor::{adjoint_latex, nabla, named_at};
-use crate::render::general::Line;
+use crate::render::general::{json_instances, JsonInstance, Line};
 use crate::render::matrix::{broken, forward_lines};
 use serde::Serialize;
 
@@ -157,14 +157,6 @@ fn check_text(g: &MatrixGeneral, model: &Model) -> String {
 }
 
 #[derive(Serialize)]
-struct JsonInstance {
-    #[serde(rename = "T")]
-    horizon: i64,
-    t: Option<i64>,
-    status: &'static str,
-}
-
-#[derive(Serialize)]
 struct JsonCheck {
     status: &'static str,
     seed: u64,
@@ -201,15 +193,7 @@ pub fn json(g: &MatrixGeneral, model: &Model) -> String {
         check: JsonCheck {
             status: if g.verified { "verified" } else { "failed" },
             seed: g.seed,
-            instances: g
-                .instances
-                .iter()
-                .map(|i| JsonInstance {
-                    horizon: i.horizon,
-                    t: i.step,
-                    status: if i.verified { "verified" } else { "failed" },
-                })
-                .collect(),
+            instances: json_instances(&g.instances),
         },
     };
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
