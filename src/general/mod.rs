@@ -141,7 +141,7 @@ fn read_wrt(model: &Model, text: &str) -> Result<Wrt, GeneralError> {
     };
     if name.is_some_and(|n| model.tensors.get(n).is_some()) {
         return Err(bad(
-            "a vector or matrix; --general derives scalar models only so far (for a vector model, derive at a fixed horizon: --wrt W gives the matrix form)",
+            "a vector or matrix: vector models are derived at a general step in matrix form (`chainrule::derive_matrix_general`, which the command line uses)",
         ));
     }
     match &e.kind {
