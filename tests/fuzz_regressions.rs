@@ -243,3 +243,30 @@ fn a_declaration_and_an_equation_of_other_shapes_are_a_clean_error_on_the_comman
     assert!(!err.contains("panicked") && !err.contains("internal failure"), "{err}");
     assert_eq!(code, Some(2), "{err}");
 }
+
+/// model_grammar (2026-12-03, after 305,962 executions): a vector input
+/// declared again as a scalar sequence (`input x: 2 = [[…]]` then
+/// `input x = [1, 3]`) lowered the second declaration with the first one's
+/// entry count and indexed past its values (`shape/stmt.rs`). A name
+/// declared twice is refused at the second declaration now.
+#[test]
+fn a_name_declared_twice_with_other_shapes_is_a_clean_error() {
+    for model in [
+        "input x: 2 = [[1, -1], [1/2, 2]]\ninput x = [1, 3]\nL = dot(x[1], x[2])\n",
+        "input x = [1, 3]\ninput x: 2 = [[1, -1], [1/2, 2]]\nL = x[1]\n",
+        "param W: 2x2 = [[1, 2], [3, 4]]\nparam W = 1\nL = W[1,1]\n",
+        "param b: 2 = [1, 2]\ntarget b: 2 = [[1, 2]]\nL = b[1]\n",
+    ] {
+        let start = Instant::now();
+        let result = std::panic::catch_unwind(|| chainrule::load(model, &[]).map(|_| ()));
+        match result {
+            Ok(Err(e)) => assert!(e.to_string().contains("twice"), "{model}: {e}"),
+            Ok(Ok(())) => panic!("{model}: a name declared twice loaded"),
+            Err(_) => panic!("{model}: load panicked"),
+        }
+        assert!(start.elapsed() < BOUND, "{model}: took {:?}", start.elapsed());
+    }
+    let (code, err) = eval_stdin("input x: 2 = [[1, -1], [1/2, 2]]\ninput x = [1, 3]\nL = dot(x[1], x[2])\n");
+    assert!(err.contains("`x` is declared twice") && err.contains("2:7"), "{err}");
+    assert_eq!(code, Some(2), "{err}");
+}

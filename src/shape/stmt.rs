@@ -113,20 +113,28 @@ pub fn lower_file(file: &File) -> Result<(File, Tensors), ShapeError> {
             _ => {}
         }
     }
-    // A name both declared and defined by an equation is defined twice;
-    // said here, before two shapes could be given to it.
-    let declared: BTreeSet<&str> = file
-        .stmts
-        .iter()
-        .flat_map(|s| -> Vec<&str> {
-            match &s.kind {
-                StmtKind::Param(ds) | StmtKind::Const(ds) => ds.iter().map(|d| d.name.name.as_str()).collect(),
-                StmtKind::Input(ds) | StmtKind::Target(ds) => ds.iter().map(|d| d.name.name.as_str()).collect(),
-                StmtKind::Opaque(ns) => ns.iter().map(|n| n.name.as_str()).collect(),
-                _ => Vec::new(),
+    // A name declared twice, or both declared and defined by an equation,
+    // is defined twice; said here, before two shapes could be given to it
+    // (fuzz find: `input x: 2 = […]` then `input x = [1, 3]` lowered the
+    // second with the first one's entry count).
+    let mut declared: BTreeSet<&str> = BTreeSet::new();
+    for stmt in &file.stmts {
+        let names: Vec<&Ident> = match &stmt.kind {
+            StmtKind::Param(ds) | StmtKind::Const(ds) => ds.iter().map(|d| &d.name).collect(),
+            StmtKind::Input(ds) | StmtKind::Target(ds) => ds.iter().map(|d| &d.name).collect(),
+            StmtKind::Opaque(ns) => ns.iter().collect(),
+            _ => Vec::new(),
+        };
+        for id in names {
+            if !declared.insert(id.name.as_str()) {
+                return Err(ShapeError::invalid(
+                    format!("`{}` is declared twice", id.name),
+                    id.span,
+                    Some("remove one of the two declarations, or rename one"),
+                ));
             }
-        })
-        .collect();
+        }
+    }
     if let Some((name, stmts)) = equations.iter().find(|(name, _)| declared.contains(name.as_str())) {
         let span = match &stmts[0].kind {
             StmtKind::Equation(Lhs::Plain(id) | Lhs::Indexed(id, _), _) => id.span,
