@@ -159,8 +159,9 @@ pub fn check_segments(model: &Model, src: &str, kind: DocKind, segments: &[Segme
                     if is_path_list(text) || is_enumeration(text) {
                         continue;
                     }
-                    // A claim about a whole vector or matrix, entry by entry.
-                    if message.starts_with("matrix notation") {
+                    // A claim about a whole vector or matrix, entry by entry
+                    // (a `bmatrix`, or a formula the scalar reader stopped at).
+                    if message.starts_with("matrix notation") || !model.tensors.is_empty() {
                         let judged = super::matrix_claim::judge(model, &mut c.un, &c.p0, text, c.opts.digits);
                         if let Some(judged) = judged {
                             let at = seg.start + span.start;
@@ -177,6 +178,23 @@ pub fn check_segments(model: &Model, src: &str, kind: DocKind, segments: &[Segme
                 Line::Chain(chain) => {
                     if chain.members.len() < 2 {
                         continue;
+                    }
+                    // A formula in the model's vectors and matrices
+                    // (`\tanh(\mathbf{W}\mathbf{x}^{(1)} + \mathbf{b})`), entry by entry.
+                    if !model.tensors.is_empty() {
+                        let span = &chain.span;
+                        let text = seg.text.get(span.start..span.end).unwrap_or("");
+                        let judged = super::matrix_claim::judge(model, &mut c.un, &c.p0, text, c.opts.digits)
+                            // The scalar reader read it: its own verdict beats "not read".
+                            .filter(|js| js.iter().any(|j| j.verdict != Verdict::Unparsed));
+                        if let Some(judged) = judged {
+                            let at = seg.start + span.start;
+                            for j in judged {
+                                let (s, e) = trimmed(text, j.start, j.end);
+                                c.push(at + s, e - s, at + j.from, j.verdict, &j.expected, &j.got, &j.note);
+                            }
+                            continue;
+                        }
                     }
                     // `J_1 = \frac12 (\hat y - y)^2 \approx 0.0239`: the author
                     // names a quantity and works it out in one chain; the
@@ -653,7 +671,11 @@ impl<'m> Checker<'m> {
                 }
                 None if !has_t => {
                     let mut c = first.1.clone();
-                    c.note = format!("at the horizon T = {h}: {}", c.note);
+                    c.note = if c.note.is_empty() {
+                        format!("at the horizon T = {h}")
+                    } else {
+                        format!("at the horizon T = {h}: {}", c.note)
+                    };
                     c
                 }
                 None => {

@@ -7,6 +7,7 @@
 //! entries, and says so when the matrix is the transpose of the right one
 //! or the gradient one step off.
 
+use super::tensor_formula::{self as tf, Formula, Leaf, Tensor};
 use crate::calculus::numeric::gradient_ad;
 use crate::eval::{evaluate, Bindings, EvalOptions, Value};
 use crate::graph::{NodeId, Unroller};
@@ -30,7 +31,7 @@ pub struct MatrixVerdict {
 
 /// What one side of a claim is.
 #[derive(Clone, Debug)]
-enum Side {
+pub(super) enum Side {
     /// Numbers written out, with the decimal places of each.
     Literal(Shape, Vec<(Q, Option<usize>)>),
     /// `∇_{X} L`: the quantity `of`, the tensor `x` at `step`.
@@ -46,10 +47,12 @@ enum Side {
         step: Option<i64>,
         transposed: bool,
     },
+    /// A formula in the model's vectors and matrices (`tensor_formula`).
+    Formula(Formula),
 }
 
 /// The sides of `text` split at top-level `=` and `\approx`, with offsets.
-fn sides(text: &str) -> Vec<(usize, usize)> {
+pub(super) fn sides(text: &str) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
     let (mut depth, mut start, mut i) = (0i32, 0usize, 0usize);
@@ -130,7 +133,7 @@ fn tensor_name(model: &Model, s: &str) -> Option<(String, Option<i64>)> {
         _ => s,
     };
     let (base, step) = match s.rfind("^{(") {
-        Some(at) if s.ends_with(")}") => (&s[..at], s[at + 3..s.len() - 2].parse::<i64>().ok()),
+        Some(at) if s.ends_with(")}") => (&s[..at], fixed_step(model, &s[at + 3..s.len() - 2])),
         _ => (s, None),
     };
     let base = match base.strip_prefix('{').and_then(|x| x.strip_suffix('}')) {
@@ -149,13 +152,21 @@ fn tensor_name(model: &Model, s: &str) -> Option<(String, Option<i64>)> {
                 .strip_prefix(&format!("{plain}_{{"))
                 .and_then(|r| r.strip_suffix('}'))
             {
-                if let Ok(k) = k.parse() {
+                if let Some(k) = fixed_step(model, k) {
                     return Some((name.clone(), Some(k)));
                 }
             }
         }
     }
     None
+}
+
+/// A step written as a number, or in `T` (the model's horizon): `3`, `T - 1`.
+fn fixed_step(model: &Model, s: &str) -> Option<i64> {
+    match tf::step_of(s, None, super::general_step::horizon(model))? {
+        tf::StepE::At(k) => Some(k),
+        tf::StepE::Var(_) => None,
+    }
 }
 
 /// A number as written: `-0.1808`, `\frac{1}{2}`, `-\frac{1}{3}`, `3`.
@@ -212,7 +223,7 @@ fn literal(s: &str) -> Option<Side> {
 }
 
 /// A side without the alignment marks around it (`&`, a line break `\\`).
-fn bare(s: &str) -> &str {
+pub(super) fn bare(s: &str) -> &str {
     let mut t = s.trim();
     loop {
         let before = t.len();
@@ -231,6 +242,11 @@ fn read_side(model: &Model, s: &str) -> Option<Side> {
     if let Some(side) = literal(s) {
         return Some(side);
     }
+    read_named(model, s).or_else(|| tf::parse_in(s, None, super::general_step::horizon(model)).map(Side::Formula))
+}
+
+/// A name, or the gradient with respect to one, maybe transposed.
+fn read_named(model: &Model, s: &str) -> Option<Side> {
     let t = unbold(s);
     // `(\nabla_{W} L)^\top`: brackets around a transposed gradient.
     let (t, outer_t) = strip_transpose(&t);
@@ -312,6 +328,10 @@ fn values(model: &Model, un: &mut Unroller, b: &Bindings, side: &Side, digits: u
     };
     let (shape, vals, transposed) = match side {
         Side::Literal(..) => return None,
+        Side::Formula(f) => {
+            let t = formula_values(model, un, b, f, None, digits)?;
+            (t.shape, t.vals, false)
+        }
         Side::Named { x, step, transposed } => {
             let (shape, nodes) = entries(un, x, *step)?;
             let vals = evaluate(un.graph(), &nodes, b, EvalOptions { digits }).ok()?;
@@ -343,14 +363,224 @@ fn values(model: &Model, un: &mut Unroller, b: &Bindings, side: &Side, digits: u
 }
 
 fn transpose<T: Clone>(shape: Shape, vals: Vec<T>) -> (Shape, Vec<T>) {
-    let t = shape.transposed();
-    let mut out = Vec::with_capacity(vals.len());
-    for i in 0..t.rows {
-        for j in 0..t.cols {
-            out.push(vals[j * shape.cols + i].clone());
+    tf::transposed(shape, vals)
+}
+
+/// The side a leaf of a formula names: a tensor at a step, or a gradient.
+pub(super) fn leaf_side(model: &Model, l: &Leaf, step: Option<i64>) -> Option<Side> {
+    let text = match step {
+        Some(k) => format!("{}^{{({k})}}", l.base),
+        None => l.base.clone(),
+    };
+    let (x, found) = tensor_name(model, &text)?;
+    // A step on a matrix that has none (`W_{12}` is an entry), or none on a
+    // sequence: not this leaf.
+    let stepped = model.tensors.decls.get(&x).is_some_and(|d| d.role.stepped());
+    if found.is_some() != step.is_some() || stepped != step.is_some() {
+        return None;
+    }
+    let step = found;
+    Some(match &l.nabla_of {
+        Some(of) => Side::Nabla {
+            of: of.clone(),
+            x,
+            step,
+            transposed: l.transposed,
+        },
+        None => Side::Named {
+            x,
+            step,
+            transposed: l.transposed,
+        },
+    })
+}
+
+/// A formula's entries: its names looked up in the model, the rest
+/// evaluated with enclosures 64 bits finer than the values compared.
+fn formula_values(
+    model: &Model,
+    un: &mut Unroller,
+    b: &Bindings,
+    f: &Formula,
+    at: Option<i64>,
+    digits: u32,
+) -> Option<Tensor> {
+    let mut lookup = |l: &Leaf, step: Option<i64>| -> Option<Tensor> {
+        let side = leaf_side(model, l, step)?;
+        let (shape, vals) = values(model, un, b, &side, digits)?;
+        Some(Tensor { shape, vals })
+    };
+    let prec = crate::number::Prec(crate::eval::forward::initial_bits(digits) + 64);
+    tf::evaluate(f, at, &mut lookup, prec)
+}
+
+/// Whether two values are the same number: equal when exact, otherwise
+/// enclosures that overlap and agree to 25 digits past the larger of 1 and
+/// the value (`None`: too wide to tell).
+fn agree(a: &Value, b: &Value) -> Option<bool> {
+    if let (Some(x), Some(y)) = (a.exact(), b.exact()) {
+        return Some(x == y);
+    }
+    let (x, y) = (a.interval(), b.interval());
+    if x.hi() < y.lo() || y.hi() < x.lo() {
+        return Some(false);
+    }
+    let scale = x.lo().abs().max(x.hi().abs()).max(Q::one());
+    let tol = scale * Q::from(10).pow(-25)?;
+    (x.width() < tol && y.width() < tol).then_some(true)
+}
+
+/// Entries `(i, j)` where a formula's values are not the model's.
+fn formula_misses(shape: Shape, want: &[Value], got: &[Value]) -> Vec<(usize, usize)> {
+    (0..want.len())
+        .filter(|&k| agree(&want[k], &got[k]) != Some(true))
+        .map(|k| (k / shape.cols + 1, k % shape.cols + 1))
+        .collect()
+}
+
+fn entry_list(shape: Shape, wrong: &[(usize, usize)]) -> String {
+    let list: Vec<String> = wrong
+        .iter()
+        .map(|(i, j)| {
+            if shape.cols == 1 {
+                format!("{i}")
+            } else {
+                format!("({i},{j})")
+            }
+        })
+        .collect();
+    let noun = if list.len() == 1 { "entry" } else { "entries" };
+    let verb = if list.len() == 1 { "differs" } else { "differ" };
+    format!("{noun} {} {verb}", list.join(", "))
+}
+
+/// Judges a formula against the model's value of the other side.
+pub(super) fn judge_formula(
+    model: &Model,
+    un: &mut Unroller,
+    b: &Bindings,
+    truth: &Side,
+    f: &Formula,
+    at: Option<i64>,
+    digits: u32,
+) -> Option<(super::Verdict, String, String, String)> {
+    use super::Verdict;
+    let (shape, want) = values(model, un, b, truth, digits)?;
+    let mut got = formula_values(model, un, b, f, at, digits)?;
+    // `\mathbf{0}` alone: a zero vector of whatever shape it is set against.
+    if let (Formula::Fill(_), true) = (f, got.shape.is_scalar()) {
+        got = Tensor {
+            shape,
+            vals: vec![got.vals[0].clone(); shape.len()],
+        };
+    }
+    let shown = |v: &Value| crate::notation::numbers::show_decimal(v, 6).text;
+    let expected = text_of(shape, want.iter().map(shown).collect());
+    let written = text_of(got.shape, got.vals.iter().map(shown).collect());
+    if got.shape != shape {
+        let note = format!(
+            "this formula is {}, but the other side is {}",
+            got.shape.words(),
+            shape.words()
+        );
+        return Some((Verdict::Wrong, expected, written, note));
+    }
+    let wrong = formula_misses(shape, &want, &got.vals);
+    if wrong.is_empty() {
+        let note = format!(
+            "checked entry by entry at the model's values: {} {} agree{}",
+            shape.len(),
+            if shape.len() == 1 { "entry" } else { "entries" },
+            if want.iter().chain(&got.vals).all(|v| v.exact().is_some()) {
+                " exactly"
+            } else {
+                " to 25 digits"
+            }
+        );
+        return Some((Verdict::Correct, String::new(), String::new(), note));
+    }
+    let base = entry_list(shape, &wrong);
+    if shape.rows == shape.cols && shape.rows > 1 {
+        let (_, t) = transpose(shape, got.vals.clone());
+        if formula_misses(shape, &want, &t).is_empty() {
+            let note = format!("{base}: the formula gives the transpose of the right matrix");
+            return Some((Verdict::Wrong, expected, written, note));
         }
     }
-    (t, out)
+    let note = match formula_slip(model, un, b, f, at, shape, &want, digits) {
+        Some(why) => format!("{base}: {why}"),
+        None => base,
+    };
+    Some((Verdict::Wrong, expected, written, note))
+}
+
+/// The one change to a wrong formula that makes it right, in words: a
+/// factor transposed, a step off by one, a sum's range, the sign.
+#[allow(clippy::too_many_arguments)]
+fn formula_slip(
+    model: &Model,
+    un: &mut Unroller,
+    b: &Bindings,
+    f: &Formula,
+    at: Option<i64>,
+    shape: Shape,
+    want: &[Value],
+    digits: u32,
+) -> Option<String> {
+    let right = |g: &Formula, un: &mut Unroller| -> bool {
+        formula_values(model, un, b, g, at, digits)
+            .is_some_and(|t| t.shape == shape && formula_misses(shape, want, &t.vals).is_empty())
+    };
+    let mut leaves: Vec<Leaf> = Vec::new();
+    for l in tf::leaves(f) {
+        if !leaves.contains(l) {
+            leaves.push(l.clone());
+        }
+    }
+    let var = tf::sum_var(f).unwrap_or("t");
+    for l in &leaves {
+        let flipped = Leaf {
+            transposed: !l.transposed,
+            ..l.clone()
+        };
+        if right(&tf::replace_leaf(f, l, &flipped), un) {
+            return Some(format!(
+                "a transposed factor: with ${}$ in place of ${}$ it gives the right value",
+                flipped.latex(var),
+                l.written
+            ));
+        }
+        for d in [1i64, -1] {
+            let Some(moved) = tf::shift(l, d) else { continue };
+            if right(&tf::replace_leaf(f, l, &moved), un) {
+                return Some(format!(
+                    "a step off by one: with ${}$ in place of ${}$ (one step {}) it gives the right value",
+                    moved.latex(var),
+                    l.written,
+                    if d > 0 { "later" } else { "earlier" }
+                ));
+            }
+        }
+    }
+    if let Formula::Sum { var, from, to, body } = f {
+        for (a, z) in [(from + 1, *to), (from - 1, *to), (*from, to + 1), (*from, to - 1)] {
+            let g = Formula::Sum {
+                var: var.clone(),
+                from: a,
+                to: z,
+                body: body.clone(),
+            };
+            if a <= z && right(&g, un) {
+                return Some(format!(
+                    "the sum's range: summed over ${var} = {a}, …, {z}$ it gives the right value"
+                ));
+            }
+        }
+    }
+    if right(&Formula::Neg(Box::new(f.clone())), un) {
+        return Some("every entry has the wrong sign".into());
+    }
+    None
 }
 
 /// How a written number compares with a value: exact, rounded to the
@@ -400,19 +630,62 @@ pub fn judge(model: &Model, un: &mut Unroller, b: &Bindings, text: &str, digits:
         .map(|&(s, e)| (s, e, read_side(model, &text[s..e])))
         .collect();
     let mut out = Vec::new();
-    // Each written matrix against the nearest model side before it.
+    // Each written matrix against the nearest model side before it (a
+    // name or gradient; a formula when there is none); each formula
+    // against the nearest name or gradient, before it or else after it.
     let mut model_side: Option<(usize, Side)> = None;
+    let mut formula_side: Option<(usize, Side)> = None;
+    let mut pending: Vec<(usize, usize, Formula)> = Vec::new();
     for (s, e, side) in read {
         let Some(side) = side else { continue };
         let cells = match &side {
             Side::Literal(shape, cells) => (*shape, cells.clone()),
+            Side::Formula(f) => {
+                match &model_side {
+                    Some((from, truth)) => {
+                        if let Some((verdict, expected, got, note)) =
+                            judge_formula(model, un, b, truth, f, None, digits)
+                        {
+                            out.push(MatrixVerdict {
+                                start: s,
+                                end: e,
+                                from: *from,
+                                verdict,
+                                expected,
+                                got,
+                                note,
+                            });
+                        }
+                    }
+                    None => pending.push((s, e, f.clone())),
+                }
+                formula_side = Some((s, side));
+                continue;
+            }
             _ => {
+                for (ps, pe, f) in pending.drain(..) {
+                    if let Some((verdict, expected, got, note)) = judge_formula(model, un, b, &side, &f, None, digits) {
+                        out.push(MatrixVerdict {
+                            start: ps,
+                            end: pe,
+                            from: s,
+                            verdict,
+                            expected,
+                            got,
+                            note,
+                        });
+                    }
+                }
                 model_side = Some((s, side));
                 continue;
             }
         };
-        let Some((from, ms)) = &model_side else { continue };
-        let (shape, vals) = values(model, un, b, ms, digits)?;
+        let Some((from, ms)) = model_side.as_ref().or(formula_side.as_ref()) else {
+            continue;
+        };
+        let Some((shape, vals)) = values(model, un, b, ms, digits) else {
+            continue;
+        };
         let shown = |v: &Value| crate::notation::numbers::show_decimal(v, 6).text;
         let expected = text_of(shape, vals.iter().map(shown).collect());
         let got = text_of(cells.0, written_cells(&text[s..e]));
@@ -459,7 +732,12 @@ pub fn judge(model: &Model, un: &mut Unroller, b: &Bindings, text: &str, digits:
             note,
         });
     }
-    (!out.is_empty()).then_some(out)
+    if out.is_empty() {
+        // Perhaps a claim for every step t.
+        return super::matrix_steps::judge(model, un, b, text, digits);
+    }
+    out.sort_by_key(|v| v.start);
+    Some(out)
 }
 
 /// Why the entries miss: a transpose, a step off by one, or which ones.

@@ -18,10 +18,12 @@ pub mod judge;
 pub mod latex;
 pub mod math;
 pub mod matrix_claim;
+pub mod matrix_steps;
 pub mod points;
 pub mod report;
 pub mod resolve;
 pub mod same_node;
+pub mod tensor_formula;
 pub mod verdict;
 
 pub use judge::CheckOptions;
