@@ -156,7 +156,7 @@ pub fn check_segments(model: &Model, src: &str, kind: DocKind, segments: &[Segme
             match line {
                 Line::Unparsed { span, message } => {
                     let text = seg.text.get(span.start..span.end).unwrap_or("");
-                    if is_path_list(text) || is_enumeration(text) {
+                    if is_path_list(text) || is_enumeration(text) || super::matrix_claim::is_mention(model, text) {
                         continue;
                     }
                     // A claim about a whole vector or matrix, entry by entry

@@ -242,7 +242,52 @@ fn read_side(model: &Model, s: &str) -> Option<Side> {
     if let Some(side) = literal(s) {
         return Some(side);
     }
-    read_named(model, s).or_else(|| tf::parse_in(s, None, super::general_step::horizon(model)).map(Side::Formula))
+    if let Some(side) = read_named(model, s) {
+        return Some(side);
+    }
+    let f = formula(model, s)?;
+    // A lone name: a scalar quantity (`L`), or a name read the formula's way.
+    if let Formula::Leaf(l) = &f {
+        let step = match l.step {
+            Some(tf::StepE::At(k)) => Some(k),
+            Some(tf::StepE::Var(_)) => return None,
+            None => None,
+        };
+        if let Some(side) = leaf_side(model, l, step) {
+            return Some(side);
+        }
+    }
+    Some(Side::Formula(f))
+}
+
+/// Is `text` one vector or matrix formula and nothing else (`$\mathbf{h}^{(1)}$`
+/// in prose)? A mention, not a claim.
+pub fn is_mention(model: &Model, text: &str) -> bool {
+    !model.tensors.is_empty()
+        && sides(text).len() == 1
+        && matches!(
+            read_side(model, text),
+            Some(Side::Named { .. } | Side::Nabla { .. } | Side::Formula(_))
+        )
+}
+
+/// A side read as a formula at fixed steps (`T` is the horizon).
+fn formula(model: &Model, s: &str) -> Option<Formula> {
+    tf::parse_in(s, None, super::general_step::horizon(model))
+}
+
+/// A plain quantity or parameter of the model that is a number (`L`, `z`).
+fn scalar_name(model: &Model, shown: &str) -> Option<String> {
+    use crate::model::SymKind;
+    model
+        .symbols
+        .iter()
+        .find(|s| {
+            matches!(s.kind, SymKind::Quantity { .. } | SymKind::Param { .. })
+                && !model.tensors.decls.contains_key(&s.name)
+                && (unbold(&default_latex(&s.name)) == shown || s.show.as_deref() == Some(shown))
+        })
+        .map(|s| s.name.clone())
 }
 
 /// A name, or the gradient with respect to one, maybe transposed.
@@ -372,7 +417,17 @@ pub(super) fn leaf_side(model: &Model, l: &Leaf, step: Option<i64>) -> Option<Si
         Some(k) => format!("{}^{{({k})}}", l.base),
         None => l.base.clone(),
     };
-    let (x, found) = tensor_name(model, &text)?;
+    let Some((x, found)) = tensor_name(model, &text) else {
+        // A number of the model (`L = \mathbf{r}^\top \mathbf{h}^{(2)}`).
+        if step.is_some() || l.nabla_of.is_some() {
+            return None;
+        }
+        return scalar_name(model, &l.base).map(|x| Side::Named {
+            x,
+            step: None,
+            transposed: false,
+        });
+    };
     // A step on a matrix that has none (`W_{12}` is an entry), or none on a
     // sequence: not this leaf.
     let stepped = model.tensors.decls.get(&x).is_some_and(|d| d.role.stepped());
@@ -487,16 +542,19 @@ pub(super) fn judge_formula(
     }
     let wrong = formula_misses(shape, &want, &got.vals);
     if wrong.is_empty() {
-        let note = format!(
-            "checked entry by entry at the model's values: {} {} agree{}",
-            shape.len(),
-            if shape.len() == 1 { "entry" } else { "entries" },
-            if want.iter().chain(&got.vals).all(|v| v.exact().is_some()) {
-                " exactly"
-            } else {
-                " to 25 digits"
-            }
-        );
+        let how = if want.iter().chain(&got.vals).all(|v| v.exact().is_some()) {
+            "exactly"
+        } else {
+            "to 25 digits"
+        };
+        let note = if shape.len() == 1 {
+            format!("checked at the model's values: the value agrees {how}")
+        } else {
+            format!(
+                "checked entry by entry at the model's values: {} entries agree {how}",
+                shape.len()
+            )
+        };
         return Some((Verdict::Correct, String::new(), String::new(), note));
     }
     let base = entry_list(shape, &wrong);
@@ -660,6 +718,24 @@ pub fn judge(model: &Model, un: &mut Unroller, b: &Bindings, text: &str, digits:
                     None => pending.push((s, e, f.clone())),
                 }
                 formula_side = Some((s, side));
+                continue;
+            }
+            // A second name or gradient: judged as a formula against the first.
+            Side::Named { .. } | Side::Nabla { .. } if model_side.is_some() => {
+                let (from, truth) = model_side.as_ref()?;
+                if let Some(f) = formula(model, bare(&text[s..e])) {
+                    if let Some((verdict, expected, got, note)) = judge_formula(model, un, b, truth, &f, None, digits) {
+                        out.push(MatrixVerdict {
+                            start: s,
+                            end: e,
+                            from: *from,
+                            verdict,
+                            expected,
+                            got,
+                            note,
+                        });
+                    }
+                }
                 continue;
             }
             _ => {

@@ -382,7 +382,22 @@ impl<'a> Reader<'a> {
             ("\\log", Builtin::Ln),
         ] {
             if self.eat(cmd) {
-                return Some(Formula::Call(f, Box::new(self.argument()?)));
+                // `\tanh^2(x)`: the square of the value.
+                let squared = self.peek() == Some(b'^') && {
+                    let save = self.i;
+                    self.i += 1;
+                    let two = self.group_text().map(str::trim) == Some("2");
+                    if !two {
+                        self.i = save;
+                    }
+                    two
+                };
+                let call = Formula::Call(f, Box::new(self.argument()?));
+                return Some(if squared {
+                    Formula::Had(Box::new(call.clone()), Box::new(call))
+                } else {
+                    call
+                });
             }
         }
         if self.eat("\\diag") {
@@ -1035,6 +1050,25 @@ mod tests {
         };
         assert_eq!(*w, leaf("W_{f}", None, true));
         assert_eq!(*h, leaf("h", Some(StepE::At(2)), false));
+    }
+
+    #[test]
+    fn every_cut_and_every_dropped_byte_reads_or_is_left_alone() {
+        // Truncations and one-byte deletions of real sides, as a hand-written
+        // document half-edited gives them: never a panic (char boundaries,
+        // unbalanced braces, a `^` at the end).
+        for text in [
+            "\\sum_{t=1}^{T} \\operatorname{diag}\\left(1 - (\\boldsymbol{h}^{(t)})^2\\right) \\nabla_{\\boldsymbol{h}^{(t)}} L \\, \\boldsymbol{x}^{(t)\\top}",
+            "\\hat{\\mathbf{y}}^{(3)} - \\frac{\\partial L}{\\partial \\mathbf{o}^{(3)}} \\odot \\tanh^2(\\mathbf{c}_{2}) / 2",
+            "\\mathbf{W}_{f}' \\operatorname{softmax}(\\mathbf{V} \\mathbf{h}^{(t+1)} + \\mathbf{c}) ∘ é",
+        ] {
+            for (k, _) in text.char_indices() {
+                let _ = parse_in(&text[..k], Some("t"), Some(3));
+                let mut cut = text.to_string();
+                cut.remove(k);
+                let _ = parse_in(&cut, Some("t"), Some(3));
+            }
+        }
     }
 
     #[test]
