@@ -6,14 +6,15 @@
 #                   examples do not use: `'`, W[1,2], outer, diag, ones),
 #                   and the models written inline in the ```chainrule
 #                   blocks of docs/*.md (after `---`)
-#   check_document: examples/check/*, examples/elman_student.md, fuzz/seeds/*
-#                   and docs/*.md in pieces of at most 4 KB, each prefixed by
-#                   the route byte the target reads (0: Markdown, 1: .tex)
+#   check_document, check_matrix: examples/check/*, examples/elman_student.md,
+#                   fuzz/seeds/* and docs/*.md in pieces of at most 4 KB, each
+#                   prefixed by the route byte the target reads (0: Markdown,
+#                   1: .tex)
 #   latex_reader, markdown_front: the same documents without the route byte
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=fuzz/corpus
-mkdir -p "$out"/{model_grammar,check_document,latex_reader,markdown_front}
+mkdir -p "$out"/{model_grammar,check_document,check_matrix,latex_reader,markdown_front}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -60,10 +61,11 @@ for f in "${docs[@]}"; do
         put "$out/latex_reader" <"$p"
         put "$out/markdown_front" <"$p"
         { printf "$route"; cat "$p"; } | put "$out/check_document"
+        { printf "$route"; cat "$p"; } | put "$out/check_matrix"
         rm -f "$p"
     done
 done
 
-for t in model_grammar check_document latex_reader markdown_front; do
+for t in model_grammar check_document check_matrix latex_reader markdown_front; do
     echo "$t: $(ls "$out/$t" | wc -l) seeds"
 done

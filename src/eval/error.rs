@@ -4,6 +4,22 @@ use super::forward::Oversize;
 use crate::number::size;
 use crate::syntax::Span;
 
+/// Names up to a dozen; past that the first ten, the last, and the count
+/// (a vector of 445,244 entries without values once filled a screen with
+/// every entry: fuzz find).
+fn listed(names: &[String]) -> String {
+    const SHOWN: usize = 12;
+    if names.len() <= SHOWN {
+        return names.join(", ");
+    }
+    format!(
+        "{}, …, {} ({} in all)",
+        names[..SHOWN - 2].join(", "),
+        names[names.len() - 1],
+        names.len()
+    )
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, miette::Diagnostic)]
 pub enum EvalError {
     #[error("{what} in {quantity}")]
@@ -35,7 +51,7 @@ pub enum EvalError {
         #[label("in this definition")]
         span: Option<Span>,
     },
-    #[error("no value for {}", leaves.join(", "))]
+    #[error("no value for {}", listed(leaves))]
     #[diagnostic(
         code(eval::missing_values),
         help("give values in the model or with --set NAME=VALUE, or fill them with seeded random rationals: --random SEED")
@@ -66,5 +82,21 @@ impl EvalError {
             | EvalError::TooLarge { span, .. } => *span,
             EvalError::Precision { .. } | EvalError::NothingToEvaluate => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::listed;
+
+    #[test]
+    fn long_lists_of_names_are_cut() {
+        let few: Vec<String> = (1..=3).map(|k| format!("b[{k}]")).collect();
+        assert_eq!(listed(&few), "b[1], b[2], b[3]");
+        let many: Vec<String> = (1..=445_244).map(|k| format!("b[{k}]")).collect();
+        assert_eq!(
+            listed(&many),
+            "b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], …, b[445244] (445244 in all)"
+        );
     }
 }
