@@ -270,3 +270,29 @@ fn a_name_declared_twice_with_other_shapes_is_a_clean_error() {
     assert!(err.contains("`x` is declared twice") && err.contains("2:7"), "{err}");
     assert_eq!(code, Some(2), "{err}");
 }
+
+/// check_matrix (2026-12-03, after 118 executions): a line with a
+/// character wider than a byte (`§`) in a document checked against a vector
+/// model was split into sides byte by byte and sliced mid-character
+/// (`check/matrix_claim.rs`). Its bytes are stepped over now.
+#[test]
+fn wide_characters_in_a_matrix_claim_are_stepped_over() {
+    let model = chainrule::load(
+        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/vector_bptt.chain")).unwrap(),
+        &[],
+    )
+    .unwrap();
+    for doc in [
+        "Let $h's r (§4) = \\mathbf{h}^{(1)}$ hold.\n",
+        "$\\mathbf{h}^{(1)} = § \\approx \\begin{bmatrix} 1 \\\\ 2 \\end{bmatrix}$\n",
+        "$\\nabla_{\\mathbf{W}} L = é \\sum_{t=1}^{T} ∇ \\mathbf{x}^{(t)\\top}$\n",
+    ] {
+        for kind in [chainrule::DocKind::Markdown, chainrule::DocKind::Tex] {
+            let result = std::panic::catch_unwind(|| {
+                let report = chainrule::check_document(&model, doc, kind, &chainrule::CheckOptions::default());
+                let _ = chainrule::check_output(&report, "doc", chainrule::Format::Text);
+            });
+            assert!(result.is_ok(), "{doc}: check panicked");
+        }
+    }
+}

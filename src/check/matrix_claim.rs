@@ -57,6 +57,12 @@ pub(super) fn sides(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let (mut depth, mut start, mut i) = (0i32, 0usize, 0usize);
     while i < bytes.len() {
+        // Only ASCII marks split or nest; the bytes inside a wider character
+        // are stepped over (fuzz find: `§` in a formula sliced mid-character).
+        if !text.is_char_boundary(i) {
+            i += 1;
+            continue;
+        }
         let rest = &text[i..];
         if rest.starts_with("\\begin{") {
             depth += 1;
