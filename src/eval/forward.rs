@@ -92,7 +92,7 @@ pub fn evaluate(
     let mut zero: Vec<Option<bool>> = vec![None; roots.len()];
     let mut sign_doublings = 0;
     loop {
-        match pass(graph, &needed, bindings, Prec(bits), &[]) {
+        match pass(graph, &needed, bindings, Prec(bits), &[], Some(roots)) {
             Ok(values) => {
                 let mut out: Vec<Value> = roots
                     .iter()
@@ -222,7 +222,7 @@ pub fn forward_values(
     overrides: &[(NodeId, Value)],
 ) -> Result<Vec<Option<Value>>, Unevaluable> {
     let needed = needed_with_cuts(graph, roots, overrides);
-    pass(graph, &needed, bindings, prec, overrides).map_err(Unevaluable::from)
+    pass(graph, &needed, bindings, prec, overrides, None).map_err(Unevaluable::from)
 }
 
 /// Like [`Graph::reachable`], but without descending below the overridden nodes.
@@ -270,19 +270,41 @@ pub(crate) fn certified(v: &Value, tolerance: &Q) -> bool {
     }
 }
 
+/// With `only` (the roots), a value is dropped once its last consumer has
+/// been computed, so a long unroll holds about one step's values at a time
+/// instead of all of them (`eval` of `h[10⁶]`: 1.3 GB before); without it
+/// every needed value is kept (AD and the checks read them all).
 fn pass(
     graph: &Graph,
     needed: &[bool],
     b: &Bindings,
     prec: Prec,
     overrides: &[(NodeId, Value)],
+    only: Option<&[NodeId]>,
 ) -> Result<Vec<Option<Value>>, Failure> {
     let mut vals: Vec<Option<Value>> = vec![None; graph.len()];
     let mut exact_bits: u64 = 0;
+    // Consumers still to be computed, per node (only when values are dropped).
+    let mut pending: Vec<u32> = Vec::new();
+    if let Some(roots) = only {
+        pending = vec![0; graph.len()];
+        for (i, node) in graph.nodes().iter().enumerate() {
+            if needed[i] {
+                for c in node.children() {
+                    pending[c.index()] += 1;
+                }
+            }
+        }
+        // Roots are kept whatever uses them.
+        for r in roots {
+            pending[r.index()] = u32::MAX;
+        }
+    }
     for (i, node) in graph.nodes().iter().enumerate() {
         if !needed[i] {
             continue;
         }
+
         let id = NodeId(i as u32);
         if let Some((_, v)) = overrides.iter().find(|(n, _)| *n == id) {
             vals[i] = Some(v.clone());
@@ -324,8 +346,25 @@ fn pass(
             Node::Call(f, a) => call(*f, get(*a), prec).map_err(|e| fail(e, id, domain_phrase(*f, get(*a))))?,
         };
         vals[i] = Some(bounded(v, prec, &mut exact_bits));
+        if !pending.is_empty() {
+            release(node, &mut pending, &mut vals);
+        }
     }
     Ok(vals)
+}
+
+/// `node` has been computed: each child it was the last consumer of is
+/// dropped (unless a root).
+fn release(node: &Node, pending: &mut [u32], vals: &mut [Option<Value>]) {
+    for c in node.children() {
+        let p = &mut pending[c.index()];
+        if *p != u32::MAX {
+            *p -= 1;
+            if *p == 0 {
+                vals[c.index()] = None;
+            }
+        }
+    }
 }
 
 /// Largest exact value carried, in bits of numerator and denominator

@@ -1,8 +1,11 @@
-//! The hash-consed arena: `Vec<Node>` plus `HashMap<Node, NodeId>`.
+//! The hash-consed arena: `Vec<Node>` plus a table of ids hashed by the
+//! node they name (each node is stored once).
 
 use super::fold::{fold, Folded};
 use super::node::{Node, NodeId};
-use rustc_hash::FxHashMap as HashMap;
+use hashbrown::HashTable;
+use rustc_hash::FxBuildHasher;
+use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The unrolled computation graph. Nodes are only ever appended, after their
@@ -10,7 +13,12 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 #[derive(Clone, Debug, Default)]
 pub struct Graph {
     nodes: Vec<Node>,
-    index: HashMap<Node, NodeId>,
+    /// Ids, found by the hash of their node and compared through `nodes`.
+    index: HashTable<NodeId>,
+}
+
+fn hash(node: &Node) -> u64 {
+    FxBuildHasher.hash_one(node)
 }
 
 /// Adding the node would exceed the node budget.
@@ -61,7 +69,8 @@ impl Graph {
 
     /// The id of an existing node equal to `node`, if any.
     pub fn find(&self, node: &Node) -> Option<NodeId> {
-        self.index.get(node).copied()
+        let nodes = &self.nodes;
+        self.index.find(hash(node), |id| nodes[id.index()] == *node).copied()
     }
 
     /// Adds `node` after folding literals, reusing an equal node if there is one.
@@ -84,7 +93,9 @@ impl Graph {
 
     /// Adds `node` exactly as given (no folding), reusing an equal node.
     pub fn intern(&mut self, node: Node) -> Result<NodeId, TooLarge> {
-        if let Some(&id) = self.index.get(&node) {
+        let h = hash(&node);
+        let Graph { nodes, index } = self;
+        if let Some(&id) = index.find(h, |id| nodes[id.index()] == node) {
             return Ok(id);
         }
         if self.nodes.len() >= node_limit() {
@@ -93,8 +104,9 @@ impl Graph {
         debug_assert!(node.children().all(|c| c.index() < self.nodes.len()));
         crate::progress::count("unroll", self.nodes.len(), "nodes");
         let id = NodeId(self.nodes.len() as u32);
-        self.nodes.push(node.clone());
-        self.index.insert(node, id);
+        self.nodes.push(node);
+        let Graph { nodes, index } = self;
+        index.insert_unique(h, id, |id| hash(&nodes[id.index()]));
         Ok(id)
     }
 
