@@ -66,8 +66,8 @@ impl Fixture {
     /// leaves them: `-2` is the literal -2 and `1/2` the literal 1/2.
     fn lower(&mut self, e: &Expr) -> NodeId {
         let node = match &e.kind {
-            ExprKind::Num(q) => Node::Lit(q.clone()),
-            ExprKind::Neg(x) if matches!(x.kind, ExprKind::Num(_)) => Node::Lit(number(e).unwrap()),
+            ExprKind::Num(q) => Node::lit(q.clone()),
+            ExprKind::Neg(x) if matches!(x.kind, ExprKind::Num(_)) => Node::lit(number(e).unwrap()),
             ExprKind::Neg(x) => Node::Neg(self.lower(x)),
             ExprKind::Name(id) => return self.leaf(&id.name, None),
             ExprKind::Index(id, k) => {
@@ -87,7 +87,7 @@ impl Fixture {
                     _ => None,
                 };
                 let (first, rest) = match literal {
-                    Some(q) => (self.node(Node::Lit(q)), &rest[1..]),
+                    Some(q) => (self.node(Node::lit(q)), &rest[1..]),
                     None => (self.lower(first), &rest[..]),
                 };
                 let rest = rest.iter().map(|(op, e)| (*op != MulOp::Div, e));
@@ -288,7 +288,7 @@ fn a_model_gives_its_names_show_overrides_and_time_style() {
 
     let mut g = Graph::new();
     let out2 = g.intern(Node::Leaf(at(1, Some(2)))).unwrap();
-    let two = g.intern(Node::Lit(Q::int(2))).unwrap();
+    let two = g.intern(Node::lit(Q::int(2))).unwrap();
     let squared = g.intern(Node::Pow(out2, two)).unwrap();
     assert_eq!(latex(&g, squared, &sup), r"(\hat{o}^{(2)})^{2}");
     assert_eq!(latex(&g, squared, &sub), r"\hat{o}_{2}^{2}");
@@ -348,13 +348,13 @@ impl Fixture {
             let (a, b) = (done[done.len() - 1 - i], done[j % done.len()]);
             let (a, b) = if op < 7 { (a, b) } else { (b, a) };
             let node = match (op % 7, int(&self.graph, a), int(&self.graph, b)) {
-                (0, Some(q), _) if !q.is_negative() => Node::Lit(-q),
+                (0, Some(q), _) if !q.is_negative() => Node::lit(-q),
                 (0, ..) => Node::Neg(a),
                 (1, ..) => Node::Call(Builtin::ALL[j % Builtin::ALL.len()], a),
                 (2, ..) => Node::Add(a, b),
                 (3, ..) => Node::Sub(a, b),
                 (4, ..) => Node::Mul(a, b),
-                (5, Some(p), Some(q)) if q.is_positive() => Node::Lit(p / q),
+                (5, Some(p), Some(q)) if q.is_positive() => Node::lit(p / q),
                 (5, ..) => Node::Div(a, b),
                 _ => Node::Pow(a, b),
             };

@@ -126,7 +126,7 @@ pub fn adjoint_equations(
                             Some(a) => g.add(Node::Add(a, t))?,
                         });
                     }
-                    acc.map_or_else(|| g.add(Node::Lit(Q::zero())), Ok)?
+                    acc.map_or_else(|| g.add(Node::lit(Q::zero())), Ok)?
                 }
             };
             terms.push(AdjointTerm { parent, partial });

@@ -85,7 +85,7 @@ pub fn fold_path(
         }
     }
     let rest = if rest.is_empty() {
-        g.add(crate::graph::Node::Lit(Q::one()))?
+        g.add(crate::graph::Node::lit(Q::one()))?
     } else {
         present(g, &Factored::product(&rest))?
     };

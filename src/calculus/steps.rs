@@ -111,7 +111,7 @@ fn operation_steps(g: &mut Graph, edges: &[Edge], absorbed: &Absorbed) -> Result
             Some(last) if last.parent == e.child && absorbed.contains(e.child) => {
                 last.parent = e.parent;
                 last.partial = match (g.literal(last.partial), g.literal(e.partial)) {
-                    (Some(a), Some(b)) => g.add(Node::Lit(a * b))?,
+                    (Some(a), Some(b)) => g.add(Node::lit(a * b))?,
                     _ => g.add(Node::Mul(last.partial, e.partial))?,
                 };
             }

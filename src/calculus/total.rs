@@ -29,7 +29,7 @@ pub fn total_forms(g: &mut Graph, built: &[PathDerivation]) -> Result<(Option<No
             Some(f) => present(g, &f)?,
             None => match plain {
                 Some(p) => p,
-                None => g.add(Node::Lit(Q::zero()))?,
+                None => g.add(Node::lit(Q::zero()))?,
             },
         };
         return Ok((None, Some(total)));

@@ -319,7 +319,7 @@ impl<'u, 'm> Resolver<'u, 'm> {
                         return Ok(leaf);
                     }
                 }
-                self.mk(Node::Lit(q), m.span)
+                self.mk(Node::lit(q), m.span)
             }
             MathKind::Symbol(s) => self.symbol(s, m.span, env),
             MathKind::Apply(s, args) => self.apply(s, args, m.span, env),
@@ -369,7 +369,7 @@ impl<'u, 'm> Resolver<'u, 'm> {
                     acc = Some(match (acc, div) {
                         (None, false) => x,
                         (None, true) => {
-                            let one = self.mk(Node::Lit(Q::one()), f.span)?;
+                            let one = self.mk(Node::lit(Q::one()), f.span)?;
                             self.mk(Node::Div(one, x), m.span)?
                         }
                         (Some(a), false) => self.mk(Node::Mul(a, x), m.span)?,
@@ -423,7 +423,7 @@ impl<'u, 'm> Resolver<'u, 'm> {
                     self.in_step_sum = saved;
                     terms.push(x?);
                 }
-                let mut acc = self.mk(Node::Lit(unit), m.span)?;
+                let mut acc = self.mk(Node::lit(unit), m.span)?;
                 for x in terms.into_iter().rev() {
                     acc = self.mk(combine(acc, x), m.span)?;
                 }
@@ -509,7 +509,7 @@ impl<'u, 'm> Resolver<'u, 'm> {
         // An index variable in scope (`i` inside `\sum_{i=1}`) is a number.
         if sub.is_empty() && s.sup.is_none() {
             if let Some((_, k)) = env.iter().rev().find(|(v, _)| *v == s.base) {
-                return self.mk(Node::Lit(Q::int(*k)), span);
+                return self.mk(Node::lit(Q::int(*k)), span);
             }
         }
         // 1. `h^{(2)}`, `x_1^{(2)}`: a parenthesized superscript is the step.
@@ -549,7 +549,7 @@ impl<'u, 'm> Resolver<'u, 'm> {
                 Some(n) => n,
                 None if s.base == "e" && sub.is_empty() => {
                     // Euler's number: `e^{x}` is exp(x).
-                    let one = self.mk(Node::Lit(Q::one()), span)?;
+                    let one = self.mk(Node::lit(Q::one()), span)?;
                     let e = self.mk(Node::Call(Builtin::Exp, one), span)?;
                     if let Some(sup) = &s.sup {
                         let x = self.sup_math(sup, span)?;
@@ -740,7 +740,7 @@ impl<'u, 'm> Resolver<'u, 'm> {
         let r = match (&sym.kind, a.step) {
             (SymKind::Sequence(_), Some(k)) => self.un.element(Key::Elem(a.id, k), Span::default()),
             (SymKind::Quantity { .. }, None) => self.un.element(Key::Quantity(a.id), Span::default()),
-            (SymKind::Const { value: Some(q) }, None) => self.un.node(Node::Lit(q.clone())),
+            (SymKind::Const { value: Some(q) }, None) => self.un.node(Node::lit(q.clone())),
             (SymKind::Function { .. }, _) => {
                 return Err(self.unsupported(span, format!("`{}` is a function: give it an argument", sym.name)))
             }
@@ -781,7 +781,7 @@ impl<'u, 'm> Resolver<'u, 'm> {
         match &inner.kind {
             MathKind::Func(f, a) => {
                 let x = self.resolve(a, env)?;
-                let one = self.mk(Node::Lit(Q::one()), span)?;
+                let one = self.mk(Node::lit(Q::one()), span)?;
                 match f {
                     Func::Sigma => {
                         let s = self.mk(Node::Call(Builtin::Sigmoid, x), span)?;
@@ -790,7 +790,7 @@ impl<'u, 'm> Resolver<'u, 'm> {
                     }
                     Func::Tanh => {
                         let t = self.mk(Node::Call(Builtin::Tanh, x), span)?;
-                        let two = self.mk(Node::Lit(Q::int(2)), span)?;
+                        let two = self.mk(Node::lit(Q::int(2)), span)?;
                         let sq = self.mk(Node::Pow(t, two), span)?;
                         self.mk(Node::Sub(one, sq), span)
                     }
@@ -803,7 +803,7 @@ impl<'u, 'm> Resolver<'u, 'm> {
                     }
                     Func::Relu => self.mk(Node::Call(Builtin::Step, x), span),
                     Func::Sqrt => {
-                        let two = self.mk(Node::Lit(Q::int(2)), span)?;
+                        let two = self.mk(Node::lit(Q::int(2)), span)?;
                         let r = self.mk(Node::Call(Builtin::Sqrt, x), span)?;
                         let d = self.mk(Node::Mul(two, r), span)?;
                         self.mk(Node::Div(one, d), span)

@@ -61,7 +61,7 @@ fn form(g: &Graph, root: NodeId, bindings: &Bindings) -> Option<Poly> {
         let id = NodeId(i as u32);
         let get = |c: &NodeId| forms[c.index()].clone().expect("children come first");
         let p = match g.node(id) {
-            Node::Lit(q) => Poly::constant(q.clone()),
+            Node::Lit(q) => Poly::constant(Q::clone(q)),
             Node::Leaf(sym) => match bindings.get(sym) {
                 Some(q) => Poly::constant(q.clone()),
                 None => atom(AtomKey::Leaf(id)),

@@ -312,7 +312,7 @@ fn pass(
         }
         let get = |c: NodeId| vals[c.index()].as_ref().expect("children come first");
         let v = match node {
-            Node::Lit(q) => Value::Exact(q.clone()),
+            Node::Lit(q) => Value::Exact(Q::clone(q)),
             Node::Leaf(sym) => Value::Exact(
                 b.get(sym)
                     .cloned()

@@ -115,7 +115,7 @@ impl<'m> Instance<'m> {
     /// A symbol of a component graph in this instance.
     fn atom(&mut self, model: &Model, sym: Sym, t: i64, horizon: SymId) -> Result<NodeId, GeneralError> {
         if sym.id == horizon {
-            return Ok(self.un.node(Node::Lit(Q::int(self.n)))?);
+            return Ok(self.un.node(Node::lit(Q::int(self.n)))?);
         }
         let step = sym.step.map(|k| self.step(k, t));
         Ok(match (&model.symbol(sym.id).kind, step) {

@@ -26,9 +26,9 @@ fn hash(node: &Node) -> u64 {
 pub struct TooLarge;
 
 /// Default cap on the number of nodes, far above any course network (a
-/// 100,000-step tanh RNN needs about a million). A node costs about 160
-/// bytes in the graph and as much again when evaluated, so ten million
-/// fit in a few GB; past the cap a run stops with a message, where it
+/// 100,000-step tanh RNN needs about a million). A node costs about 130
+/// bytes with the unroller's tables and about as much again when evaluated
+/// with every value kept (AD, the checks), so ten million fit in a few GB; past the cap a run stops with a message, where it
 /// would otherwise grow until the system killed it.
 pub const DEFAULT_NODE_LIMIT: usize = 10_000_000;
 
@@ -79,10 +79,10 @@ impl Graph {
     /// use chainrule::graph::{Graph, Node};
     /// use chainrule::number::Q;
     /// let mut g = Graph::new();
-    /// let two = g.add(Node::Lit(Q::int(2))).unwrap();
-    /// let three = g.add(Node::Lit(Q::int(3))).unwrap();
+    /// let two = g.add(Node::lit(Q::int(2))).unwrap();
+    /// let three = g.add(Node::lit(Q::int(3))).unwrap();
     /// let five = g.add(Node::Add(two, three)).unwrap();
-    /// assert_eq!(g.node(five), &Node::Lit(Q::int(5)));
+    /// assert_eq!(g.node(five), &Node::lit(Q::int(5)));
     /// ```
     pub fn add(&mut self, node: Node) -> Result<NodeId, TooLarge> {
         match fold(node, &|id| self.node(id)) {

@@ -24,31 +24,31 @@ pub enum Folded {
 /// itself in, so this needs nothing of the arena but its nodes.
 pub fn fold<'a>(node: Node, get: &dyn Fn(NodeId) -> &'a Node) -> Folded {
     let lit = |id: NodeId| match get(id) {
-        Node::Lit(q) => Some(q.clone()),
+        Node::Lit(q) => Some(Q::clone(q)),
         _ => None,
     };
     let out = match &node {
         Node::Add(a, b) => match (lit(*a), lit(*b)) {
-            (Some(x), Some(y)) => Some(Node::Lit(x + y)),
+            (Some(x), Some(y)) => Some(Node::lit(x + y)),
             (Some(x), None) if x.is_zero() => return Folded::Existing(*b),
             (None, Some(y)) if y.is_zero() => return Folded::Existing(*a),
             _ => None,
         },
         Node::Sub(a, b) => match (lit(*a), lit(*b)) {
-            (Some(x), Some(y)) => Some(Node::Lit(x - y)),
+            (Some(x), Some(y)) => Some(Node::lit(x - y)),
             (None, Some(y)) if y.is_zero() => return Folded::Existing(*a),
             (Some(x), None) if x.is_zero() => Some(Node::Neg(*b)),
             _ => None,
         },
         Node::Mul(a, b) => match (lit(*a), lit(*b)) {
-            (Some(x), Some(y)) => Some(Node::Lit(x * y)),
-            (Some(x), _) | (_, Some(x)) if x.is_zero() => Some(Node::Lit(Q::zero())),
+            (Some(x), Some(y)) => Some(Node::lit(x * y)),
+            (Some(x), _) | (_, Some(x)) if x.is_zero() => Some(Node::lit(Q::zero())),
             (Some(x), None) if x.is_one() => return Folded::Existing(*b),
             (None, Some(y)) if y.is_one() => return Folded::Existing(*a),
             _ => None,
         },
         Node::Div(a, b) => match (lit(*a), lit(*b)) {
-            (Some(x), Some(y)) if !y.is_zero() => Some(Node::Lit(x / y)),
+            (Some(x), Some(y)) if !y.is_zero() => Some(Node::lit(x / y)),
             (None, Some(y)) if y.is_one() => return Folded::Existing(*a),
             // `0/x` is not folded: it is undefined where x is 0.
             _ => None,
@@ -58,18 +58,18 @@ pub fn fold<'a>(node: Node, get: &dyn Fn(NodeId) -> &'a Node) -> Folded {
                 .to_i64()
                 .filter(|n| x.bits().saturating_mul(n.unsigned_abs()) <= MAX_FOLDED_POWER_BITS)
                 .and_then(|n| x.pow(n))
-                .map(Node::Lit),
-            (_, Some(y)) if y.is_zero() => Some(Node::Lit(Q::one())),
+                .map(Node::lit),
+            (_, Some(y)) if y.is_zero() => Some(Node::lit(Q::one())),
             (None, Some(y)) if y.is_one() => return Folded::Existing(*a),
-            (Some(x), None) if x.is_one() => Some(Node::Lit(Q::one())),
+            (Some(x), None) if x.is_one() => Some(Node::lit(Q::one())),
             _ => None,
         },
         Node::Neg(a) => match get(*a) {
-            Node::Lit(x) => Some(Node::Lit(-x)),
+            Node::Lit(x) => Some(Node::lit(-Q::clone(x))),
             Node::Neg(inner) => return Folded::Existing(*inner),
             _ => None,
         },
-        Node::Call(f, a) => lit(*a).and_then(|x| fold_call(*f, &x)).map(Node::Lit),
+        Node::Call(f, a) => lit(*a).and_then(|x| fold_call(*f, &x)).map(Node::lit),
         Node::Lit(_) | Node::Leaf(_) | Node::Named(..) | Node::Opaque(..) | Node::OpaquePrime(..) => None,
     };
     Folded::New(out.unwrap_or(node))
@@ -111,7 +111,7 @@ mod tests {
     }
 
     fn lit(g: &mut Graph, n: i64, d: i64) -> NodeId {
-        g.add(Node::Lit(Q::ratio(n, d))).unwrap()
+        g.add(Node::lit(Q::ratio(n, d))).unwrap()
     }
 
     #[test]
@@ -125,7 +125,7 @@ mod tests {
         assert_eq!(g.add(Node::Pow(x, one)).unwrap(), x);
         assert_eq!(g.add(Node::Div(x, one)).unwrap(), x);
         let z = g.add(Node::Mul(zero, x)).unwrap();
-        assert_eq!(g.node(z), &Node::Lit(Q::zero()));
+        assert_eq!(g.node(z), &Node::lit(Q::zero()));
     }
 
     #[test]
@@ -141,7 +141,7 @@ mod tests {
         let mut g = Graph::new();
         let q = lit(&mut g, 9, 4);
         let r = g.add(Node::Call(Builtin::Sqrt, q)).unwrap();
-        assert_eq!(g.node(r), &Node::Lit(Q::ratio(3, 2)));
+        assert_eq!(g.node(r), &Node::lit(Q::ratio(3, 2)));
         let two = lit(&mut g, 2, 1);
         let s = g.add(Node::Call(Builtin::Sqrt, two)).unwrap();
         assert_eq!(g.node(s), &Node::Call(Builtin::Sqrt, two));

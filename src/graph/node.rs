@@ -18,7 +18,9 @@ impl NodeId {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Node {
     /// A literal from the equations (never a model value).
-    Lit(Q),
+    /// Boxed: a node is 32 bytes instead of 64 (literals are few, and
+    /// hash-consed, so one allocation each is cheap).
+    Lit(Box<Q>),
     /// A differentiable leaf or free symbol: a parameter, an input or target
     /// element, a const without value, or a sequence step no equation covers.
     Leaf(Sym),
@@ -41,6 +43,11 @@ pub enum Node {
 }
 
 impl Node {
+    /// A literal node.
+    pub fn lit(q: Q) -> Node {
+        Node::Lit(Box::new(q))
+    }
+
     /// The children in order, with repetition (`x*x` has `x` twice: two edges).
     pub fn children(&self) -> Children {
         match *self {

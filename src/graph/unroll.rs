@@ -455,7 +455,7 @@ impl<'m> Unroller<'m> {
     /// [`MAX_INLINE_DEPTH`].
     fn lower(&mut self, e: &RExpr, env: &mut Env) -> Result<NodeId, UnrollError> {
         match &e.kind {
-            RKind::Num(q) => self.mk(Node::Lit(q.clone())),
+            RKind::Num(q) => self.mk(Node::lit(q.clone())),
             RKind::Sym(id) => match &self.model.symbol(*id).kind {
                 SymKind::Param { .. } => self.mk(Node::Leaf(Sym { id: *id, step: None })),
                 SymKind::Const { .. } if self.opts.symbolic.contains(id) => {
@@ -463,7 +463,7 @@ impl<'m> Unroller<'m> {
                 }
                 SymKind::Const { .. } => {
                     let v = self.const_value(*id, e.span)?;
-                    self.mk(Node::Lit(v))
+                    self.mk(Node::lit(v))
                 }
                 _ => self.reference(Key::Quantity(*id), e.span),
             },
@@ -476,9 +476,9 @@ impl<'m> Unroller<'m> {
             }
             RKind::Step => {
                 let k = env.step.ok_or_else(|| self.not_integer(e.span, "the step"))?;
-                self.mk(Node::Lit(Q::int(k)))
+                self.mk(Node::lit(Q::int(k)))
             }
-            RKind::SumVar(slot) => self.mk(Node::Lit(Q::int(env.sums[*slot]))),
+            RKind::SumVar(slot) => self.mk(Node::lit(Q::int(env.sums[*slot]))),
             RKind::Arg(i) => Ok(env.args[*i]),
             RKind::Builtin(b, a) => {
                 let a = self.lower(a, env)?;
@@ -561,7 +561,7 @@ impl<'m> Unroller<'m> {
                 env.sums[*slot] = saved;
                 match acc {
                     Some(a) => Ok(a),
-                    None => self.mk(Node::Lit(Q::zero())),
+                    None => self.mk(Node::lit(Q::zero())),
                 }
             }
         }

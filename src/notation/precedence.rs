@@ -35,7 +35,7 @@ pub enum Binding {
 /// use chainrule::number::Q;
 /// use chainrule::notation::precedence::{prec, Notation, Binding};
 /// let mut g = Graph::new();
-/// let half = g.intern(Node::Lit(Q::ratio(1, 2))).unwrap();
+/// let half = g.intern(Node::lit(Q::ratio(1, 2))).unwrap();
 /// assert_eq!(prec(&g, half, Notation::Text), Binding::Product);
 /// assert_eq!(prec(&g, half, Notation::Latex), Binding::Atom);
 /// ```

@@ -7,7 +7,7 @@ use crate::graph::{Graph, Node, NodeId, TooLarge};
 use crate::number::Q;
 
 fn lit(g: &mut Graph, q: Q) -> Result<NodeId, TooLarge> {
-    g.add(Node::Lit(q))
+    g.add(Node::lit(q))
 }
 
 fn product(g: &mut Graph, factors: &[NodeId]) -> Result<Option<NodeId>, TooLarge> {

@@ -69,7 +69,7 @@ fn convert(graph: &Graph, id: NodeId, depth: Depth, memo: &HashMap<NodeId, Poly>
     }
     let get = |c: &NodeId| memo.get(c).cloned().unwrap_or_else(|| Poly::atom(*c));
     let out = match graph.node(id) {
-        Node::Lit(q) => Some(Poly::constant(q.clone())),
+        Node::Lit(q) => Some(Poly::constant(Q::clone(q))),
         Node::Named(_, d) => Some(get(d)),
         Node::Add(a, b) => Some(get(a).add(&get(b))),
         Node::Sub(a, b) => Some(get(a).sub(&get(b))),
