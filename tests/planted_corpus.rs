@@ -45,7 +45,7 @@ const KINDS: [&str; 7] = [
 
 /// Phrases by which the checker names a reason; a slip's note that names
 /// none of them gave no reason.
-const REASONS: [&str; 13] = [
+const REASONS: [&str; 16] = [
     "missing",
     "extra factor",
     "misses its input",
@@ -59,6 +59,9 @@ const REASONS: [&str; 13] = [
     "does not follow",
     "carried forward",
     "contribution of one path",
+    "a transposed factor",
+    "the transpose of the right matrix",
+    "the sum's range",
 ];
 
 fn root() -> PathBuf {
@@ -232,9 +235,15 @@ fn names_kind(kind: &str, verdict: &str, note: &str) -> bool {
         "wrong-factor" => {
             note.contains("missing") || note.contains("extra factor") || note.contains("misses its input")
         }
-        "dropped-path" => note.contains("leaves out"),
+        "dropped-path" => note.contains("leaves out") || note.contains("the sum's range"),
         "off-by-one" => note.contains("off by one") || note.contains("swapping the steps") || same_base,
-        "transposed" => note.contains("are swapped") || note.contains("swapping the steps") || other_base,
+        "transposed" => {
+            note.contains("are swapped")
+                || note.contains("swapping the steps")
+                || other_base
+                || note.contains("a transposed factor")
+                || note.contains("the transpose of the right matrix")
+        }
         "sigma-prime" => note.contains("belongs at") || note.contains("off by one") || same_base,
         "arithmetic" => verdict == "arithmetic" && note.contains("does not follow"),
         "one-path-total" => note.contains("equals only the contribution"),
