@@ -371,3 +371,42 @@ fn the_adjoint_of_a_vector_quantity_at_a_step_is_a_matrix_form_derivation() {
         );
     }
 }
+
+/// A squared error summed over a vector: `∇_{h⁽³⁾} L` is written as a
+/// person writes it, `2(h⁽³⁾ − y⁽³⁾)` (it was `(h − y) ⊙ 1 + (h − y) ⊙ 1`,
+/// the two halves of the Hadamard square and the ones the sum passes back),
+/// and its value is twice the error, computed here from `eval`'s h⁽³⁾ by hand.
+#[test]
+fn a_squared_error_passes_back_twice_the_error() {
+    let model = "param W: 2x2 = [[1/2, -1/3], [1/4, 2/3]]\n\
+                 param U: 2x2 = [[1/5, 1/2], [-1/2, 1/3]]\n\
+                 input x: 2 = [[1, 0], [0, 1], [2, -1]]\n\
+                 target y: 2 = [[0, 0], [0, 0], [1/2, -1/2]]\n\
+                 h[0] = zeros(2)\n\
+                 h[t] = tanh(W*x[t] + U*h[t-1])\n\
+                 L = sum((h[3] - y[3]) .* (h[3] - y[3]))\n";
+    let path = std::env::temp_dir().join(format!("chainrule_sq_{}.chain", std::process::id()));
+    std::fs::write(&path, model).unwrap();
+    let file = path.to_str().unwrap();
+    let d = json_out(&["derive", file, "--of", "L", "--wrt", "W", "--format", "json"]);
+    let h3 = json_out(&["eval", file, "--of", "h[3]", "--format", "json"]);
+    std::fs::remove_file(&path).ok();
+    let adj = &d["adjoints"][0];
+    assert_eq!(adj["name"], "h[3]");
+    assert_eq!(
+        adj["latex"],
+        "2 \\left(\\boldsymbol{h}^{(3)} - \\boldsymbol{y}^{(3)}\\right)"
+    );
+    assert_eq!(d["check"]["status"], "verified", "{d}");
+    let y = [Q::ratio(1, 2), Q::ratio(-1, 2)];
+    for k in 0..2 {
+        let h = q(h3["values"][0]["value"][k].as_str().unwrap());
+        let want = (h - y[k].clone()) * Q::int(2);
+        let got = q(adj["value"][k].as_str().unwrap());
+        let diff = if got > want { &got - &want } else { &want - &got };
+        assert!(
+            diff < Q::ratio(1, 1_000_000_000_000),
+            "entry {k}: {got:?} against 2(h - y) = {want:?}"
+        );
+    }
+}

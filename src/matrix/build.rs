@@ -119,8 +119,17 @@ pub fn mul(a: Expr, b: Expr) -> Expr {
     scaled(q, rest)
 }
 
-/// `a .* b`.
+/// `a .* b`; a vector of ones (`ones(n)`, what the sum of a vector passes
+/// back) is left out, as `x ⊙ 1` is written `x`.
 pub fn had(a: Expr, b: Expr) -> Expr {
+    let is_ones = |e: &Expr| matches!(&e.kind, ExprKind::Call(f, args) if f.name == "ones" && args.len() == 1);
+    let is_number = |e: &Expr| matches!(e.kind, ExprKind::Num(_));
+    if is_ones(&b) && !is_number(&a) {
+        return a;
+    }
+    if is_ones(&a) && !is_number(&b) {
+        return b;
+    }
     binary(a, MulOp::Hadamard, b)
 }
 
@@ -142,8 +151,33 @@ pub fn transpose(a: Expr) -> Expr {
     mk(ExprKind::Transpose(Box::new(a)))
 }
 
-/// The sum of `terms`; `None` when there are none.
+/// The sum of `terms`, equal terms gathered (`x + x` is `2 x`, in the
+/// place of the first); `None` when there are none.
 pub fn sum(terms: Vec<Expr>) -> Option<Expr> {
+    if terms.is_empty() {
+        return None;
+    }
+    let mut like: Vec<(Q, Option<Expr>)> = Vec::new();
+    for t in terms {
+        let (q, rest) = coefficient(t);
+        let found = like.iter_mut().find(|(_, r)| match (r, &rest) {
+            (Some(x), Some(y)) => same(x, y),
+            (None, None) => true,
+            _ => false,
+        });
+        match found {
+            Some((acc, _)) => *acc = &*acc + &q,
+            None => like.push((q, rest)),
+        }
+    }
+    let terms: Vec<Expr> = like
+        .into_iter()
+        .filter(|(q, _)| !q.is_zero())
+        .map(|(q, rest)| scaled(q, rest))
+        .collect();
+    if terms.is_empty() {
+        return Some(num(0));
+    }
     let mut it = terms.into_iter();
     let first = it.next()?;
     let mut rest = Vec::new();
