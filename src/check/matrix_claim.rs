@@ -149,7 +149,17 @@ fn tensor_name(model: &Model, s: &str) -> Option<(String, Option<i64>)> {
     for (name, decl) in &model.tensors.decls {
         let plain = unbold(&default_latex(name));
         let shown = model.tensors.shows.get(name).map(|x| unbold(x));
-        if base == plain || shown.as_deref() == Some(base) {
+        // A name of several letters is typeset upright (`\mathrm{ctx}`);
+        // by hand it is often bold alone (`\mathbf{ctx}`): the letters decide.
+        let upright = |s: &str| {
+            s.strip_prefix("\\mathrm{")
+                .or_else(|| s.strip_prefix("\\text{"))
+                .or_else(|| s.strip_prefix("\\operatorname{"))
+                .and_then(|r| r.strip_suffix('}'))
+                .map(str::to_string)
+                .unwrap_or_else(|| s.to_string())
+        };
+        if base == plain || shown.as_deref() == Some(base) || (name.len() > 1 && upright(base) == *name) {
             return Some((name.clone(), step.filter(|_| decl.role.stepped())));
         }
         // Subscript time style: `h_{3}`.
@@ -277,19 +287,44 @@ pub fn is_mention(model: &Model, text: &str) -> bool {
         )
 }
 
+/// Does a side name a vector or matrix of the model (a literal matrix
+/// counts)?
+fn names_tensor(model: &Model, side: &Side) -> bool {
+    match side {
+        Side::Literal(shape, _) => !shape.is_scalar(),
+        Side::Named { x, .. } | Side::Nabla { x, .. } => model.tensors.decls.contains_key(x),
+        Side::Formula(f) => tf::leaves(f).iter().any(|l| {
+            let text = match &l.step {
+                Some(tf::StepE::At(k)) => format!("{}^{{({k})}}", l.base),
+                _ => l.base.clone(),
+            };
+            tensor_name(model, &text).is_some()
+        }),
+    }
+}
+
 /// A side read as a formula at fixed steps (`T` is the horizon).
 fn formula(model: &Model, s: &str) -> Option<Formula> {
     tf::parse_in(s, None, super::general_step::horizon(model))
 }
 
-/// A plain quantity or parameter of the model that is a number (`L`, `z`).
-fn scalar_name(model: &Model, shown: &str) -> Option<String> {
+/// A quantity or parameter of the model that is a number (`L`, `z`), or,
+/// `stepped`, a sequence of numbers (`\alpha^{(t)}`).
+fn scalar_name(model: &Model, shown: &str, stepped: bool) -> Option<String> {
     use crate::model::SymKind;
     model
         .symbols
         .iter()
         .find(|s| {
-            matches!(s.kind, SymKind::Quantity { .. } | SymKind::Param { .. })
+            let kind_fits = if stepped {
+                matches!(
+                    s.kind,
+                    SymKind::Sequence(_) | SymKind::Input { .. } | SymKind::Target { .. }
+                )
+            } else {
+                matches!(s.kind, SymKind::Quantity { .. } | SymKind::Param { .. })
+            };
+            kind_fits
                 && !model.tensors.decls.contains_key(&s.name)
                 && (unbold(&default_latex(&s.name)) == shown || s.show.as_deref() == Some(shown))
         })
@@ -424,13 +459,14 @@ pub(super) fn leaf_side(model: &Model, l: &Leaf, step: Option<i64>) -> Option<Si
         None => l.base.clone(),
     };
     let Some((x, found)) = tensor_name(model, &text) else {
-        // A number of the model (`L = \mathbf{r}^\top \mathbf{h}^{(2)}`).
-        if step.is_some() || l.nabla_of.is_some() {
+        // A number of the model (`L = \mathbf{r}^\top \mathbf{h}^{(2)}`,
+        // `\alpha^{(2)}` in a weighted sum).
+        if l.nabla_of.is_some() {
             return None;
         }
-        return scalar_name(model, &l.base).map(|x| Side::Named {
+        return scalar_name(model, &l.base, step.is_some()).map(|x| Side::Named {
             x,
-            step: None,
+            step,
             transposed: false,
         });
     };
@@ -475,10 +511,16 @@ fn formula_values(
     tf::evaluate(f, at, &mut lookup, prec)
 }
 
+/// Digits two enclosures must agree to: 25, fewer when fewer are asked
+/// for (`CheckOptions::digits`), never under 6.
+fn agreement(digits: u32) -> i64 {
+    i64::from(digits.saturating_sub(5).clamp(6, 25))
+}
+
 /// Whether two values are the same number: equal when exact, otherwise
-/// enclosures that overlap and agree to 25 digits past the larger of 1 and
-/// the value (`None`: too wide to tell).
-fn agree(a: &Value, b: &Value) -> Option<bool> {
+/// enclosures that overlap and agree to `places` digits past the larger of 1
+/// and the value (`None`: too wide to tell).
+fn agree(a: &Value, b: &Value, places: i64) -> Option<bool> {
     if let (Some(x), Some(y)) = (a.exact(), b.exact()) {
         return Some(x == y);
     }
@@ -487,14 +529,14 @@ fn agree(a: &Value, b: &Value) -> Option<bool> {
         return Some(false);
     }
     let scale = x.lo().abs().max(x.hi().abs()).max(Q::one());
-    let tol = scale * Q::from(10).pow(-25)?;
+    let tol = scale * Q::from(10).pow(-places)?;
     (x.width() < tol && y.width() < tol).then_some(true)
 }
 
 /// Entries `(i, j)` where a formula's values are not the model's.
-fn formula_misses(shape: Shape, want: &[Value], got: &[Value]) -> Vec<(usize, usize)> {
+fn formula_misses(shape: Shape, want: &[Value], got: &[Value], digits: u32) -> Vec<(usize, usize)> {
     (0..want.len())
-        .filter(|&k| agree(&want[k], &got[k]) != Some(true))
+        .filter(|&k| agree(&want[k], &got[k], agreement(digits)) != Some(true))
         .map(|k| (k / shape.cols + 1, k % shape.cols + 1))
         .collect()
 }
@@ -546,12 +588,12 @@ pub(super) fn judge_formula(
         );
         return Some((Verdict::Wrong, expected, written, note));
     }
-    let wrong = formula_misses(shape, &want, &got.vals);
+    let wrong = formula_misses(shape, &want, &got.vals, digits);
     if wrong.is_empty() {
         let how = if want.iter().chain(&got.vals).all(|v| v.exact().is_some()) {
-            "exactly"
+            "exactly".to_string()
         } else {
-            "to 25 digits"
+            format!("to {} digits", agreement(digits))
         };
         let note = if shape.len() == 1 {
             format!("checked at the model's values: the value agrees {how}")
@@ -566,7 +608,7 @@ pub(super) fn judge_formula(
     let base = entry_list(shape, &wrong);
     if shape.rows == shape.cols && shape.rows > 1 {
         let (_, t) = transpose(shape, got.vals.clone());
-        if formula_misses(shape, &want, &t).is_empty() {
+        if formula_misses(shape, &want, &t, digits).is_empty() {
             let note = format!("{base}: the formula gives the transpose of the right matrix");
             return Some((Verdict::Wrong, expected, written, note));
         }
@@ -593,7 +635,7 @@ fn formula_slip(
 ) -> Option<String> {
     let right = |g: &Formula, un: &mut Unroller| -> bool {
         formula_values(model, un, b, g, at, digits)
-            .is_some_and(|t| t.shape == shape && formula_misses(shape, want, &t.vals).is_empty())
+            .is_some_and(|t| t.shape == shape && formula_misses(shape, want, &t.vals, digits).is_empty())
     };
     let mut leaves: Vec<Leaf> = Vec::new();
     for l in tf::leaves(f) {
@@ -693,6 +735,15 @@ pub fn judge(model: &Model, un: &mut Unroller, b: &Bindings, text: &str, digits:
         .iter()
         .map(|&(s, e)| (s, e, read_side(model, &text[s..e])))
         .collect();
+    // A line with no vector or matrix of the model in it is the scalar
+    // reader's (`L \approx 1.5401` on a vector model).
+    if !read
+        .iter()
+        .any(|(_, _, side)| side.as_ref().is_some_and(|x| names_tensor(model, x)))
+    {
+        // Perhaps a claim for every step t, whose sides read only with t.
+        return super::matrix_steps::judge(model, un, b, text, digits);
+    }
     let mut out = Vec::new();
     // Each written matrix against the nearest model side before it (a
     // name or gradient; a formula when there is none); each formula
@@ -700,27 +751,30 @@ pub fn judge(model: &Model, un: &mut Unroller, b: &Bindings, text: &str, digits:
     let mut model_side: Option<(usize, Side)> = None;
     let mut formula_side: Option<(usize, Side)> = None;
     let mut pending: Vec<(usize, usize, Formula)> = Vec::new();
+    let judged = |un: &mut Unroller,
+                  out: &mut Vec<MatrixVerdict>,
+                  (start, end, from): (usize, usize, usize),
+                  truth: &Side,
+                  f: &Formula| {
+        if let Some((verdict, expected, got, note)) = judge_formula(model, un, b, truth, f, None, digits) {
+            out.push(MatrixVerdict {
+                start,
+                end,
+                from,
+                verdict,
+                expected,
+                got,
+                note,
+            });
+        }
+    };
     for (s, e, side) in read {
         let Some(side) = side else { continue };
         let cells = match &side {
             Side::Literal(shape, cells) => (*shape, cells.clone()),
             Side::Formula(f) => {
                 match &model_side {
-                    Some((from, truth)) => {
-                        if let Some((verdict, expected, got, note)) =
-                            judge_formula(model, un, b, truth, f, None, digits)
-                        {
-                            out.push(MatrixVerdict {
-                                start: s,
-                                end: e,
-                                from: *from,
-                                verdict,
-                                expected,
-                                got,
-                                note,
-                            });
-                        }
-                    }
+                    Some((from, truth)) => judged(un, &mut out, (s, e, *from), truth, f),
                     None => pending.push((s, e, f.clone())),
                 }
                 formula_side = Some((s, side));
@@ -730,33 +784,13 @@ pub fn judge(model: &Model, un: &mut Unroller, b: &Bindings, text: &str, digits:
             Side::Named { .. } | Side::Nabla { .. } if model_side.is_some() => {
                 let (from, truth) = model_side.as_ref()?;
                 if let Some(f) = formula(model, bare(&text[s..e])) {
-                    if let Some((verdict, expected, got, note)) = judge_formula(model, un, b, truth, &f, None, digits) {
-                        out.push(MatrixVerdict {
-                            start: s,
-                            end: e,
-                            from: *from,
-                            verdict,
-                            expected,
-                            got,
-                            note,
-                        });
-                    }
+                    judged(un, &mut out, (s, e, *from), truth, &f);
                 }
                 continue;
             }
             _ => {
                 for (ps, pe, f) in pending.drain(..) {
-                    if let Some((verdict, expected, got, note)) = judge_formula(model, un, b, &side, &f, None, digits) {
-                        out.push(MatrixVerdict {
-                            start: ps,
-                            end: pe,
-                            from: s,
-                            verdict,
-                            expected,
-                            got,
-                            note,
-                        });
-                    }
+                    judged(un, &mut out, (ps, pe, ps), &side, &f);
                 }
                 model_side = Some((s, side));
                 continue;

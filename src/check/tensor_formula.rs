@@ -17,8 +17,19 @@ use crate::number::{Prec, Q};
 use crate::shape::Shape;
 use crate::vocab::Builtin;
 
-/// Deepest nesting read; deeper formulas are left unread, never a stack overflow.
+/// Deepest nesting of brackets and calls read; deeper formulas are left
+/// unread.
 const MAX_DEPTH: usize = 96;
+/// Most nodes in one formula (a chain of terms, or `^2` doubling a
+/// subtree, counts each node): a bound on the tree, so cloning, dropping
+/// and evaluating it never run deep or long.
+const MAX_NODES: usize = 4096;
+/// Longest side of a matrix a formula builds (`diag`, an outer product):
+/// a vector of the model may be long, its square need not fit.
+const MAX_SIDE: usize = 1024;
+/// Largest step number read (`h^{(1000000)}`): step arithmetic stays far
+/// from overflow.
+const MAX_STEP: i64 = 1_000_000;
 /// Longest sum range evaluated (`\sum_{t=1}^{T}` with a literal bound).
 const MAX_SUM_TERMS: i64 = 4096;
 
@@ -34,7 +45,7 @@ impl StepE {
     fn at(&self, var: Option<i64>) -> Option<i64> {
         match self {
             StepE::At(k) => Some(*k),
-            StepE::Var(d) => var.map(|t| t + d),
+            StepE::Var(d) => var.and_then(|t| t.checked_add(*d)),
         }
     }
     fn shifted(&self, d: i64) -> StepE {
@@ -83,9 +94,14 @@ impl Leaf {
             .into_iter()
             .find(|b| self.written.contains(&format!("{b}{{")))
             .unwrap_or("\\mathbf");
-        let mut s = match self.base.strip_prefix("\\hat{").and_then(|r| r.strip_suffix('}')) {
-            Some(inner) => format!("\\hat{{{bold}{{{inner}}}}}"),
-            None => format!("{bold}{{{}}}", self.base),
+        // `W_{o}` is set as `\mathbf{W}_{o}`: the subscript names, it is not bold.
+        let (letters, sub) = match self.base.split_once('_') {
+            Some((l, r)) if !l.starts_with('\\') => (l, format!("_{r}")),
+            _ => (self.base.as_str(), String::new()),
+        };
+        let mut s = match letters.strip_prefix("\\hat{").and_then(|r| r.strip_suffix('}')) {
+            Some(inner) => format!("\\hat{{{bold}{{{inner}}}}}{sub}"),
+            None => format!("{bold}{{{letters}}}{sub}"),
         };
         if !sup.is_empty() {
             s += &format!("^{{{sup}}}");
@@ -142,17 +158,7 @@ pub fn parse(text: &str) -> Option<Formula> {
 /// Reads a side about a general step `var` (`h^{(t+1)}` in a claim for
 /// every `t`), `T` standing for `horizon` where one is given.
 pub fn parse_in(text: &str, var: Option<&str>, horizon: Option<i64>) -> Option<Formula> {
-    let mut r = Reader {
-        s: text.as_bytes(),
-        src: text,
-        i: 0,
-        depth: 0,
-        var: var.map(str::to_string),
-        horizon,
-    };
-    let f = r.sum()?;
-    r.skip();
-    (r.i == r.s.len()).then_some(f)
+    Reader::new(text, var, horizon).whole()
 }
 
 struct Reader<'a> {
@@ -164,7 +170,43 @@ struct Reader<'a> {
     var: Option<String>,
     /// What `T` stands for (the model's horizon).
     horizon: Option<i64>,
+    /// Nodes built so far, against [`MAX_NODES`].
+    size: usize,
 }
+
+/// Greek letters that name quantities (`\alpha^{(t)}`); `\sigma` is the
+/// function and is read as one before names are tried.
+const GREEK: &[&str] = &[
+    "\\alpha",
+    "\\beta",
+    "\\gamma",
+    "\\delta",
+    "\\epsilon",
+    "\\varepsilon",
+    "\\zeta",
+    "\\eta",
+    "\\theta",
+    "\\kappa",
+    "\\lambda",
+    "\\mu",
+    "\\nu",
+    "\\xi",
+    "\\pi",
+    "\\rho",
+    "\\tau",
+    "\\phi",
+    "\\varphi",
+    "\\chi",
+    "\\psi",
+    "\\omega",
+    "\\Gamma",
+    "\\Delta",
+    "\\Theta",
+    "\\Lambda",
+    "\\Phi",
+    "\\Psi",
+    "\\Omega",
+];
 
 /// Commands that only space or size things.
 const SPACING: &[&str] = &[
@@ -172,6 +214,32 @@ const SPACING: &[&str] = &[
 ];
 
 impl<'a> Reader<'a> {
+    fn new(text: &'a str, var: Option<&str>, horizon: Option<i64>) -> Reader<'a> {
+        Reader {
+            s: text.as_bytes(),
+            src: text,
+            i: 0,
+            depth: 0,
+            var: var.map(str::to_string),
+            horizon,
+            size: 0,
+        }
+    }
+
+    /// The whole text as one formula, or nothing.
+    fn whole(mut self) -> Option<Formula> {
+        let f = self.sum()?;
+        self.skip();
+        (self.i == self.s.len()).then_some(f)
+    }
+
+    /// Counts `n` more nodes; past [`MAX_NODES`] the side is not read (so
+    /// no tree is too deep to clone, drop or evaluate).
+    fn grow(&mut self, n: usize) -> Option<()> {
+        self.size = self.size.saturating_add(n);
+        (self.size <= MAX_NODES).then_some(())
+    }
+
     fn rest(&self) -> &'a str {
         &self.src[self.i..]
     }
@@ -261,9 +329,11 @@ impl<'a> Reader<'a> {
         let mut acc = self.term()?;
         loop {
             if self.eat("+") {
+                self.grow(1)?;
                 acc = Formula::Add(Box::new(acc), Box::new(self.term()?));
             } else if self.peek() == Some(b'-') {
                 self.i += 1;
+                self.grow(1)?;
                 acc = Formula::Sub(Box::new(acc), Box::new(self.term()?));
             } else {
                 break;
@@ -281,6 +351,7 @@ impl<'a> Reader<'a> {
             self.factor()?
         };
         loop {
+            self.grow(1)?;
             if self.eat("\\odot") || self.eat("\\circ") {
                 acc = Formula::Had(Box::new(acc), Box::new(self.factor()?));
             } else if self.eat("\\cdot") || self.eat("\\times") {
@@ -323,6 +394,7 @@ impl<'a> Reader<'a> {
                 if is_transpose(sup) {
                     f = transpose(f);
                 } else if sup == "2" {
+                    self.grow(size(&f))?;
                     f = Formula::Had(Box::new(f.clone()), Box::new(f));
                 } else {
                     return None;
@@ -343,9 +415,14 @@ impl<'a> Reader<'a> {
             ("[", "]"),
             ("{", "}"),
         ] {
+            let (save, depth) = (self.i, self.depth);
             if self.eat(open) {
-                let f = self.sum()?;
-                return self.eat(close).then_some(f);
+                let f = self.sum().filter(|_| self.eat(close));
+                if f.is_none() {
+                    // Not this bracket after all: nothing read is kept.
+                    (self.i, self.depth) = (save, depth);
+                }
+                return f;
             }
         }
         None
@@ -393,6 +470,9 @@ impl<'a> Reader<'a> {
                     two
                 };
                 let call = Formula::Call(f, Box::new(self.argument()?));
+                if squared {
+                    self.grow(size(&call))?;
+                }
                 return Some(if squared {
                     Formula::Had(Box::new(call.clone()), Box::new(call))
                 } else {
@@ -403,8 +483,9 @@ impl<'a> Reader<'a> {
         if self.eat("\\diag") {
             return Some(Formula::Diag(Box::new(self.argument()?)));
         }
+        let start = self.i;
         if self.eat("\\frac") || self.eat("\\tfrac") || self.eat("\\dfrac") {
-            return self.fraction();
+            return self.fraction(start);
         }
         if self.eat("\\nabla") {
             return self.nabla();
@@ -437,31 +518,17 @@ impl<'a> Reader<'a> {
     }
 
     /// `\frac{a}{b}`: a number, a scalar quotient, or `\frac{\partial L}{\partial X}`.
-    fn fraction(&mut self) -> Option<Formula> {
-        let start = self.i;
+    fn fraction(&mut self, start: usize) -> Option<Formula> {
         let num = self.group_text()?.trim();
         let den = self.group_text()?.trim();
         if let (Some(of), Some(x)) = (num.strip_prefix("\\partial"), den.strip_prefix("\\partial")) {
             let mut leaf = leaf_of(x.trim(), self.var.as_deref(), self.horizon)?;
             leaf.nabla_of = Some(of.trim().to_string());
-            leaf.written = self.src[start.saturating_sub("\\frac".len())..self.i]
-                .trim()
-                .to_string();
+            leaf.written = self.src[start..self.i].trim().to_string();
             return Some(Formula::Leaf(leaf));
         }
-        let inner = |t: &str| {
-            let mut r = Reader {
-                s: t.as_bytes(),
-                src: t,
-                i: 0,
-                depth: self.depth,
-                var: self.var.clone(),
-                horizon: self.horizon,
-            };
-            let f = r.sum()?;
-            r.skip();
-            (r.i == r.s.len()).then_some(f)
-        };
+        let (var, horizon) = (self.var.clone(), self.horizon);
+        let inner = |t: &str| Reader::new(t, var.as_deref(), horizon).whole();
         let (n, d) = (inner(num)?, inner(den)?);
         Some(match (&n, &d) {
             (Formula::Num(a), Formula::Num(b)) => Formula::Num(a.checked_div(b)?),
@@ -515,6 +582,7 @@ impl<'a> Reader<'a> {
             StepE::At(k) => k,
             StepE::Var(_) => return None,
         };
+        // Both are at most MAX_STEP in size (`step_of`): no overflow.
         if to - from >= MAX_SUM_TERMS {
             return None;
         }
@@ -532,6 +600,7 @@ impl<'a> Reader<'a> {
     /// A name with its decorations: `\mathbf{h}^{(t+1)}`, `\hat{\mathbf{y}}^{(3)}`,
     /// `\mathbf{x}^{(t)\top}`, `W_{f}`, `\mathbf{0}`.
     fn name(&mut self) -> Option<Formula> {
+        self.grow(1)?;
         self.skip();
         let start = self.i;
         let mut bold = false;
@@ -547,6 +616,12 @@ impl<'a> Reader<'a> {
             } else {
                 format!("{cmd}{{{}}}", strip_bold(inner))
             }
+        } else if let Some(g) = GREEK.iter().find(|g| {
+            let rest = self.rest();
+            rest.starts_with(**g) && !rest[g.len()..].bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
+        }) {
+            self.i += g.len();
+            g.to_string()
         } else {
             let c = self.peek()?;
             if !c.is_ascii_alphabetic() {
@@ -640,18 +715,19 @@ fn strip_bold(s: &str) -> String {
 /// `3`, `t`, `t+1`, `t-1` (in the summation index `var`), `T`, `T-1`.
 pub fn step_of(s: &str, var: Option<&str>, horizon: Option<i64>) -> Option<StepE> {
     let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let small = |k: i64| (k.abs() <= MAX_STEP).then_some(k);
     if let Ok(k) = s.parse::<i64>() {
-        return Some(StepE::At(k));
+        return small(k).map(StepE::At);
     }
     if let (Some(h), Some(rest)) = (horizon, s.strip_prefix('T')) {
         if var != Some("T") {
             let d = match rest.as_bytes().first() {
                 None => 0,
-                Some(b'+') => rest[1..].parse::<i64>().ok()?,
-                Some(b'-') => -rest[1..].parse::<i64>().ok()?,
+                Some(b'+') => small(rest[1..].parse::<i64>().ok()?)?,
+                Some(b'-') => -small(rest[1..].parse::<i64>().ok()?)?,
                 _ => return None,
             };
-            return Some(StepE::At(h + d));
+            return small(small(h)? + d).map(StepE::At);
         }
     }
     let v = var?;
@@ -664,20 +740,13 @@ pub fn step_of(s: &str, var: Option<&str>, horizon: Option<i64>) -> Option<StepE
         b'-' => (-1, &rest[1..]),
         _ => return None,
     };
-    Some(StepE::Var(sign * n.parse::<i64>().ok()?))
+    Some(StepE::Var(sign * small(n.parse::<i64>().ok()?)?))
 }
 
 /// The leaf named by `x` (the subscript of `\nabla`, the denominator of a
 /// partial), maybe transposed.
 fn leaf_of(x: &str, var: Option<&str>, horizon: Option<i64>) -> Option<Leaf> {
-    let mut r = Reader {
-        s: x.as_bytes(),
-        src: x,
-        i: 0,
-        depth: 0,
-        var: var.map(str::to_string),
-        horizon,
-    };
+    let mut r = Reader::new(x, var, horizon);
     let f = r.factor()?;
     r.skip();
     match f {
@@ -686,8 +755,8 @@ fn leaf_of(x: &str, var: Option<&str>, horizon: Option<i64>) -> Option<Leaf> {
     }
 }
 
-/// Where a formula can be changed by one slip: every leaf (by its index in
-/// reading order) and every sum.
+/// Every leaf of a formula, in reading order (with repetition): the names
+/// a one-slip rewrite may change.
 pub fn leaves(f: &Formula) -> Vec<&Leaf> {
     let mut out = Vec::new();
     let mut stack = vec![f];
@@ -772,22 +841,31 @@ pub fn evaluate(f: &Formula, at: Option<i64>, lookup: &mut Lookup<'_>, prec: Pre
     eval(f, at, lookup, prec, 0)
 }
 
-/// Whether a free step variable occurs in `f` (outside every sum over it).
-pub fn is_general(f: &Formula) -> bool {
-    fn walk(f: &Formula, bound: bool) -> bool {
-        match f {
-            Formula::Leaf(l) => !bound && matches!(l.step, Some(StepE::Var(_))),
-            Formula::Num(_) | Formula::Fill(_) => false,
-            Formula::Sum { body, .. } => walk(body, true),
-            Formula::Neg(a) | Formula::Transpose(a) | Formula::Diag(a) | Formula::Call(_, a) | Formula::Softmax(a) => {
-                walk(a, bound)
-            }
+fn is_fill(f: &Formula) -> bool {
+    matches!(f, Formula::Fill(_))
+}
+
+/// Nodes in `f` (a bounded tree: see [`MAX_NODES`]).
+fn size(f: &Formula) -> usize {
+    let mut n = 0;
+    let mut stack = vec![f];
+    while let Some(g) = stack.pop() {
+        n += 1;
+        match g {
+            Formula::Leaf(_) | Formula::Num(_) | Formula::Fill(_) => {}
+            Formula::Neg(a)
+            | Formula::Transpose(a)
+            | Formula::Diag(a)
+            | Formula::Call(_, a)
+            | Formula::Softmax(a)
+            | Formula::Sum { body: a, .. } => stack.push(a),
             Formula::Add(a, b) | Formula::Sub(a, b) | Formula::Prod(a, b) | Formula::Had(a, b) | Formula::Div(a, b) => {
-                walk(a, bound) || walk(b, bound)
+                stack.push(b);
+                stack.push(a);
             }
         }
     }
-    walk(f, false)
+    n
 }
 
 fn scalar(v: Value) -> Tensor {
@@ -858,6 +936,10 @@ fn eval(f: &Formula, var: Option<i64>, lookup: &mut Lookup<'_>, prec: Prec, dept
             }
             zip(go(a, lookup)?, d, |x, y| div(x, y, prec))?
         }
+        // `\mathbf{1}` spreads over what it meets elementwise; in a product,
+        // a transpose or a diag its length is unknown, so it is not read.
+        Formula::Prod(a, b) if is_fill(a) || is_fill(b) => return None,
+        Formula::Transpose(a) | Formula::Diag(a) | Formula::Softmax(a) if is_fill(a) => return None,
         Formula::Prod(a, b) => {
             let (x, y) = (go(a, lookup)?, go(b, lookup)?);
             if x.shape.is_scalar() || y.shape.is_scalar() {
@@ -877,6 +959,9 @@ fn eval(f: &Formula, var: Option<i64>, lookup: &mut Lookup<'_>, prec: Prec, dept
                 return None;
             }
             let n = t.shape.len();
+            if n > MAX_SIDE {
+                return None;
+            }
             let mut vals = vec![Value::Exact(Q::zero()); n * n];
             for (k, v) in t.vals.into_iter().enumerate() {
                 vals[k * n + k] = v;
@@ -934,6 +1019,9 @@ fn matmul(x: &Tensor, y: &Tensor, prec: Prec) -> Option<Tensor> {
         return None;
     }
     let (n, m, p) = (x.shape.rows, x.shape.cols, y.shape.cols);
+    if n.saturating_mul(p) > MAX_SIDE * MAX_SIDE || n.saturating_mul(m).saturating_mul(p) > 1 << 24 {
+        return None;
+    }
     let mut vals = Vec::with_capacity(n * p);
     for i in 0..n {
         for j in 0..p {
@@ -1069,6 +1157,44 @@ mod tests {
                 let _ = parse_in(&cut, Some("t"), Some(3));
             }
         }
+    }
+
+    #[test]
+    fn hostile_sides_are_refused_quickly() {
+        // Each `^2` doubles the tree: bounded by MAX_NODES, not exponential.
+        let squares = format!("\\mathbf{{h}}^{{(1)}}{}", "^2".repeat(22));
+        let start = std::time::Instant::now();
+        assert_eq!(parse(&squares), None);
+        assert!(start.elapsed() < std::time::Duration::from_secs(1));
+        // Step numbers past MAX_STEP: no overflow in `to - from`.
+        assert_eq!(parse("\\sum_{t=-9223372036854775808}^{9223372036854775807} W"), None);
+        assert_eq!(parse("h^{(9223372036854775807)}"), None);
+        // A bracket that does not close is not skipped over.
+        assert_eq!(parse("((\\mathbf{b}^{3} \\mathbf{h}^{(1)})"), None);
+        // A long chain of terms is refused, not built a million deep.
+        assert_eq!(parse(&vec!["a"; 100_000].join(" + ")), None);
+    }
+
+    #[test]
+    fn a_vector_of_ones_is_not_multiplied() {
+        // `\mathbf{1}^\top x` is the sum of the entries; the length of the ones
+        // is unknown, so it is not read as a scalar 1.
+        let x = Tensor {
+            shape: Shape::vector(2),
+            vals: [5, 6].map(|k| Value::Exact(Q::int(k))).to_vec(),
+        };
+        let mut look = |_: &Leaf, _: Option<i64>| Some(x.clone());
+        let p = Prec(100);
+        assert!(evaluate_now(&parse("\\mathbf{1}^\\top x").unwrap(), &mut look, p).is_none());
+        assert!(evaluate_now(&parse("\\mathbf{1} x").unwrap(), &mut look, p).is_none());
+        let t = evaluate_now(&parse("\\mathbf{1} - x").unwrap(), &mut look, p).unwrap();
+        assert_eq!(
+            t.vals
+                .iter()
+                .map(|v| v.exact().unwrap().to_i64().unwrap())
+                .collect::<Vec<_>>(),
+            [-4, -5]
+        );
     }
 
     #[test]

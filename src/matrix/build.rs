@@ -152,7 +152,7 @@ pub fn transpose(a: Expr) -> Expr {
 }
 
 /// The sum of `terms`, equal terms gathered (`x + x` is `2 x`, in the
-/// place of the first); `None` when there are none.
+/// place of the first); `None` when there are none left.
 pub fn sum(terms: Vec<Expr>) -> Option<Expr> {
     if terms.is_empty() {
         return None;
@@ -175,9 +175,8 @@ pub fn sum(terms: Vec<Expr>) -> Option<Expr> {
         .filter(|(q, _)| !q.is_zero())
         .map(|(q, rest)| scaled(q, rest))
         .collect();
-    if terms.is_empty() {
-        return Some(num(0));
-    }
+    // All cancelled: no term, as for no dependence (a scalar 0 would lose
+    // the shape of a vector sum).
     let mut it = terms.into_iter();
     let first = it.next()?;
     let mut rest = Vec::new();
