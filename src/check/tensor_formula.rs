@@ -715,7 +715,7 @@ fn strip_bold(s: &str) -> String {
 /// `3`, `t`, `t+1`, `t-1` (in the summation index `var`), `T`, `T-1`.
 pub fn step_of(s: &str, var: Option<&str>, horizon: Option<i64>) -> Option<StepE> {
     let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    let small = |k: i64| (k.abs() <= MAX_STEP).then_some(k);
+    let small = |k: i64| (k.unsigned_abs() <= MAX_STEP.unsigned_abs()).then_some(k);
     if let Ok(k) = s.parse::<i64>() {
         return small(k).map(StepE::At);
     }
