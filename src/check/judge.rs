@@ -164,11 +164,7 @@ pub fn check_segments(model: &Model, src: &str, kind: DocKind, segments: &[Segme
                     if message.starts_with("matrix notation") || !model.tensors.is_empty() {
                         let judged = super::matrix_claim::judge(model, &mut c.un, &c.p0, text, c.opts.digits);
                         if let Some(judged) = judged {
-                            let at = seg.start + span.start;
-                            for j in judged {
-                                let (s, e) = trimmed(text, j.start, j.end);
-                                c.push(at + s, e - s, at + j.from, j.verdict, &j.expected, &j.got, &j.note);
-                            }
+                            c.push_matrix(seg.start + span.start, text, judged);
                             continue;
                         }
                     }
@@ -188,11 +184,7 @@ pub fn check_segments(model: &Model, src: &str, kind: DocKind, segments: &[Segme
                             // The scalar reader read it: its own verdict beats "not read".
                             .filter(|js| js.iter().any(|j| j.verdict != Verdict::Unparsed));
                         if let Some(judged) = judged {
-                            let at = seg.start + span.start;
-                            for j in judged {
-                                let (s, e) = trimmed(text, j.start, j.end);
-                                c.push(at + s, e - s, at + j.from, j.verdict, &j.expected, &j.got, &j.note);
-                            }
+                            c.push_matrix(seg.start + span.start, text, judged);
                             continue;
                         }
                     }
@@ -300,6 +292,14 @@ pub(super) fn show(v: &Value) -> String {
 }
 
 impl<'m> Checker<'m> {
+    /// The verdicts of a matrix claim on the line `text`, which starts at `at`.
+    fn push_matrix(&mut self, at: usize, text: &str, judged: Vec<super::matrix_claim::MatrixVerdict>) {
+        for j in judged {
+            let (s, e) = trimmed(text, j.start, j.end);
+            self.push(at + s, e - s, at + j.from, j.verdict, &j.expected, &j.got, &j.note);
+        }
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn push(&mut self, at: usize, len: usize, from: usize, verdict: Verdict, expected: &str, got: &str, note: &str) {
         let (line, column) = line_col(self.src, at);

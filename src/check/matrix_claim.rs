@@ -541,6 +541,7 @@ fn formula_misses(shape: Shape, want: &[Value], got: &[Value], digits: u32) -> V
         .collect()
 }
 
+/// `entries 1, 2 differ`, `entry (1,2) differs`.
 fn entry_list(shape: Shape, wrong: &[(usize, usize)]) -> String {
     let list: Vec<String> = wrong
         .iter()
@@ -869,17 +870,7 @@ fn explain(
     wrong: &[(usize, usize)],
     digits: u32,
 ) -> String {
-    let list: Vec<String> = wrong
-        .iter()
-        .map(|(i, j)| {
-            if shape.cols == 1 {
-                format!("{i}")
-            } else {
-                format!("({i},{j})")
-            }
-        })
-        .collect();
-    let base = format!("entries {} differ", list.join(", "));
+    let base = entry_list(shape, wrong);
     if shape.rows == shape.cols && shape.rows > 1 {
         let (_, t) = transpose(shape, vals.to_vec());
         if misses(shape, &t, cells).is_empty() {
