@@ -758,12 +758,30 @@ fn leaf_of(x: &str, var: Option<&str>, horizon: Option<i64>) -> Option<Leaf> {
 /// Every leaf of a formula, in reading order (with repetition): the names
 /// a one-slip rewrite may change.
 pub fn leaves(f: &Formula) -> Vec<&Leaf> {
-    let mut out = Vec::new();
+    preorder(f)
+        .filter_map(|g| match g {
+            Formula::Leaf(l) => Some(l),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The index of the first sum in `f` (the letter to write steps in).
+pub fn sum_var(f: &Formula) -> Option<&str> {
+    preorder(f).find_map(|g| match g {
+        Formula::Sum { var, .. } => Some(var.as_str()),
+        _ => None,
+    })
+}
+
+/// The subformulas of `f`, `f` first, in reading order, by a loop over an
+/// explicit stack (the one walk `leaves`, `sum_var` and `size` share).
+fn preorder(f: &Formula) -> impl Iterator<Item = &Formula> {
     let mut stack = vec![f];
-    while let Some(g) = stack.pop() {
+    std::iter::from_fn(move || {
+        let g = stack.pop()?;
         match g {
-            Formula::Leaf(l) => out.push(l),
-            Formula::Num(_) | Formula::Fill(_) => {}
+            Formula::Leaf(_) | Formula::Num(_) | Formula::Fill(_) => {}
             Formula::Neg(a)
             | Formula::Transpose(a)
             | Formula::Diag(a)
@@ -775,27 +793,8 @@ pub fn leaves(f: &Formula) -> Vec<&Leaf> {
                 stack.push(a);
             }
         }
-    }
-    out
-}
-
-/// The index of the first sum in `f` (the letter to write steps in).
-pub fn sum_var(f: &Formula) -> Option<&str> {
-    let mut stack = vec![f];
-    while let Some(g) = stack.pop() {
-        match g {
-            Formula::Sum { var, .. } => return Some(var),
-            Formula::Leaf(_) | Formula::Num(_) | Formula::Fill(_) => {}
-            Formula::Neg(a) | Formula::Transpose(a) | Formula::Diag(a) | Formula::Call(_, a) | Formula::Softmax(a) => {
-                stack.push(a)
-            }
-            Formula::Add(a, b) | Formula::Sub(a, b) | Formula::Prod(a, b) | Formula::Had(a, b) | Formula::Div(a, b) => {
-                stack.push(b);
-                stack.push(a);
-            }
-        }
-    }
-    None
+        Some(g)
+    })
 }
 
 /// The formula with every leaf equal to `old` (a name written twice, as in
@@ -847,25 +846,7 @@ fn is_fill(f: &Formula) -> bool {
 
 /// Nodes in `f` (a bounded tree: see [`MAX_NODES`]).
 fn size(f: &Formula) -> usize {
-    let mut n = 0;
-    let mut stack = vec![f];
-    while let Some(g) = stack.pop() {
-        n += 1;
-        match g {
-            Formula::Leaf(_) | Formula::Num(_) | Formula::Fill(_) => {}
-            Formula::Neg(a)
-            | Formula::Transpose(a)
-            | Formula::Diag(a)
-            | Formula::Call(_, a)
-            | Formula::Softmax(a)
-            | Formula::Sum { body: a, .. } => stack.push(a),
-            Formula::Add(a, b) | Formula::Sub(a, b) | Formula::Prod(a, b) | Formula::Had(a, b) | Formula::Div(a, b) => {
-                stack.push(b);
-                stack.push(a);
-            }
-        }
-    }
-    n
+    preorder(f).count()
 }
 
 fn scalar(v: Value) -> Tensor {
