@@ -17,12 +17,18 @@ fn elements(src: &str) -> Vec<Expr> {
     panic!("no input statement in {src}");
 }
 
+fn unsigned() -> impl Strategy<Value = String> {
+    (0u64..100_000, prop::option::of(0u32..1000))
+        .prop_map(|(int, frac)| format!("{int}{}", frac.map(|f| format!(".{f}")).unwrap_or_default()))
+}
+
+/// `-2.5`, `7`, `-13/100`, `1.5/3`: what the fast path takes.
 fn number() -> impl Strategy<Value = String> {
-    (any::<bool>(), 0u64..100_000, prop::option::of(0u32..1000)).prop_map(|(neg, int, frac)| {
+    (any::<bool>(), unsigned(), prop::option::of(unsigned())).prop_map(|(neg, n, d)| {
         format!(
-            "{}{int}{}",
+            "{}{n}{}",
             if neg { "-" } else { "" },
-            frac.map(|f| format!(".{f}")).unwrap_or_default()
+            d.map(|d| format!("/{d}")).unwrap_or_default()
         )
     })
 }
@@ -101,4 +107,22 @@ fn errors_in_reread_lists_point_into_the_file() {
     };
     assert_eq!(span(&fast), span(&general));
     assert_eq!(&src[span(&fast).start..span(&fast).start + 1], "w");
+}
+
+#[test]
+fn a_list_of_fractions_takes_the_fast_path_with_general_spans() {
+    let src = "input x = [-13/100, 1/3]\n";
+    let got = elements(src);
+    assert_eq!(&src[got[0].span.start..got[0].span.end], "-13/100");
+    // `-13/100` is `(-13)/100`, as the general rule reads it.
+    match &got[0].kind {
+        ExprKind::MulChain(first, rest) => {
+            assert_eq!(&src[first.span.start..first.span.end], "-13");
+            assert!(matches!(&first.kind, ExprKind::Neg(_)));
+            assert_eq!(rest.len(), 1);
+            assert_eq!(&src[rest[0].1.span.start..rest[0].1.span.end], "100");
+        }
+        other => panic!("expected a quotient, got {other:?}"),
+    }
+    assert_eq!(&src[got[1].span.start..got[1].span.end], "1/3");
 }

@@ -56,7 +56,7 @@ fn row(file: &str, of: &str, wrt: &str, paths: u64, expected: &str) {
     assert_agrees(&dv.total_value, expected, 30);
     // The independent routes agree with the oracle too.
     assert_agrees(&dv.proof.ad, expected, 30);
-    assert_agrees(&Value::Approx(dv.proof.difference.estimate.clone()), expected, 30);
+    assert_agrees(&Value::approx(dv.proof.difference.estimate.clone()), expected, 30);
     if paths as usize <= MAX_PATHS {
         assert!(!dv.truncated, "{ctx}: {paths} paths but truncated");
         assert_eq!(dv.paths.len() as u64, paths, "{ctx}: listed paths");
@@ -73,7 +73,7 @@ fn row(file: &str, of: &str, wrt: &str, paths: u64, expected: &str) {
         );
         assert_agrees(sum, expected, 30);
         // The sum taken here, from the listed path values.
-        let mine = Value::Approx(sum_of_paths(&d));
+        let mine = Value::approx(sum_of_paths(&d));
         assert_agrees(&mine, expected, 30);
     }
 }
@@ -188,7 +188,7 @@ fn elman_the_two_paths_to_loss_at_step_2() {
     assert_agrees(&paths[long].value, "-0.037273518650776262392717805106568253", 30);
     // The two values add up to the total.
     let sum = paths[0].value.interval().add(&paths[1].value.interval(), Prec(400));
-    assert_agrees(&Value::Approx(sum), "-0.046591898313470327990897256383210317", 30);
+    assert_agrees(&Value::approx(sum), "-0.046591898313470327990897256383210317", 30);
 }
 
 #[test]
@@ -409,7 +409,7 @@ fn json_has_the_contract_fields() {
 /// A printed decimal as a value: the interval of one unit in its last place.
 fn decimal_value(s: &str) -> Value {
     let (q, _, ulp) = chainrule::number::decimal::parse_decimal(s).unwrap_or_else(|| panic!("bad decimal {s}"));
-    Value::Approx(Interval::new(&q - &ulp, &q + &ulp))
+    Value::approx(Interval::new(&q - &ulp, &q + &ulp))
 }
 
 #[test]

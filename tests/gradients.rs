@@ -43,7 +43,7 @@ fn assert_difference_agrees(d: &Difference, expected: &str) {
     let (q, _, ulp) = parse_decimal(expected).expect("oracle parses");
     let oracle = Interval::new(&q - &ulp, &q + &ulp);
     assert!(
-        agree(&Value::Approx(d.estimate.clone()), &oracle, &Q::zero()),
+        agree(&Value::approx(d.estimate.clone()), &oracle, &Q::zero()),
         "central difference {} (bound {}) misses {expected}",
         d.estimate,
         d.error_bound
@@ -54,7 +54,7 @@ fn assert_difference_agrees(d: &Difference, expected: &str) {
         "central difference too wide: {}",
         d.estimate
     );
-    assert_agrees(&Value::Approx(d.estimate.clone()), expected, 30);
+    assert_agrees(&Value::approx(d.estimate.clone()), expected, 30);
 }
 
 /// AD to 30 significant digits and the central difference as above, and the
@@ -178,13 +178,13 @@ fn elman_two_paths_add_up_to_the_gradient() {
     let through_h1 = y_minus_one_times(&y, Q::int(6)); // v u x1[1] = 6
                                                        // EXPECTED.md: through x1[2] −0.0093183796626940655981794512766420634
     assert_agrees(
-        &Value::Approx(direct.clone()),
+        &Value::approx(direct.clone()),
         "-0.0093183796626940655981794512766420634",
         30,
     );
     // EXPECTED.md: through h[1] −0.037273518650776262392717805106568253
     assert_agrees(
-        &Value::Approx(through_h1.clone()),
+        &Value::approx(through_h1.clone()),
         "-0.037273518650776262392717805106568253",
         30,
     );

@@ -1272,7 +1272,7 @@ impl<'m> Checker<'m> {
         for (leaf, q, _) in &decimals {
             let half = finest.clone() * Q::ratio(1, 2);
             let iv = crate::number::Interval::new(q.clone() - half.clone(), q.clone() + half);
-            ov.push((*leaf, Value::Approx(iv)));
+            ov.push((*leaf, Value::approx(iv)));
         }
         for m in [a, b] {
             collect_decimals(m.math, &mut texts);

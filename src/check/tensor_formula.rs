@@ -859,7 +859,7 @@ fn scalar(v: Value) -> Tensor {
 fn neg(v: &Value) -> Value {
     match v {
         Value::Exact(q) => Value::Exact(-q.clone()),
-        Value::Approx(iv) => Value::Approx(iv.neg()),
+        Value::Approx(iv) => Value::approx(iv.neg()),
     }
 }
 
@@ -867,7 +867,7 @@ fn div(a: &Value, b: &Value, prec: Prec) -> Option<Value> {
     match (a, b) {
         (_, Value::Exact(y)) if y.is_zero() => None,
         (Value::Exact(x), Value::Exact(y)) => Some(Value::Exact(x.checked_div(y)?)),
-        _ => a.interval().div(&b.interval(), prec).ok().map(Value::Approx),
+        _ => a.interval().div(&b.interval(), prec).ok().map(Value::approx),
     }
 }
 

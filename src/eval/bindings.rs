@@ -6,7 +6,8 @@ use crate::model::{Model, SymId, SymKind};
 use crate::number::Q;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use std::collections::{BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeSet;
 
 /// Exact values of leaves, and how relu is read at them. Model values never
 /// enter the graph; they are bound here, at evaluation time.
@@ -27,7 +28,7 @@ pub struct Bindings {
 impl Bindings {
     /// Every value the model gives: parameters, and input and target elements.
     pub fn from_model(model: &Model) -> Bindings {
-        let mut values = HashMap::new();
+        let mut values = HashMap::default();
         for (i, s) in model.symbols.iter().enumerate() {
             let id = SymId(i as u32);
             match &s.kind {
@@ -51,7 +52,7 @@ impl Bindings {
         Bindings {
             values,
             relu_active: false,
-            opaque: HashMap::new(),
+            opaque: HashMap::default(),
         }
     }
 

@@ -326,7 +326,7 @@ fn pass(
             Node::OpaquePrime(f, a) => Value::Exact(opaque_slope(b, *f, *a, id)?),
             Node::Neg(a) => match get(*a) {
                 Value::Exact(q) => Value::Exact(-q),
-                Value::Approx(iv) => Value::Approx(iv.neg()),
+                Value::Approx(iv) => Value::approx(iv.neg()),
             },
             Node::Add(a, c) => arith(get(*a), get(*c), |x, y| x + y, |x, y| x.add(y, prec)),
             Node::Sub(a, c) => arith(get(*a), get(*c), |x, y| x - y, |x, y| x.sub(y, prec)),
@@ -334,7 +334,7 @@ fn pass(
             Node::Div(a, c) => match (get(*a), get(*c)) {
                 (_, Value::Exact(y)) if y.is_zero() => return Err(Failure::Domain(id, "division by zero".into())),
                 (Value::Exact(x), Value::Exact(y)) => Value::Exact(x / y),
-                (x, y) => Value::Approx(
+                (x, y) => Value::approx(
                     x.interval()
                         .div(&y.interval(), prec)
                         .map_err(|e| fail(e, id, "division by zero"))?,
@@ -387,7 +387,7 @@ pub const EXACT_BITS_BUDGET: u64 = 1 << 30;
 /// [`MAX_EXACT_BITS`]: for values that are not held, such as adjoints.
 pub(crate) fn within_exact_bound(v: Value, prec: Prec) -> Value {
     match v {
-        Value::Exact(q) if q.bits() > MAX_EXACT_BITS => Value::Approx(Interval::point(q).round_outward(prec)),
+        Value::Exact(q) if q.bits() > MAX_EXACT_BITS => Value::approx(Interval::point(q).round_outward(prec)),
         v => v,
     }
 }
@@ -397,7 +397,7 @@ fn bounded(v: Value, prec: Prec, held: &mut u64) -> Value {
         Value::Exact(q) => {
             let bits = q.bits();
             if bits > MAX_EXACT_BITS || held.saturating_add(bits) > EXACT_BITS_BUDGET {
-                Value::Approx(Interval::point(q).round_outward(prec))
+                Value::approx(Interval::point(q).round_outward(prec))
             } else {
                 *held += bits;
                 Value::Exact(q)
@@ -443,7 +443,7 @@ fn arith(
 ) -> Value {
     match (a, b) {
         (Value::Exact(x), Value::Exact(y)) => Value::Exact(exact(x, y)),
-        _ => Value::Approx(approx(&a.interval(), &b.interval())),
+        _ => Value::approx(approx(&a.interval(), &b.interval())),
     }
 }
 
@@ -491,13 +491,13 @@ fn power(a: &Value, b: &Value, prec: Prec, id: NodeId) -> Result<Value, Failure>
         Some((_, most)) if most < -(limit as f64) - 2.0 => {
             let tiny = Q::from_dyadic(1.into(), -i64::from(prec.0) - 64);
             let lo = if x.lo().is_negative() { -tiny.clone() } else { Q::zero() };
-            return Ok(Value::Approx(Interval::new(lo, tiny)));
+            return Ok(Value::approx(Interval::new(lo, tiny)));
         }
         _ => {}
     }
     match n.filter(|n| n.abs() <= MAX_EXACT_POWER) {
-        Some(n) => x.powi(n, prec).map(Value::Approx).map_err(domain),
-        None => elementary::pow(&x, &y, prec).map(Value::Approx).map_err(domain),
+        Some(n) => x.powi(n, prec).map(Value::approx).map_err(domain),
+        None => elementary::pow(&x, &y, prec).map(Value::approx).map_err(domain),
     }
 }
 
@@ -554,7 +554,7 @@ fn call(f: Builtin, a: &Value, prec: Prec) -> Result<Value, IntervalError> {
         }
     }
     let iv = a.interval();
-    Ok(Value::Approx(match f {
+    Ok(Value::approx(match f {
         Builtin::Relu => iv.relu(),
         Builtin::Step => iv.step()?,
         Builtin::Exp if iv.hi() > &Q::int(elementary::EXP_ARG_LIMIT) => return Err(IntervalError::Domain),

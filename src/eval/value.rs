@@ -3,18 +3,27 @@
 use crate::number::{Interval, Prec, Q};
 
 /// A real number known exactly, or known to lie in an interval.
+///
+/// The interval is boxed: a value is then as large as a rational (64 bytes,
+/// not 136), and the forward pass holds one slot per node of graphs with
+/// millions of nodes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
     Exact(Q),
-    Approx(Interval),
+    Approx(Box<Interval>),
 }
 
 impl Value {
+    /// An enclosure.
+    pub fn approx(iv: Interval) -> Value {
+        Value::Approx(Box::new(iv))
+    }
+
     /// The value as an interval (a point for exact values).
     pub fn interval(&self) -> Interval {
         match self {
             Value::Exact(q) => Interval::point(q.clone()),
-            Value::Approx(iv) => iv.clone(),
+            Value::Approx(iv) => Interval::clone(iv),
         }
     }
 
@@ -37,7 +46,7 @@ impl Value {
     pub fn add(&self, o: &Value, prec: Prec) -> Value {
         match (self, o) {
             (Value::Exact(x), Value::Exact(y)) => Value::Exact(x + y),
-            _ => Value::Approx(self.interval().add(&o.interval(), prec)),
+            _ => Value::approx(self.interval().add(&o.interval(), prec)),
         }
     }
 
@@ -45,7 +54,7 @@ impl Value {
     pub fn mul(&self, o: &Value, prec: Prec) -> Value {
         match (self, o) {
             (Value::Exact(x), Value::Exact(y)) => Value::Exact(x * y),
-            _ => Value::Approx(self.interval().mul(&o.interval(), prec)),
+            _ => Value::approx(self.interval().mul(&o.interval(), prec)),
         }
     }
 }

@@ -13,7 +13,8 @@ use crate::model::{Model, RExpr, RKind, SymId, SymKind};
 use crate::number::Q;
 use crate::syntax::ast::{AddOp, MulOp};
 use crate::syntax::Span;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeMap;
 
 /// Why an index could not be computed.
 enum IntError {
@@ -119,7 +120,7 @@ impl<'m> Unroller<'m> {
             model,
             opts,
             graph: Graph::new(),
-            built: HashMap::new(),
+            built: HashMap::default(),
             named: BTreeMap::new(),
             scan: None,
             fixed_bound,
@@ -294,10 +295,10 @@ impl<'m> Unroller<'m> {
             entered: bool,
         }
         let mut stack: Vec<Frame> = Vec::new();
-        let mut entered: HashSet<Key> = HashSet::new();
+        let mut entered: HashSet<Key> = HashSet::default();
         // Per sequence: entered steps above `fixed_bound`, with the running
         // minimum, to detect unbounded look-ahead in O(1).
-        let mut above: HashMap<SymId, Vec<(i64, i64)>> = HashMap::new();
+        let mut above: HashMap<SymId, Vec<(i64, i64)>> = HashMap::default();
         let check_horizon = self.opts.horizon.is_none();
 
         // A recurrence that uses itself `c` steps back reaches step `k`

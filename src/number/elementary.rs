@@ -11,6 +11,7 @@
 
 use super::dyadic::{round_q, round_ratio, Dir, Dy};
 use super::interval::{Interval, IntervalError, Prec};
+use super::midpoint;
 use super::rational::Q;
 use num_bigint::BigInt;
 use num_integer::Integer;
@@ -63,9 +64,12 @@ impl Side {
         }
     }
     fn round(&self, prec: Prec, dir: Dir) -> Q {
+        self.round_dy(prec, dir).to_q()
+    }
+    fn round_dy(&self, prec: Prec, dir: Dir) -> Dy {
         match self {
-            Side::Dy(d) => d.round(prec.0, dir).to_q(),
-            Side::Ratio(n, d) => round_ratio(n, d, prec.0, dir).to_q(),
+            Side::Dy(d) => d.round(prec.0, dir),
+            Side::Ratio(n, d) => round_ratio(n, d, prec.0, dir),
         }
     }
 }
@@ -353,21 +357,32 @@ fn sqrt_dir(q: &Q, prec: Prec, dir: Dir) -> Q {
     Dy::new(s, -j).round(prec.0, dir).to_q()
 }
 
-/// Certified enclosure of `tanh(x)`.
+/// Certified enclosure of `tanh(x)`: from its midpoint when `x` is narrow
+/// (one evaluation, see [`super::midpoint`]), else from its endpoints.
 pub fn tanh(x: &Interval, prec: Prec) -> Interval {
-    increasing(
-        x,
-        prec,
-        |q| arg_bits(q, prec),
-        |d, prec| {
-            if d.m.is_negative() {
-                let (a, b) = tanh_pos(&d.neg(), prec);
-                (b.negated(), a.negated())
-            } else {
-                tanh_pos(d, prec)
-            }
-        },
-    )
+    let at_mid = |d: &Dy| rounded(tanh_at(d, prec), prec);
+    let unit = (Dy::int(-1), Dy::int(1));
+    midpoint::through_midpoint(x, prec, |d| dy_arg_bits(d, prec), &at_mid, midpoint::tanh_slope, unit)
+        .unwrap_or_else(|| increasing(x, prec, |q| arg_bits(q, prec), tanh_at))
+}
+
+fn tanh_at(d: &Dy, prec: Prec) -> (Side, Side) {
+    if d.m.is_negative() {
+        let (a, b) = tanh_pos(&d.neg(), prec);
+        (b.negated(), a.negated())
+    } else {
+        tanh_pos(d, prec)
+    }
+}
+
+/// Both sides rounded outward to `prec`.
+fn rounded((a, b): (Side, Side), prec: Prec) -> (Dy, Dy) {
+    (a.round_dy(prec, Dir::Down), b.round_dy(prec, Dir::Up))
+}
+
+/// [`arg_bits`] for a dyadic.
+fn dy_arg_bits(d: &Dy, prec: Prec) -> u32 {
+    prec.0 + GUARD + 4 + d.mag().clamp(0, u32::MAX as i64 / 2) as u32
 }
 
 /// `tanh(x) = v / (2 - v)` with `v = 1 - e^(-2x) = -expm1(-2x)`, for `x >= 0`:
@@ -399,7 +414,17 @@ fn tanh_pos(x: &Dy, prec: Prec) -> (Side, Side) {
 
 /// Certified enclosure of the logistic `sigmoid(x) = 1 / (1 + e^-x)`.
 pub fn sigmoid(x: &Interval, prec: Prec) -> Interval {
-    increasing(x, prec, |q| arg_bits(q, prec), sigmoid_at)
+    let at_mid = |d: &Dy| rounded(sigmoid_at(d, prec), prec);
+    let unit = (Dy::int(0), Dy::int(1));
+    midpoint::through_midpoint(
+        x,
+        prec,
+        |d| dy_arg_bits(d, prec),
+        &at_mid,
+        midpoint::sigmoid_slope,
+        unit,
+    )
+    .unwrap_or_else(|| increasing(x, prec, |q| arg_bits(q, prec), sigmoid_at))
 }
 
 /// With `u = e^-|x|` in `(0, 1]`: `1 / (1 + u)` (decreasing in `u`) for

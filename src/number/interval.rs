@@ -135,8 +135,34 @@ impl Interval {
             (Some([a, b]), Some([c, d])) => {
                 Interval::from_dy(a.add(&c).round(prec.0, Dir::Down), b.add(&d).round(prec.0, Dir::Up))
             }
+            (Some(ends), None) if o.is_point() => Interval::plus_rational(ends, &o.lo, prec)
+                .unwrap_or_else(|| Interval::new(&self.lo + &o.lo, &self.hi + &o.hi).round_outward(prec)),
+            (None, Some(ends)) if self.is_point() => Interval::plus_rational(ends, &self.lo, prec)
+                .unwrap_or_else(|| Interval::new(&self.lo + &o.lo, &self.hi + &o.hi).round_outward(prec)),
             _ => Interval::new(&self.lo + &o.lo, &self.hi + &o.hi).round_outward(prec),
         }
+    }
+    /// `[a, b] + q` for dyadic `a`, `b` and a rational `q` that is not (data
+    /// such as 1/10, the common case in a recurrence): `q` is rounded
+    /// outward to 8 bits below the endpoints' last place, so the sum needs
+    /// no gcd and no long division, and is wider than the exact one by at
+    /// most 2^-8 of that place before the final rounding. `None` when that
+    /// would take far more bits than `prec` (an endpoint far smaller than
+    /// `q`); the caller then adds exactly.
+    fn plus_rational([a, b]: [Dy; 2], q: &Q, prec: Prec) -> Option<Interval> {
+        let last = a.e.min(b.e) - 8;
+        let q_mag = q.numer().bits() as i64 - q.denom().bits() as i64 + 1;
+        let bits = q_mag - last;
+        if bits > 4 * prec.0 as i64 + 64 {
+            return None;
+        }
+        let bits = bits.max(prec.0 as i64) as u32;
+        let down = round_ratio(q.numer(), q.denom(), bits, Dir::Down);
+        let up = round_ratio(q.numer(), q.denom(), bits, Dir::Up);
+        Some(Interval::from_dy(
+            a.add(&down).round(prec.0, Dir::Down),
+            b.add(&up).round(prec.0, Dir::Up),
+        ))
     }
     /// `self - o`, rounded outward to `prec`.
     pub fn sub(&self, o: &Interval, prec: Prec) -> Interval {

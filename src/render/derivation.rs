@@ -592,8 +592,8 @@ fn check_view(d: &Derivation, random: Option<&RandomFill>, digits: u32) -> Check
             None => "the model's values".to_string(),
         },
         ad: show(&c.ad, digits).latex,
-        difference: show(&Value::Approx(c.difference.estimate.clone()), digits).latex,
-        difference_within: show(&Value::Approx(c.difference.estimate.clone()), digits)
+        difference: show(&Value::approx(c.difference.estimate.clone()), digits).latex,
+        difference_within: show(&Value::approx(c.difference.estimate.clone()), digits)
             .within
             .unwrap_or_default(),
         difference_bound: if c.difference.error_bound.is_zero() {
@@ -738,7 +738,7 @@ pub fn json(g: &Graph, model: &Model, d: &Derivation, question: &Question, digit
         check: JsonCheck {
             status: if c.verified { "verified" } else { "failed" },
             ad: json_decimal(&c.ad, digits),
-            difference: json_decimal(&Value::Approx(c.difference.estimate.clone()), digits),
+            difference: json_decimal(&Value::approx(c.difference.estimate.clone()), digits),
             difference_bound: show_bound(&c.difference.error_bound).text,
             epsilon: format!("2^-{}", c.difference.epsilon.denom().bits().saturating_sub(1)),
             path_sum: c.path_sum.as_ref().map(|v| json_decimal(v, digits)),

@@ -530,8 +530,10 @@ fn seq_values(list: Pair<Rule>) -> Result<Vec<Expr>, ParseError> {
 }
 
 /// The elements of `[a, b, ...]` starting at byte `base`, when each is an
-/// optionally negated `digits` or `digits.digits`; `None` otherwise (the
-/// general rule then reads the list, errors included).
+/// optionally negated `digits` or `digits.digits`, or such a number over
+/// another written without spaces (`-13/100`, the usual form of rational
+/// data); `None` otherwise (the general rule then reads the list, errors
+/// included).
 fn plain_numbers(text: &str, base: usize) -> Option<Vec<Expr>> {
     let body = &text[1..text.len() - 1];
     if body.trim().is_empty() {
@@ -547,21 +549,45 @@ fn plain_numbers(text: &str, base: usize) -> Option<Vec<Expr>> {
             Some(rest) => (1, rest),
             None => (0, item_text),
         };
-        let (int, frac) = digits.split_once('.').unwrap_or((digits, "1"));
-        let plain = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
-        if !plain(int) || !plain(frac) {
-            return None;
-        }
-        let num_start = start + negs;
-        let num_span = Span::new(num_start, num_start + digits.len());
-        let q: Q = digits.parse().ok()?;
-        let num = Expr {
-            kind: ExprKind::Num(q),
-            span: num_span,
+        let (numer, denom) = match digits.split_once('/') {
+            Some((n, d)) => (n, Some(d)),
+            None => (digits, None),
         };
-        out.push(apply_negs(num, negs, Span::new(start, start + item_text.len())));
+        let num_start = start + negs;
+        // `- 13/100` is `(-13)/100`, as the general rule reads it.
+        let first = apply_negs(
+            plain_number(numer, num_start)?,
+            negs,
+            Span::new(start, num_start + numer.len()),
+        );
+        // The general rule's quotient runs on over the blanks before the
+        // next `,` (pest skips them inside the repetition of `term`).
+        let whole = Span::new(start, at - 1);
+        out.push(match denom {
+            None => first,
+            Some(d) => Expr {
+                kind: ExprKind::MulChain(
+                    Box::new(first),
+                    vec![(MulOp::Div, plain_number(d, num_start + numer.len() + 1)?)],
+                ),
+                span: whole,
+            },
+        });
     }
     Some(out)
+}
+
+/// `digits` or `digits.digits` at byte `start`, as the `number` rule builds it.
+fn plain_number(text: &str, start: usize) -> Option<Expr> {
+    let (int, frac) = text.split_once('.').unwrap_or((text, "1"));
+    let plain = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+    if !plain(int) || !plain(frac) {
+        return None;
+    }
+    Some(Expr {
+        kind: ExprKind::Num(text.parse().ok()?),
+        span: Span::new(start, start + text.len()),
+    })
 }
 
 /// A bracket-free list with some element that is not a plain number, read

@@ -371,9 +371,9 @@ fn pow_exponent_partial(a: &Value, value: &Value, prec: Prec) -> Result<Value, I
         Value::Exact(x) if !x.is_positive() => return Err(IntervalError::Domain),
         Value::Exact(x) => match elementary::ln_exact(x) {
             Some(q) => exact(q),
-            None => Value::Approx(elementary::ln(&a.interval(), prec)?),
+            None => Value::approx(elementary::ln(&a.interval(), prec)?),
         },
-        Value::Approx(iv) => Value::Approx(elementary::ln(iv, prec)?),
+        Value::Approx(iv) => Value::approx(elementary::ln(iv, prec)?),
     };
     Ok(mul(value, &ln, prec))
 }
@@ -397,7 +397,7 @@ fn call_partial(f: Builtin, a: &Value, v: &Value, relu_active: bool, prec: Prec,
             Value::Exact(t) => exact(Q::one() - t * t),
             Value::Approx(iv) => {
                 let sq = iv.powi(2, prec).map_err(|e| Fail::interval(e, id, "tanh"))?;
-                Value::Approx(Interval::point(Q::one()).sub(&sq, prec))
+                Value::approx(Interval::point(Q::one()).sub(&sq, prec))
             }
         },
         Builtin::Exp => v.clone(),

@@ -103,7 +103,7 @@ pub fn central_difference(
                 (_, x) => {
                     let moved = match x.as_ref().expect("internal wrt has a value") {
                         Value::Exact(q) => Value::Exact(q + &shift),
-                        Value::Approx(iv) => Value::Approx(Interval::new(iv.lo() + &shift, iv.hi() + &shift)),
+                        Value::Approx(iv) => Value::approx(Interval::new(iv.lo() + &shift, iv.hi() + &shift)),
                     };
                     forward_values(graph, &[of], bindings, prec, &[(wrt, moved)])?
                 }
@@ -114,7 +114,7 @@ pub fn central_difference(
         // times 1/2ε = 2^(k-1): exact, the end points only move their binary point
         Ok(match diff {
             Value::Exact(q) => exact(q * half_inv.clone()),
-            Value::Approx(iv) => Value::Approx(Interval::new(iv.lo() * &half_inv, iv.hi() * &half_inv)),
+            Value::Approx(iv) => Value::approx(Interval::new(iv.lo() * &half_inv, iv.hi() * &half_inv)),
         })
     })?;
     let iv = quotient.interval();

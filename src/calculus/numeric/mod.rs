@@ -146,14 +146,14 @@ pub(crate) fn add(a: &Value, b: &Value, p: Prec) -> Value {
     match (a, b) {
         (Value::Exact(x), Value::Exact(y)) => Value::Exact(x + y),
         (Value::Exact(x), o) | (o, Value::Exact(x)) if x.is_zero() => o.clone(),
-        _ => Value::Approx(a.interval().add(&b.interval(), p)),
+        _ => Value::approx(a.interval().add(&b.interval(), p)),
     }
 }
 
 pub(crate) fn neg(a: &Value) -> Value {
     match a {
         Value::Exact(x) => Value::Exact(-x),
-        Value::Approx(iv) => Value::Approx(iv.neg()),
+        Value::Approx(iv) => Value::approx(iv.neg()),
     }
 }
 
@@ -167,7 +167,7 @@ pub(crate) fn mul(a: &Value, b: &Value, p: Prec) -> Value {
         (Value::Exact(x), Value::Exact(y)) => Value::Exact(x * y),
         (Value::Exact(x), _) | (_, Value::Exact(x)) if x.is_zero() => Value::Exact(Q::zero()),
         (Value::Exact(x), o) | (o, Value::Exact(x)) if x.is_one() => o.clone(),
-        _ => Value::Approx(a.interval().mul(&b.interval(), p)),
+        _ => Value::approx(a.interval().mul(&b.interval(), p)),
     }
 }
 
@@ -177,7 +177,7 @@ pub(crate) fn div(a: &Value, b: &Value, p: Prec) -> Result<Value, IntervalError>
         (_, Value::Exact(y)) if y.is_zero() => Err(IntervalError::Domain),
         (Value::Exact(x), Value::Exact(y)) => Ok(Value::Exact(x / y)),
         (Value::Exact(x), _) if x.is_zero() => Ok(Value::Exact(Q::zero())),
-        _ => a.interval().div(&b.interval(), p).map(Value::Approx),
+        _ => a.interval().div(&b.interval(), p).map(Value::approx),
     }
 }
 

@@ -138,14 +138,14 @@ fn agree_is_overlap_after_widening() {
     assert!(agree(&Value::Exact(Q::int(2)), &iv(1, 3), &Q::zero()));
     assert!(!agree(&Value::Exact(Q::int(4)), &iv(1, 3), &Q::zero()));
     assert!(agree(&Value::Exact(Q::int(4)), &iv(1, 3), &Q::one()));
-    assert!(agree(&Value::Approx(iv(-5, 0)), &iv(1, 3), &Q::one()));
-    assert!(!agree(&Value::Approx(iv(-5, 0)), &iv(1, 3), &Q::ratio(1, 2)));
+    assert!(agree(&Value::approx(iv(-5, 0)), &iv(1, 3), &Q::one()));
+    assert!(!agree(&Value::approx(iv(-5, 0)), &iv(1, 3), &Q::ratio(1, 2)));
 }
 
 #[test]
 fn shortfall_guides_the_next_precision() {
     let tol = tolerance(10);
-    let wide = Value::Approx(Interval::new(Q::one(), Q::one() + Q::from_dyadic(1.into(), -20)));
+    let wide = Value::approx(Interval::new(Q::one(), Q::one() + Q::from_dyadic(1.into(), -20)));
     let s = shortfall_bits(&wide, &tol).unwrap();
     assert!((10..=16).contains(&s), "{s}");
     assert_eq!(shortfall_bits(&Value::Exact(Q::one()), &tol), None);
