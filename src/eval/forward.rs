@@ -96,7 +96,7 @@ pub fn evaluate(
             Ok(values) => {
                 let mut out: Vec<Value> = roots
                     .iter()
-                    .map(|r| values[r.index()].clone().expect("roots are needed"))
+                    .map(|r| values[r.index()].as_deref().cloned().expect("roots are needed"))
                     .collect();
                 if out.iter().all(|v| certified(v, &tolerance)) {
                     let mut undecided = false;
@@ -222,7 +222,8 @@ pub fn forward_values(
     overrides: &[(NodeId, Value)],
 ) -> Result<Vec<Option<Value>>, Unevaluable> {
     let needed = needed_with_cuts(graph, roots, overrides);
-    pass(graph, &needed, bindings, prec, overrides, None).map_err(Unevaluable::from)
+    let vals = pass(graph, &needed, bindings, prec, overrides, None).map_err(Unevaluable::from)?;
+    Ok(vals.into_iter().map(|v| v.map(|b| *b)).collect())
 }
 
 /// Like [`Graph::reachable`], but without descending below the overridden nodes.
@@ -281,8 +282,11 @@ fn pass(
     prec: Prec,
     overrides: &[(NodeId, Value)],
     only: Option<&[NodeId]>,
-) -> Result<Vec<Option<Value>>, Failure> {
-    let mut vals: Vec<Option<Value>> = vec![None; graph.len()];
+) -> Result<Vec<Option<Box<Value>>>, Failure> {
+    // Boxed: a slot is 8 bytes, not 64, and values are dropped once used,
+    // so a long recurrence holds a few live values, not one slot's worth
+    // of bytes per node.
+    let mut vals: Vec<Option<Box<Value>>> = vec![None; graph.len()];
     let mut exact_bits: u64 = 0;
     // Consumers still to be computed, per node (only when values are dropped).
     let mut pending: Vec<u32> = Vec::new();
@@ -307,10 +311,19 @@ fn pass(
 
         let id = NodeId(i as u32);
         if let Some((_, v)) = overrides.iter().find(|(n, _)| *n == id) {
-            vals[i] = Some(v.clone());
+            vals[i] = Some(Box::new(v.clone()));
             continue;
         }
-        let get = |c: NodeId| vals[c.index()].as_ref().expect("children come first");
+        // A named node is most often its definition's only consumer: the
+        // value is then moved, not copied (the release below drops nothing).
+        if let Node::Named(_, d) = node {
+            if pending.get(d.index()) == Some(&1) {
+                vals[i] = vals[d.index()].take();
+                pending[d.index()] = 0;
+                continue;
+            }
+        }
+        let get = |c: NodeId| -> &Value { vals[c.index()].as_deref().expect("children come first") };
         let v = match node {
             Node::Lit(q) => Value::Exact(Q::clone(q)),
             Node::Leaf(sym) => Value::Exact(
@@ -345,7 +358,7 @@ fn pass(
             Node::Call(Builtin::Relu, a) if b.relu_active() => get(*a).clone(),
             Node::Call(f, a) => call(*f, get(*a), prec).map_err(|e| fail(e, id, domain_phrase(*f, get(*a))))?,
         };
-        vals[i] = Some(bounded(v, prec, &mut exact_bits));
+        vals[i] = Some(Box::new(bounded(v, prec, &mut exact_bits)));
         if !pending.is_empty() {
             release(node, &mut pending, &mut vals);
         }
@@ -355,7 +368,7 @@ fn pass(
 
 /// `node` has been computed: each child it was the last consumer of is
 /// dropped (unless a root).
-fn release(node: &Node, pending: &mut [u32], vals: &mut [Option<Value>]) {
+fn release(node: &Node, pending: &mut [u32], vals: &mut [Option<Box<Value>>]) {
     for c in node.children() {
         let p = &mut pending[c.index()];
         if *p != u32::MAX {

@@ -111,6 +111,26 @@ pub(crate) fn round_ratio(n: &BigInt, d: &BigInt, p: u32, dir: Dir) -> Dy {
     }
 }
 
+/// Lower and upper dyadic bounds of `n / d` (`d > 0`) with at least `p`
+/// significant bits, from one division: `floor` and `floor + 1` (or the
+/// quotient twice when it is exact). Cheaper than two [`round_ratio`]s when
+/// the exact bit count does not matter.
+pub(crate) fn ratio_bounds(n: &BigInt, d: &BigInt, p: u32) -> (Dy, Dy) {
+    debug_assert!(d.is_positive());
+    if n.is_zero() {
+        return (Dy::int(0), Dy::int(0));
+    }
+    let e = n.bits() as i64 - d.bits() as i64 - p as i64 - 1;
+    let (a, b) = if e <= 0 {
+        (n << (-e) as u64, d.clone())
+    } else {
+        (n.clone(), d << e as u64)
+    };
+    let (q, r) = a.div_mod_floor(&b);
+    let up = if r.is_zero() { q.clone() } else { &q + 1u32 };
+    (Dy::new(q, e), Dy::new(up, e))
+}
+
 /// A rational rounded to `p` significant bits in direction `dir`.
 pub(crate) fn round_q(q: &Q, p: u32, dir: Dir) -> Dy {
     match Dy::from_q(q) {

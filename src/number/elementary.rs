@@ -11,6 +11,7 @@
 
 use super::dyadic::{round_q, round_ratio, Dir, Dy};
 use super::interval::{Interval, IntervalError, Prec};
+use super::limbs;
 use super::midpoint;
 use super::rational::Q;
 use num_bigint::BigInt;
@@ -134,16 +135,34 @@ const HALVINGS: i64 = 8;
 /// the series runs on `t / 2^s` (few terms) and `expm1(2u) = expm1(u)
 /// (expm1(u) + 2)` doubles back. A doubling multiplies the error by at most
 /// `2 * 0.65 + 2 < 4` (plus 2 for truncation), paid for by `2s` extra bits.
-fn expm1_fix(tf: &BigInt, w: u64) -> (BigInt, u64) {
+pub(super) fn expm1_fix(tf: &BigInt, w: u64) -> (BigInt, u64) {
     let s = (tf.bits() as i64 - w as i64 + HALVINGS).clamp(0, HALVINGS) as u64;
     let ww = w + 2 * s;
-    let (mut e, mut err) = expm1_series(&(tf << s), ww);
+    if let Some((e, i)) = limbs::expm1_series_doubled(&(tf << s), ww, s) {
+        return (e, error_after_doublings(2 * i + 4, s));
+    }
+    expm1_fix_bigint(tf, w, s)
+}
+
+/// [`expm1_fix`] in `BigInt`s: the route for numbers past
+/// [`limbs::MAX_LIMBS`], and the reference the limb route is tested against.
+pub(super) fn expm1_fix_bigint(tf: &BigInt, w: u64, s: u64) -> (BigInt, u64) {
+    let ww = w + 2 * s;
+    let (mut e, err) = expm1_series(&(tf << s), ww);
     let two = BigInt::one() << (ww + 1);
     for _ in 0..s {
         e = shr_trunc(&e * (&e + &two), ww);
+    }
+    (shr_trunc(e, 2 * s), error_after_doublings(err, s))
+}
+
+/// The series' error bound carried through `s` doublings (each multiplies
+/// it by at most 4 and adds 2) and the final `/ 2^(2s)`.
+fn error_after_doublings(mut err: u64, s: u64) -> u64 {
+    for _ in 0..s {
         err = 4 * err + 2;
     }
-    (shr_trunc(e, 2 * s), (err >> (2 * s)) + 2)
+    (err >> (2 * s)) + 2
 }
 
 /// `exp(x)` with relative error about `2^-wr`, by `x = k ln 2 + r`.
@@ -153,15 +172,35 @@ fn exp_ball(x: &Dy, wr: u64) -> Ball {
     let xf = x.fix(w as i64, Dir::Down); // < 1 unit below x
                                          // k = round(x / ln 2); r = x - k ln 2 has |r| <= ln2/2 and is known
                                          // within 2|k| + 1 units; exp's slope there is < 1.5, costing < 2 (2|k| + 1).
-    let k = Integer::div_floor(&((&xf << 1u32) + &l), &(&l << 1u32));
-    let r = &xf - &k * &l;
-    let k = k.to_i64().expect("exp argument checked against EXP_ARG_LIMIT");
+    let (k, r) = reduce_ln2(x, &xf, &l);
     let (s, es) = expm1_fix(&r, w);
     Ball {
         m: s + (BigInt::one() << w),
         r: es + 4 * k.unsigned_abs() + 3,
         e: k - w as i64,
     }
+}
+
+/// `k` and `r = xf - k l` (`l` is ln 2 in the same fixed point) with
+/// `|r| <= 0.4` (in units of the fixed point): `k` is `x / ln 2` rounded in
+/// floating point, checked, and found by an exact division only when the
+/// check fails. Any `k` with that bound serves the caller's error analysis.
+fn reduce_ln2(x: &Dy, xf: &BigInt, l: &BigInt) -> (i64, BigInt) {
+    let approx = x.m.to_f64().map(|m| m * 2f64.powi(x.e.clamp(-2000, 2000) as i32));
+    let bound = (l >> 1u32) + (l >> 4u32); // 0.375 ln 2 + 0.0625 ln 2 < 0.4
+    if let Some(k) = approx
+        .map(|a| (a / std::f64::consts::LN_2).round())
+        .filter(|k| k.is_finite())
+    {
+        let k = k as i64;
+        let r = xf - BigInt::from(k) * l;
+        if r.magnitude() <= bound.magnitude() {
+            return (k, r);
+        }
+    }
+    let k = Integer::div_floor(&((xf << 1u32) + l), &(l << 1u32));
+    let r = xf - &k * l;
+    (k.to_i64().expect("exp argument checked against EXP_ARG_LIMIT"), r)
 }
 
 /// `expm1(x)` for `0 < |x| < 1/2` with relative error about `2^-wr`: the

@@ -3,7 +3,7 @@
 //! inexact value of the crate. Every operation promises that its result
 //! contains the exact result for every choice of points in its inputs.
 
-use super::dyadic::{round_q, round_ratio, Dir, Dy};
+use super::dyadic::{ratio_bounds, round_q, round_ratio, Dir, Dy};
 use super::rational::Q;
 use num_traits::Signed;
 use std::cmp::Ordering;
@@ -157,8 +157,7 @@ impl Interval {
             return None;
         }
         let bits = bits.max(prec.0 as i64) as u32;
-        let down = round_ratio(q.numer(), q.denom(), bits, Dir::Down);
-        let up = round_ratio(q.numer(), q.denom(), bits, Dir::Up);
+        let (down, up) = ratio_bounds(q.numer(), q.denom(), bits);
         Some(Interval::from_dy(
             a.add(&down).round(prec.0, Dir::Down),
             b.add(&up).round(prec.0, Dir::Up),

@@ -4,6 +4,7 @@ pub mod decimal;
 pub mod dyadic;
 pub mod elementary;
 pub mod interval;
+mod limbs;
 mod midpoint;
 pub mod rational;
 pub mod size;
