@@ -41,6 +41,9 @@ impl Dy {
     pub(crate) fn mag(&self) -> i64 {
         self.m.bits() as i64 + self.e
     }
+    pub(crate) fn abs(&self) -> Dy {
+        Dy::new(self.m.abs(), self.e)
+    }
     pub(crate) fn neg(&self) -> Dy {
         Dy::new(-&self.m, self.e)
     }

@@ -143,24 +143,30 @@ impl Interval {
         }
     }
     /// `[a, b] + q` for dyadic `a`, `b` and a rational `q` that is not (data
-    /// such as 1/10, the common case in a recurrence): `q` is rounded
-    /// outward to 8 bits below the endpoints' last place, so the sum needs
-    /// no gcd and no long division, and is wider than the exact one by at
-    /// most 2^-8 of that place before the final rounding. `None` when that
-    /// would take far more bits than `prec` (an endpoint far smaller than
-    /// `q`); the caller then adds exactly.
+    /// such as 1/10, the common case in a recurrence): `q` is bounded by
+    /// dyadics 8 bits below the last place of both the endpoints and the
+    /// sum (a second try when the sum cancels), so the sum needs no gcd and
+    /// one division, and is wider than the exact one by at most 2^-8 of a
+    /// unit in its last place before the final rounding. `None` when that
+    /// would take far more bits than `prec`; the caller then adds exactly.
     fn plus_rational([a, b]: [Dy; 2], q: &Q, prec: Prec) -> Option<Interval> {
-        let last = a.e.min(b.e) - 8;
         let q_mag = q.numer().bits() as i64 - q.denom().bits() as i64 + 1;
-        let bits = q_mag - last;
-        if bits > 4 * prec.0 as i64 + 64 {
-            return None;
+        let with_last = |last: i64| {
+            let bits = q_mag - last;
+            if bits > 4 * prec.0 as i64 + 64 {
+                return None;
+            }
+            let (down, up) = ratio_bounds(q.numer(), q.denom(), bits.max(prec.0 as i64) as u32);
+            Some((a.add(&down), b.add(&up), last))
+        };
+        let (mut lo, mut hi, last) = with_last(a.e.min(b.e) - 8)?;
+        let need = lo.mag().min(hi.mag()) - prec.0 as i64 - 8;
+        if need < last {
+            (lo, hi, _) = with_last(need)?;
         }
-        let bits = bits.max(prec.0 as i64) as u32;
-        let (down, up) = ratio_bounds(q.numer(), q.denom(), bits);
         Some(Interval::from_dy(
-            a.add(&down).round(prec.0, Dir::Down),
-            b.add(&up).round(prec.0, Dir::Up),
+            lo.round(prec.0, Dir::Down),
+            hi.round(prec.0, Dir::Up),
         ))
     }
     /// `self - o`, rounded outward to `prec`.
@@ -331,6 +337,29 @@ mod tests {
         Interval::new(q(a), q(b))
     }
     const P: Prec = Prec(64);
+
+    proptest! {
+        // A dyadic interval plus a rational that is not dyadic (the fast
+        // route): holds the exact sums of both ends, and is at most a unit
+        // in the last place wider at each end than their outward rounding.
+        #[test]
+        fn adding_a_rational_holds_the_exact_sum(
+            lo in -100_000i64..100_000, w in 0i64..1000, e in -80i64..4,
+            n in -1000i64..1000, d in 1i64..1000, bits in 8u32..200,
+        ) {
+            let p = Prec(bits);
+            let x = Interval::new(Q::from_dyadic(lo.into(), e), Q::from_dyadic((lo + w).into(), e));
+            let r = Q::ratio(n, d);
+            let got = x.add(&Interval::point(r.clone()), p);
+            let exact = Interval::new(x.lo() + &r, x.hi() + &r);
+            prop_assert!(got.lo() <= exact.lo() && exact.hi() <= got.hi(), "{x} + {r} = {got}");
+            let tight = exact.round_outward(p);
+            let ulp = |q: &Q| Q::from_dyadic(1.into(), q.numer().bits() as i64 - q.denom().bits() as i64 + 1 - bits as i64);
+            prop_assert!(got.lo() >= &(tight.lo() - &ulp(tight.lo())) && got.hi() <= &(tight.hi() + &ulp(tight.hi())),
+                "{x} + {r} = {got}, rounded exact sum {tight}");
+            prop_assert_eq!(got, x.add(&Interval::point(r.clone()), p));
+        }
+    }
 
     #[test]
     fn rounding_is_outward_and_keeps_short_values() {
