@@ -7,13 +7,17 @@ use crate::number::Q;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rustc_hash::FxHashMap as HashMap;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Exact values of leaves, and how relu is read at them. Model values never
 /// enter the graph; they are bound here, at evaluation time.
 #[derive(Clone, Debug, Default)]
 pub struct Bindings {
-    values: HashMap<Sym, Q>,
+    /// Parameters and other unstepped leaves.
+    scalars: HashMap<SymId, Q>,
+    /// Input and target elements, per name by step: looked up once per leaf
+    /// node, in step order, so a dense run keeps those lookups in cache.
+    steps: HashMap<SymId, StepValues>,
     /// Read relu as the identity (`assume relu active`, LANGUAGE.md §1).
     /// A derivation under the assumption takes relu′ = 1; every route that
     /// checks it (forward values, AD, the central difference and its
@@ -28,16 +32,14 @@ pub struct Bindings {
 impl Bindings {
     /// Every value the model gives: parameters, and input and target elements.
     pub fn from_model(model: &Model) -> Bindings {
-        let mut values = HashMap::default();
+        let mut b = Bindings::default();
         for (i, s) in model.symbols.iter().enumerate() {
             let id = SymId(i as u32);
             match &s.kind {
-                SymKind::Param { value: Some(v) } => {
-                    values.insert(Sym { id, step: None }, v.clone());
-                }
+                SymKind::Param { value: Some(v) } => b.set(Sym { id, step: None }, v.clone()),
                 SymKind::Input { values: Some(vs) } | SymKind::Target { values: Some(vs) } => {
                     for (k, v) in vs.iter().enumerate() {
-                        values.insert(
+                        b.set(
                             Sym {
                                 id,
                                 step: Some(k as i64 + 1),
@@ -49,11 +51,7 @@ impl Bindings {
                 _ => {}
             }
         }
-        Bindings {
-            values,
-            relu_active: false,
-            opaque: HashMap::default(),
-        }
+        b
     }
 
     /// The same values, with relu read as the identity when `on`.
@@ -78,11 +76,65 @@ impl Bindings {
     }
 
     pub fn get(&self, sym: &Sym) -> Option<&Q> {
-        self.values.get(sym)
+        match sym.step {
+            None => self.scalars.get(&sym.id),
+            Some(k) => self.steps.get(&sym.id)?.get(k),
+        }
     }
 
     pub fn set(&mut self, sym: Sym, value: Q) {
-        self.values.insert(sym, value);
+        match sym.step {
+            None => {
+                self.scalars.insert(sym.id, value);
+            }
+            Some(k) => self.steps.entry(sym.id).or_default().set(k, value),
+        }
+    }
+}
+
+/// The values of one name by step: a dense run from the first step set
+/// (data lists are steps 1, 2, 3, …), and the steps far from it (a `--set
+/// 'x[1000000000]=1'`) in an ordered map.
+#[derive(Clone, Debug, Default)]
+struct StepValues {
+    first: i64,
+    dense: Vec<Option<Q>>,
+    sparse: BTreeMap<i64, Q>,
+}
+
+/// Past this many missing steps a value goes to the sparse map.
+const MAX_GAP: i64 = 1 << 16;
+
+impl StepValues {
+    fn index(&self, k: i64) -> Option<usize> {
+        let i = k.checked_sub(self.first)?;
+        (0..self.dense.len() as i64).contains(&i).then_some(i as usize)
+    }
+    fn get(&self, k: i64) -> Option<&Q> {
+        // A step the dense run grew over after it was set sparse is still
+        // in the map.
+        match self.index(k) {
+            Some(i) => self.dense[i].as_ref().or_else(|| self.sparse.get(&k)),
+            None => self.sparse.get(&k),
+        }
+    }
+    fn set(&mut self, k: i64, value: Q) {
+        if self.dense.is_empty() && self.sparse.is_empty() {
+            self.first = k;
+        }
+        if let Some(i) = self.index(k) {
+            self.dense[i] = Some(value);
+            self.sparse.remove(&k);
+            return;
+        }
+        let end = self.first.saturating_add(self.dense.len() as i64);
+        if k >= end && k - end <= MAX_GAP && (!self.dense.is_empty() || k == self.first) {
+            self.dense.resize((k - self.first) as usize, None);
+            self.dense.push(Some(value));
+            self.sparse.remove(&k);
+        } else {
+            self.sparse.insert(k, value);
+        }
     }
 }
 
@@ -164,4 +216,34 @@ pub fn random_values(seed: u64, leaves: &[Sym]) -> Vec<(Sym, Q)> {
             (sym, Q::ratio(n, d))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        // Whatever the order and spread of the steps set, a lookup gives the
+        // last value set at that step, as a map would.
+        #[test]
+        fn step_values_behave_as_a_map(
+            sets in prop::collection::vec((prop::sample::select(vec![-5i64, 0, 1, 2, 3, 70_000, 65_540, 1 << 40]), -3i64..3, 0i64..50), 0..60)
+        ) {
+            let mut b = Bindings::default();
+            let mut reference = std::collections::BTreeMap::new();
+            for (base, off, v) in sets {
+                let k = base + off;
+                let sym = Sym { id: SymId(0), step: Some(k) };
+                b.set(sym, Q::int(v));
+                reference.insert(k, Q::int(v));
+            }
+            for (k, v) in &reference {
+                prop_assert_eq!(b.get(&Sym { id: SymId(0), step: Some(*k) }), Some(v));
+            }
+            for k in [-9i64, 4, 1000, 1 << 41] {
+                prop_assert_eq!(b.get(&Sym { id: SymId(0), step: Some(k) }), reference.get(&k));
+            }
+        }
+    }
 }
