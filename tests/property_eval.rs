@@ -44,30 +44,14 @@ fn rat(n: i64, d: i64) -> BigRational {
     BigRational::new(BigInt::from(n), BigInt::from(d))
 }
 
-/// Does the tree mention a variable?
-fn has_var(e: &E) -> bool {
-    match e {
-        E::Num(..) => false,
-        E::Var(_) => true,
-        E::Add(a, b) | E::Sub(a, b) | E::Mul(a, b) | E::Div(a, b) => has_var(a) || has_var(b),
-        E::Neg(a) | E::Pow(a, _) | E::Fun(_, a) => has_var(a),
-    }
-}
-
 /// Exact value, or `None` if some division by zero (or 0^negative) occurs.
 ///
-/// Literal folding is part of the language (DESIGN.md: `0*x → 0`, and
-/// `x^0 → 1`): a factor that is a literal 0 (a subtree without variables
-/// whose value is 0) makes the product 0 whatever the other factor is, and
-/// a zero exponent makes the power 1. The reference applies the same two
-/// rules; everything else is plain exact arithmetic.
+/// Plain exact arithmetic: undefined anywhere below means undefined, so
+/// `0 * (0/0)` and `(0/0)^0` have no value (x^0 = 1 for every defined x,
+/// 0^0 included). Literal folding (DESIGN.md: `0*x → 0`, `x^0 → 1`) gives
+/// the same values, since chainrule folds those only where `x` is defined
+/// everywhere (`graph::fold::partial`); it once folded `0 * (0/0)` to 0.
 fn exact(e: &E) -> Option<BigRational> {
-    let literal_zero = |x: &E| !has_var(x) && exact(x).is_some_and(|v| v.is_zero());
-    match e {
-        E::Mul(a, b) if literal_zero(a) || literal_zero(b) => return Some(BigRational::zero()),
-        E::Pow(_, 0) => return Some(rat(1, 1)),
-        _ => {}
-    }
     Some(match e {
         E::Num(n, d) => rat(*n, *d),
         E::Var(i) => rat(VARS[*i].1, VARS[*i].2),
@@ -220,4 +204,25 @@ fn independent_evaluator_matches_a_hand_calculation() {
     assert_eq!(exact(&e), Some(rat(-5, 12)));
     assert!(exact(&e).unwrap().is_negative());
     assert_eq!(exact(&e).unwrap().to_f64().map(|f| (f * 12.0).round()), Some(-5.0));
+}
+
+/// Found by `rational_expressions_are_exact`: `0 * x` was folded to 0 while
+/// the graph was built, so an undefined `x` (here 0/0) evaluated to 0.
+#[test]
+fn zero_times_an_undefined_expression_is_undefined() {
+    for (body, says) in [
+        ("(0 + 0/0) * ((0 + a) * 0)", "division by zero"),
+        ("0 * ln(a - a)", "ln of a non-positive number"),
+        ("tanh(1/(a - a)) * 0", "division by zero"),
+    ] {
+        let model = load(&format!("param a = 1/2\nJ = {body}\n"), &[]).unwrap();
+        let err = eval_model(&model, &EvalRequest::default()).unwrap_err().to_string();
+        assert!(err.contains(says), "{body}: {err}");
+    }
+    // defined everywhere: still exactly 0
+    let model = load("param a = 1/2\nJ = 0 * tanh(a)^2 + (a - a)^0 * 0\n", &[]).unwrap();
+    let value = eval_model(&model, &EvalRequest::default()).unwrap().rows[0]
+        .value
+        .clone();
+    assert_eq!(value, Value::Exact(chainrule::number::Q::zero()));
 }

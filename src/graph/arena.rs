@@ -1,7 +1,7 @@
 //! The hash-consed arena: `Vec<Node>` plus a table of ids hashed by the
 //! node they name (each node is stored once).
 
-use super::fold::{fold, Folded};
+use super::fold::{fold, partial, Folded};
 use super::node::{Node, NodeId};
 use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
@@ -19,6 +19,9 @@ pub struct Graph {
     /// node again, a cache miss apiece (a fifth of the unroll of a
     /// million-node graph went there).
     index: HashTable<(NodeId, u32)>,
+    /// Per node: may be undefined at some values (see [`fold::partial`]);
+    /// `0 * x` folds to 0 only when `x` is not.
+    partial: Vec<bool>,
 }
 
 /// 32 bits of the hash of a node.
@@ -100,7 +103,7 @@ impl Graph {
     /// assert_eq!(g.node(five), &Node::lit(Q::int(5)));
     /// ```
     pub fn add(&mut self, node: Node) -> Result<NodeId, TooLarge> {
-        match fold(node, &|id| self.node(id)) {
+        match fold(node, &|id| self.node(id), &|id| self.partial[id.index()]) {
             Folded::Existing(id) => Ok(id),
             Folded::New(node) => self.intern(node),
         }
@@ -109,7 +112,7 @@ impl Graph {
     /// Adds `node` exactly as given (no folding), reusing an equal node.
     pub fn intern(&mut self, node: Node) -> Result<NodeId, TooLarge> {
         let h = hash(&node);
-        let Graph { nodes, index } = self;
+        let Graph { nodes, index, .. } = self;
         if let Some(&(id, _)) = index.find(spread(h), |&(id, hh)| hh == h && nodes[id.index()] == node) {
             return Ok(id);
         }
@@ -119,6 +122,8 @@ impl Graph {
         debug_assert!(node.children().all(|c| c.index() < self.nodes.len()));
         crate::progress::count("unroll", self.nodes.len(), "nodes");
         let id = NodeId(self.nodes.len() as u32);
+        self.partial
+            .push(partial(&node, |c| self.partial[c.index()], |c| &self.nodes[c.index()]));
         self.nodes.push(node);
         self.index.insert_unique(spread(h), (id, h), |&(_, hh)| spread(hh));
         Ok(id)

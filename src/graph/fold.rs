@@ -20,9 +20,30 @@ pub enum Folded {
     New(Node),
 }
 
-/// Folds `node`, whose children are looked up with `get`: the arena passes
-/// itself in, so this needs nothing of the arena but its nodes.
-pub fn fold<'a>(node: Node, get: &dyn Fn(NodeId) -> &'a Node) -> Folded {
+/// Whether `node` may be undefined at some values of its leaves: a
+/// division, a power other than a natural-number one, ln, sqrt, exp (which
+/// overflows), step (undefined at 0), an opaque call (defined only with a
+/// slope), or anything above one of them. `partial_of` gives the
+/// children's answer and `get` the nodes.
+pub fn partial<'a>(node: &Node, partial_of: impl Fn(NodeId) -> bool, get: impl Fn(NodeId) -> &'a Node) -> bool {
+    match node {
+        Node::Pow(a, b) => match get(*b) {
+            Node::Lit(n) if n.is_integer() && !n.is_negative() => partial_of(*a),
+            _ => true,
+        },
+        Node::Div(..) | Node::Opaque(..) | Node::OpaquePrime(..) => true,
+        Node::Call(Builtin::Ln | Builtin::Sqrt | Builtin::Exp | Builtin::Step, _) => true,
+        _ => node.children().any(partial_of),
+    }
+}
+
+/// Folds `node`, whose children are looked up with `get` (and whether each
+/// may be undefined with `partial`): the arena passes itself in, so this
+/// needs nothing of the arena but its nodes.
+///
+/// `0 * x` and `x^0` fold only when `x` is defined everywhere: `0 * (0/0)`
+/// is undefined, not 0, and the evaluator must say so.
+pub fn fold<'a>(node: Node, get: &dyn Fn(NodeId) -> &'a Node, partial: &dyn Fn(NodeId) -> bool) -> Folded {
     let lit = |id: NodeId| match get(id) {
         Node::Lit(q) => Some(Q::clone(q)),
         _ => None,
@@ -42,7 +63,8 @@ pub fn fold<'a>(node: Node, get: &dyn Fn(NodeId) -> &'a Node) -> Folded {
         },
         Node::Mul(a, b) => match (lit(*a), lit(*b)) {
             (Some(x), Some(y)) => Some(Node::lit(x * y)),
-            (Some(x), _) | (_, Some(x)) if x.is_zero() => Some(Node::lit(Q::zero())),
+            (Some(x), _) if x.is_zero() && !partial(*b) => Some(Node::lit(Q::zero())),
+            (_, Some(y)) if y.is_zero() && !partial(*a) => Some(Node::lit(Q::zero())),
             (Some(x), None) if x.is_one() => return Folded::Existing(*b),
             (None, Some(y)) if y.is_one() => return Folded::Existing(*a),
             _ => None,
@@ -59,7 +81,7 @@ pub fn fold<'a>(node: Node, get: &dyn Fn(NodeId) -> &'a Node) -> Folded {
                 .filter(|n| x.bits().saturating_mul(n.unsigned_abs()) <= MAX_FOLDED_POWER_BITS)
                 .and_then(|n| x.pow(n))
                 .map(Node::lit),
-            (_, Some(y)) if y.is_zero() => Some(Node::lit(Q::one())),
+            (_, Some(y)) if y.is_zero() && !partial(*a) => Some(Node::lit(Q::one())),
             (None, Some(y)) if y.is_one() => return Folded::Existing(*a),
             (Some(x), None) if x.is_one() => Some(Node::lit(Q::one())),
             _ => None,
@@ -126,6 +148,32 @@ mod tests {
         assert_eq!(g.add(Node::Div(x, one)).unwrap(), x);
         let z = g.add(Node::Mul(zero, x)).unwrap();
         assert_eq!(g.node(z), &Node::lit(Q::zero()));
+    }
+
+    #[test]
+    fn zero_times_an_expression_that_may_be_undefined_stays() {
+        let mut g = Graph::new();
+        let zero = lit(&mut g, 0, 1);
+        let x = leaf(&mut g, 0);
+        let q = g.add(Node::Div(zero, zero)).unwrap();
+        let m = g.add(Node::Mul(q, zero)).unwrap();
+        assert_eq!(g.node(m), &Node::Mul(q, zero));
+        let ln = g.add(Node::Call(Builtin::Ln, x)).unwrap();
+        let p = g.add(Node::Pow(ln, zero)).unwrap();
+        assert_eq!(g.node(p), &Node::Pow(ln, zero));
+        // a natural power of a total expression is total
+        let two = lit(&mut g, 2, 1);
+        let sq = g.add(Node::Pow(x, two)).unwrap();
+        let m = g.add(Node::Mul(sq, zero)).unwrap();
+        assert_eq!(g.node(m), &Node::lit(Q::zero()));
+        // above a partial node, too
+        let t = g.add(Node::Call(Builtin::Tanh, q)).unwrap();
+        let m = g.add(Node::Mul(zero, t)).unwrap();
+        assert_eq!(g.node(m), &Node::Mul(zero, t));
+        // a total one still folds
+        let t = g.add(Node::Call(Builtin::Tanh, x)).unwrap();
+        let m = g.add(Node::Mul(zero, t)).unwrap();
+        assert_eq!(g.node(m), &Node::lit(Q::zero()));
     }
 
     #[test]
