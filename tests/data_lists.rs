@@ -126,3 +126,12 @@ fn a_list_of_fractions_takes_the_fast_path_with_general_spans() {
     }
     assert_eq!(&src[got[1].span.start..got[1].span.end], "1/3");
 }
+
+#[test]
+fn a_no_break_space_is_refused_on_both_paths() {
+    // The general rule's blanks are space, tab and the line ends; the fast
+    // path must not accept more (`str::trim` took U+00A0).
+    assert!(parse("input x = [0,\u{a0}1/2]\n").is_err());
+    assert!(parse("input x = [0,\u{a0}1]\n").is_err());
+    assert!(parse("input x = [\u{a0}]\n").is_err());
+}

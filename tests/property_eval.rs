@@ -226,3 +226,18 @@ fn zero_times_an_undefined_expression_is_undefined() {
         .clone();
     assert_eq!(value, Value::Exact(chainrule::number::Q::zero()));
 }
+
+/// Review findings: `1^x` folded to 1 with x undefined, and a natural power
+/// whose exponent is past i64 (which the evaluator reads as a real power,
+/// undefined at a negative base) counted as defined everywhere.
+#[test]
+fn one_to_an_undefined_power_and_huge_natural_powers_stay() {
+    let model = load("param y = 0\nJ = 1^(1/y)\n", &[]).unwrap();
+    let err = eval_model(&model, &EvalRequest::default()).unwrap_err().to_string();
+    assert!(err.contains("division by zero"), "{err}");
+    let alone = load("param x = -1\nJ = x^9223372036854775808\n", &[]).unwrap();
+    let times_zero = load("param x = -1\nJ = 0 * x^9223372036854775808\n", &[]).unwrap();
+    let a = eval_model(&alone, &EvalRequest::default()).map(|r| r.rows[0].value.clone());
+    let b = eval_model(&times_zero, &EvalRequest::default()).map(|r| r.rows[0].value.clone());
+    assert_eq!(a.is_err(), b.is_err(), "{a:?} / {b:?}");
+}

@@ -110,6 +110,12 @@ impl StepValues {
         let i = k.checked_sub(self.first)?;
         (0..self.dense.len() as i64).contains(&i).then_some(i as usize)
     }
+    /// Missing steps between the end of the dense run and `k`, when `k` is
+    /// at or past that end (checked: steps span all of i64).
+    fn gap(&self, k: i64) -> Option<i64> {
+        let end = self.first.checked_add(self.dense.len() as i64)?;
+        k.checked_sub(end).filter(|g| *g >= 0)
+    }
     fn get(&self, k: i64) -> Option<&Q> {
         // A step the dense run grew over after it was set sparse is still
         // in the map.
@@ -127,9 +133,9 @@ impl StepValues {
             self.sparse.remove(&k);
             return;
         }
-        let end = self.first.saturating_add(self.dense.len() as i64);
-        if k >= end && k - end <= MAX_GAP && (!self.dense.is_empty() || k == self.first) {
-            self.dense.resize((k - self.first) as usize, None);
+        if self.gap(k).is_some_and(|g| g <= MAX_GAP) && (!self.dense.is_empty() || k == self.first) {
+            self.dense
+                .resize(self.dense.len() + self.gap(k).unwrap_or(0) as usize, None);
             self.dense.push(Some(value));
             self.sparse.remove(&k);
         } else {
@@ -228,7 +234,7 @@ mod tests {
         // last value set at that step, as a map would.
         #[test]
         fn step_values_behave_as_a_map(
-            sets in prop::collection::vec((prop::sample::select(vec![-5i64, 0, 1, 2, 3, 70_000, 65_540, 1 << 40]), -3i64..3, 0i64..50), 0..60)
+            sets in prop::collection::vec((prop::sample::select(vec![i64::MIN + 3, -5, 0, 1, 2, 3, 70_000, 65_540, 1 << 40, i64::MAX - 3]), -3i64..3, 0i64..50), 0..60)
         ) {
             let mut b = Bindings::default();
             let mut reference = std::collections::BTreeMap::new();
@@ -245,5 +251,21 @@ mod tests {
                 prop_assert_eq!(b.get(&Sym { id: SymId(0), step: Some(k) }), reference.get(&k));
             }
         }
+    }
+
+    #[test]
+    fn steps_at_the_ends_of_i64_do_not_overflow() {
+        let mut b = Bindings::default();
+        let at = |k| Sym {
+            id: SymId(0),
+            step: Some(k),
+        };
+        for k in [-2, i64::MAX, i64::MIN, 5, i64::MAX - 1, 6] {
+            b.set(at(k), Q::int(k % 1000));
+        }
+        for k in [-2, i64::MAX, i64::MIN, 5, i64::MAX - 1, 6] {
+            assert_eq!(b.get(&at(k)), Some(&Q::int(k % 1000)));
+        }
+        assert_eq!(b.get(&at(0)), None);
     }
 }

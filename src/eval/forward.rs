@@ -619,3 +619,23 @@ fn call(f: Builtin, a: &Value, prec: Prec) -> Result<Value, IntervalError> {
         Builtin::Sigmoid => elementary::sigmoid(&iv, prec),
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_next_precision_follows_the_missing_bits() {
+        // a few bits short: just past them, and at least half as many again
+        assert_eq!(next_bits(165, 10), 247);
+        // far short (the width had grown along a recurrence): straight there
+        assert_eq!(next_bits(165, 1000), 1197);
+        assert_eq!(next_bits(10_000, 10_000), MAX_PREC_BITS);
+        let tol = tolerance(40);
+        assert_eq!(missing_bits(&Value::Exact(Q::one()), &tol), None);
+        // [1, 1 + 2^-100]: 2^-100 wide, 10^-40 is about 2^-133
+        let wide = Value::approx(Interval::new(Q::one(), Q::one() + Q::from_dyadic(1.into(), -100)));
+        let m = missing_bits(&wide, &tol).unwrap();
+        assert!((32..=35).contains(&m), "{m}");
+    }
+}

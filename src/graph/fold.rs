@@ -28,7 +28,9 @@ pub enum Folded {
 pub fn partial<'a>(node: &Node, partial_of: impl Fn(NodeId) -> bool, get: impl Fn(NodeId) -> &'a Node) -> bool {
     match node {
         Node::Pow(a, b) => match get(*b) {
-            Node::Lit(n) if n.is_integer() && !n.is_negative() => partial_of(*a),
+            // as the evaluator reads it: an exponent past i64 goes to the
+            // real power, which refuses a negative base
+            Node::Lit(n) if n.to_i64().is_some_and(|n| n >= 0) => partial_of(*a),
             _ => true,
         },
         Node::Div(..) | Node::Opaque(..) | Node::OpaquePrime(..) => true,
@@ -41,8 +43,8 @@ pub fn partial<'a>(node: &Node, partial_of: impl Fn(NodeId) -> bool, get: impl F
 /// may be undefined with `partial`): the arena passes itself in, so this
 /// needs nothing of the arena but its nodes.
 ///
-/// `0 * x` and `x^0` fold only when `x` is defined everywhere: `0 * (0/0)`
-/// is undefined, not 0, and the evaluator must say so.
+/// `0 * x`, `x^0` and `1^x` fold only when `x` is defined everywhere:
+/// `0 * (0/0)` is undefined, not 0, and the evaluator must say so.
 pub fn fold<'a>(node: Node, get: &dyn Fn(NodeId) -> &'a Node, partial: &dyn Fn(NodeId) -> bool) -> Folded {
     let lit = |id: NodeId| match get(id) {
         Node::Lit(q) => Some(Q::clone(q)),
@@ -83,7 +85,7 @@ pub fn fold<'a>(node: Node, get: &dyn Fn(NodeId) -> &'a Node, partial: &dyn Fn(N
                 .map(Node::lit),
             (_, Some(y)) if y.is_zero() && !partial(*a) => Some(Node::lit(Q::one())),
             (None, Some(y)) if y.is_one() => return Folded::Existing(*a),
-            (Some(x), None) if x.is_one() => Some(Node::lit(Q::one())),
+            (Some(x), None) if x.is_one() && !partial(*b) => Some(Node::lit(Q::one())),
             _ => None,
         },
         Node::Neg(a) => match get(*a) {

@@ -159,10 +159,14 @@ impl Interval {
             let (down, up) = ratio_bounds(q.numer(), q.denom(), bits.max(prec.0 as i64) as u32);
             Some((a.add(&down), b.add(&up), last))
         };
-        let (mut lo, mut hi, last) = with_last(a.e.min(b.e) - 8)?;
-        let need = lo.mag().min(hi.mag()) - prec.0 as i64 - 8;
-        if need < last {
-            (lo, hi, _) = with_last(need)?;
+        let (mut lo, mut hi, mut last) = with_last(a.e.min(b.e) - 8)?;
+        // Each try bounds the sum better; a deep cancellation needs a few.
+        for _ in 0..4 {
+            let need = lo.mag().min(hi.mag()) - prec.0 as i64 - 8;
+            if need >= last {
+                break;
+            }
+            (lo, hi, last) = with_last(need)?;
         }
         Some(Interval::from_dy(
             lo.round(prec.0, Dir::Down),
@@ -359,6 +363,17 @@ mod tests {
                 "{x} + {r} = {got}, rounded exact sum {tight}");
             prop_assert_eq!(got, x.add(&Interval::point(r.clone()), p));
         }
+    }
+
+    #[test]
+    fn a_deep_cancellation_keeps_the_precision() {
+        // -1 + (1 + 1/(3·2^100)) = 1/(3·2^100): 64 good bits, not 37.
+        let p = Prec(64);
+        let tiny = Q::ratio(1, 3) * Q::from_dyadic(1.into(), -100);
+        let got = Interval::point(-Q::one()).add(&Interval::point(&Q::one() + &tiny), p);
+        assert!(got.contains(&tiny), "{got}");
+        let tight = Interval::point(tiny.clone()).round_outward(p);
+        assert!(got.width() <= tight.width() * Q::int(4), "{got} against {tight}");
     }
 
     #[test]

@@ -137,7 +137,10 @@ fn shr(a: &[u64], sh: u64) -> Mag {
 pub(crate) fn expm1_series_doubled(t: &BigInt, ww: u64, s: u64) -> Option<(BigInt, u64)> {
     // Every value here is below 2^(ww + 2) in magnitude.
     let n = (ww as usize + 2) / 64 + 1;
-    if n > MAX_LIMBS || t.bits() > ww + 1 {
+    // The bounds on every value hold for |t / 2^ww| < 2^-(s+1), i.e. an
+    // argument below 1/2 before the halvings; larger ones (no caller makes
+    // them) would overflow the limbs, so they take the BigInt route.
+    if n > MAX_LIMBS || t.bits() + s + 1 > ww {
         return None;
     }
     let neg_t = t.sign() == Sign::Minus;

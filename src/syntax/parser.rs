@@ -536,14 +536,20 @@ fn seq_values(list: Pair<Rule>) -> Result<Vec<Expr>, ParseError> {
 /// included).
 fn plain_numbers(text: &str, base: usize) -> Option<Vec<Expr>> {
     let body = &text[1..text.len() - 1];
-    if body.trim().is_empty() {
+    if body
+        .trim_matches(|c: char| matches!(c, ' ' | '\t' | '\r' | '\n'))
+        .is_empty()
+    {
         return Some(Vec::new());
     }
     let mut out = Vec::new();
     let mut at = base + 1;
     for item in body.split(',') {
-        let start = at + (item.len() - item.trim_start().len());
-        let item_text = item.trim();
+        // Only the grammar's blanks: `str::trim` would also take U+00A0,
+        // which the general rule refuses.
+        let blank = |c: char| matches!(c, ' ' | '\t' | '\r' | '\n');
+        let start = at + (item.len() - item.trim_start_matches(blank).len());
+        let item_text = item.trim_matches(blank);
         at += item.len() + 1;
         let (negs, digits) = match item_text.strip_prefix('-') {
             Some(rest) => (1, rest),
