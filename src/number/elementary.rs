@@ -397,7 +397,7 @@ fn sqrt_dir(q: &Q, prec: Prec, dir: Dir) -> Q {
 }
 
 /// Certified enclosure of `tanh(x)`: from its midpoint when `x` is narrow
-/// (one evaluation, see [`super::midpoint`]), else from its endpoints.
+/// (one evaluation, see `number/midpoint.rs`), else from its endpoints.
 pub fn tanh(x: &Interval, prec: Prec) -> Interval {
     let at_mid = |d: &Dy| rounded(tanh_at(d, prec), prec);
     let unit = (Dy::int(-1), Dy::int(1));
