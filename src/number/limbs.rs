@@ -54,10 +54,15 @@ fn mul_shr(a: &[u64], b: &[u64], sh: u64, prod: &mut [u64], out: &mut [u64]) {
         }
         prod[i + nb] = carry as u64;
     }
+    shr_into(prod, sh, out);
+}
+
+/// `out = floor(a / 2^sh)`, cut to `out`'s length.
+fn shr_into(a: &[u64], sh: u64, out: &mut [u64]) {
     let (q, r) = ((sh / 64) as usize, (sh % 64) as u32);
     for (k, o) in out.iter_mut().enumerate() {
-        let lo = prod.get(k + q).copied().unwrap_or(0);
-        let hi = prod.get(k + q + 1).copied().unwrap_or(0);
+        let lo = a.get(k + q).copied().unwrap_or(0);
+        let hi = a.get(k + q + 1).copied().unwrap_or(0);
         *o = if r == 0 { lo } else { (lo >> r) | (hi << (64 - r)) };
     }
 }
@@ -111,22 +116,6 @@ fn signed_diff(a: &[u64], b: &[u64]) -> (bool, Mag) {
     } else {
         (false, sub(a, b))
     }
-}
-
-/// `floor(|a| / 2^sh)`.
-fn shr(a: &[u64], sh: u64) -> Mag {
-    let (q, r) = ((sh / 64) as usize, (sh % 64) as u32);
-    (0..a.len())
-        .map(|k| {
-            let lo = a.get(k + q).copied().unwrap_or(0);
-            let hi = a.get(k + q + 1).copied().unwrap_or(0);
-            if r == 0 {
-                lo
-            } else {
-                (lo >> r) | (hi << (64 - r))
-            }
-        })
-        .collect()
 }
 
 /// The series of `expm1` at `t = tf / 2^ww` followed by `s` doublings and a
@@ -187,7 +176,9 @@ pub(crate) fn expm1_series_doubled(t: &BigInt, ww: u64, s: u64) -> Option<(BigIn
             neg = false;
         }
     }
-    let e = shr(&e, 2 * s);
+    let mut shifted = vec![0u64; n];
+    shr_into(&e, 2 * s, &mut shifted);
+    let e = shifted;
     let neg = neg && !is_zero(&e);
     Some((to_bigint(neg, &e), i))
 }

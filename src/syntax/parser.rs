@@ -535,19 +535,16 @@ fn seq_values(list: Pair<Rule>) -> Result<Vec<Expr>, ParseError> {
 /// data); `None` otherwise (the general rule then reads the list, errors
 /// included).
 fn plain_numbers(text: &str, base: usize) -> Option<Vec<Expr>> {
+    // Only the grammar's blanks: `str::trim` would also take U+00A0,
+    // which the general rule refuses.
+    let blank = |c: char| matches!(c, ' ' | '\t' | '\r' | '\n');
     let body = &text[1..text.len() - 1];
-    if body
-        .trim_matches(|c: char| matches!(c, ' ' | '\t' | '\r' | '\n'))
-        .is_empty()
-    {
+    if body.trim_matches(blank).is_empty() {
         return Some(Vec::new());
     }
     let mut out = Vec::new();
     let mut at = base + 1;
     for item in body.split(',') {
-        // Only the grammar's blanks: `str::trim` would also take U+00A0,
-        // which the general rule refuses.
-        let blank = |c: char| matches!(c, ' ' | '\t' | '\r' | '\n');
         let start = at + (item.len() - item.trim_start_matches(blank).len());
         let item_text = item.trim_matches(blank);
         at += item.len() + 1;
