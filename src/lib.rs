@@ -76,6 +76,8 @@ pub mod shape;
 #[doc(hidden)]
 pub mod simplify;
 #[doc(hidden)]
+pub mod stepmap;
+#[doc(hidden)]
 pub mod syntax;
 #[doc(hidden)]
 pub mod vocab;

@@ -276,7 +276,7 @@ fn table_roots(model: &Model, un: &mut Unroller, steps: Option<i64>, horizon: Op
             }
         }
     }
-    let mut named: Vec<(Sym, NodeId)> = un.named().iter().map(|(k, &id)| (k.sym(), id)).collect();
+    let mut named: Vec<(Sym, NodeId)> = un.named().into_iter().map(|(k, id)| (k.sym(), id)).collect();
     named.sort();
     Ok(named
         .into_iter()
@@ -525,7 +525,7 @@ pub fn diff_query(model: &Model, of: &str, wrt: &str, steps: Option<i64>) -> Res
         Wrt::Leaf(sym) => un.leaf(sym)?,
         Wrt::Named(key) => un.element(key, Span::in_source(Source::Wrt, 0, wrt.len()))?,
     };
-    let mut named: Vec<(Sym, NodeId)> = un.named().iter().map(|(k, &id)| (k.sym(), id)).collect();
+    let mut named: Vec<(Sym, NodeId)> = un.named().into_iter().map(|(k, id)| (k.sym(), id)).collect();
     named.sort();
     Ok(DiffQuery {
         graph: un.into_graph(),

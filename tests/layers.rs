@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// The layers, lowest first. A module may use modules of lower layers only.
 const LAYERS: &[&[&str]] = &[
-    &["vocab", "progress", "mathml"],
+    &["vocab", "progress", "mathml", "stepmap"],
     &["number"],
     &["syntax"],
     &["shape"],

@@ -57,6 +57,9 @@ pub fn count_paths(graph: &Graph, from: NodeId, to: NodeId) -> BigUint {
     if !down[0] {
         return BigUint::zero();
     }
+    if let Some(n) = count_in_u64(graph, lo, hi, &down) {
+        return n.into();
+    }
     // Zero BigUints do not allocate, so nodes off every path cost nothing.
     let mut ways: Vec<BigUint> = vec![BigUint::zero(); hi - lo + 1];
     ways[0] = BigUint::one();
@@ -76,6 +79,28 @@ pub fn count_paths(graph: &Graph, from: NodeId, to: NodeId) -> BigUint {
         ways[n - lo] = sum;
     }
     std::mem::take(&mut ways[hi - lo])
+}
+
+/// [`count_paths`] in machine words, `None` as soon as a count passes
+/// `u64::MAX` (the caller then counts in big integers). Almost every
+/// network's counts fit, and a word a node is a third of an empty
+/// `BigUint`, with no allocation for each count that is not zero.
+fn count_in_u64(graph: &Graph, lo: usize, hi: usize, down: &[bool]) -> Option<u64> {
+    let mut ways = vec![0u64; hi - lo + 1];
+    ways[0] = 1;
+    for n in lo + 1..=hi {
+        if !down[n - lo] {
+            continue;
+        }
+        let mut sum = 0u64;
+        for c in graph.node(NodeId(n as u32)).children() {
+            if c.index() >= lo {
+                sum = sum.checked_add(ways[c.index() - lo])?;
+            }
+        }
+        ways[n - lo] = sum;
+    }
+    Some(ways[hi - lo])
 }
 
 /// The paths from one node up to another, listed lazily.
@@ -446,6 +471,32 @@ mod tests {
         let top = g.intern(Node::Mul(na, b)).unwrap();
         assert_eq!(count_paths(&g, a, top), BigUint::one());
         assert_eq!(paths(&g, a, top).collect::<Vec<_>>(), vec![vec![a, na, top]]);
+    }
+
+    #[test]
+    fn counts_stay_exact_where_they_leave_machine_words() {
+        // 2^n paths through n diamonds, for n around 64, where the count
+        // moves from u64 to big integers.
+        for n in 62..=66u32 {
+            let mut g = Graph::new();
+            let mut x = leaf(&mut g, 0);
+            let from = x;
+            for _ in 0..n {
+                let l = g.intern(Node::Neg(x)).unwrap();
+                let r = g.intern(Node::Call(crate::graph::Builtin::Exp, x)).unwrap();
+                x = g.intern(Node::Add(l, r)).unwrap();
+            }
+            assert_eq!(count_paths(&g, from, x), BigUint::one() << n, "{n} diamonds");
+            // two routes from x to the top: twice the count (at n = 63 it
+            // overflows only at the last node)
+            let top = g.intern(Node::Neg(x)).unwrap();
+            let twice = g.intern(Node::Add(top, x)).unwrap();
+            assert_eq!(
+                count_paths(&g, from, twice),
+                BigUint::one() << (n + 1),
+                "{n} diamonds, doubled"
+            );
+        }
     }
 
     #[test]

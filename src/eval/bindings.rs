@@ -4,10 +4,11 @@
 use crate::graph::{Graph, Node, NodeId, Sym};
 use crate::model::{Model, SymId, SymKind};
 use crate::number::Q;
+use crate::stepmap::StepMap;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rustc_hash::FxHashMap as HashMap;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// Exact values of leaves, and how relu is read at them. Model values never
 /// enter the graph; they are bound here, at evaluation time.
@@ -17,7 +18,7 @@ pub struct Bindings {
     scalars: HashMap<SymId, Q>,
     /// Input and target elements, per name by step: looked up once per leaf
     /// node, in step order, so a dense run keeps those lookups in cache.
-    steps: HashMap<SymId, StepValues>,
+    steps: HashMap<SymId, StepMap<Q>>,
     /// Read relu as the identity (`assume relu active`, LANGUAGE.md §1).
     /// A derivation under the assumption takes relu′ = 1; every route that
     /// checks it (forward values, AD, the central difference and its
@@ -87,59 +88,7 @@ impl Bindings {
             None => {
                 self.scalars.insert(sym.id, value);
             }
-            Some(k) => self.steps.entry(sym.id).or_default().set(k, value),
-        }
-    }
-}
-
-/// The values of one name by step: a dense run from the first step set
-/// (data lists are steps 1, 2, 3, …), and the steps far from it (a `--set
-/// 'x[1000000000]=1'`) in an ordered map.
-#[derive(Clone, Debug, Default)]
-struct StepValues {
-    first: i64,
-    dense: Vec<Option<Q>>,
-    sparse: BTreeMap<i64, Q>,
-}
-
-/// Past this many missing steps a value goes to the sparse map.
-const MAX_GAP: i64 = 1 << 16;
-
-impl StepValues {
-    fn index(&self, k: i64) -> Option<usize> {
-        let i = k.checked_sub(self.first)?;
-        (0..self.dense.len() as i64).contains(&i).then_some(i as usize)
-    }
-    /// Missing steps between the end of the dense run and `k`, when `k` is
-    /// at or past that end (checked: steps span all of i64).
-    fn gap(&self, k: i64) -> Option<i64> {
-        let end = self.first.checked_add(self.dense.len() as i64)?;
-        k.checked_sub(end).filter(|g| *g >= 0)
-    }
-    fn get(&self, k: i64) -> Option<&Q> {
-        // A step the dense run grew over after it was set sparse is still
-        // in the map.
-        match self.index(k) {
-            Some(i) => self.dense[i].as_ref().or_else(|| self.sparse.get(&k)),
-            None => self.sparse.get(&k),
-        }
-    }
-    fn set(&mut self, k: i64, value: Q) {
-        if self.dense.is_empty() && self.sparse.is_empty() {
-            self.first = k;
-        }
-        if let Some(i) = self.index(k) {
-            self.dense[i] = Some(value);
-            self.sparse.remove(&k);
-            return;
-        }
-        if self.gap(k).is_some_and(|g| g <= MAX_GAP) && (!self.dense.is_empty() || k == self.first) {
-            self.dense
-                .resize(self.dense.len() + self.gap(k).unwrap_or(0) as usize, None);
-            self.dense.push(Some(value));
-            self.sparse.remove(&k);
-        } else {
-            self.sparse.insert(k, value);
+            Some(k) => self.steps.entry(sym.id).or_default().insert(k, value),
         }
     }
 }

@@ -46,9 +46,13 @@ pub fn partial<'a>(node: &Node, partial_of: impl Fn(NodeId) -> bool, get: impl F
 /// `0 * x`, `x^0` and `1^x` fold only when `x` is defined everywhere:
 /// `0 * (0/0)` is undefined, not 0, and the evaluator must say so.
 pub fn fold<'a>(node: Node, get: &dyn Fn(NodeId) -> &'a Node, partial: &dyn Fn(NodeId) -> bool) -> Folded {
-    let lit = |id: NodeId| match get(id) {
-        Node::Lit(q) => Some(Q::clone(q)),
-        _ => None,
+    // Borrowed: most operands are not literals, and those that are need
+    // no copy to be tested or combined.
+    let lit = |id: NodeId| -> Option<&'a Q> {
+        match get(id) {
+            Node::Lit(q) => Some(q),
+            _ => None,
+        }
     };
     let out = match &node {
         Node::Add(a, b) => match (lit(*a), lit(*b)) {
@@ -93,7 +97,7 @@ pub fn fold<'a>(node: Node, get: &dyn Fn(NodeId) -> &'a Node, partial: &dyn Fn(N
             Node::Neg(inner) => return Folded::Existing(*inner),
             _ => None,
         },
-        Node::Call(f, a) => lit(*a).and_then(|x| fold_call(*f, &x)).map(Node::lit),
+        Node::Call(f, a) => lit(*a).and_then(|x| fold_call(*f, x)).map(Node::lit),
         Node::Lit(_) | Node::Leaf(_) | Node::Named(..) | Node::Opaque(..) | Node::OpaquePrime(..) => None,
     };
     Folded::New(out.unwrap_or(node))

@@ -1,6 +1,7 @@
 //! Stage 3: the model unrolled on demand into a hash-consed DAG.
 
 pub mod arena;
+mod built;
 pub mod error;
 pub mod fold;
 pub mod node;

@@ -7,6 +7,7 @@
 //! that are not built yet, then (once they are) the build itself.
 
 use super::arena::{node_limit, Graph, TooLarge};
+use super::built::Built;
 use super::error::UnrollError;
 use super::node::{Node, NodeId, Sym};
 use crate::model::{Model, RExpr, RKind, SymId, SymKind};
@@ -14,7 +15,6 @@ use crate::number::Q;
 use crate::syntax::ast::{AddOp, MulOp};
 use crate::syntax::Span;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
-use std::collections::BTreeMap;
 
 /// Why an index could not be computed.
 enum IntError {
@@ -93,9 +93,9 @@ pub struct Unroller<'m> {
     model: &'m Model,
     opts: UnrollOptions,
     graph: Graph,
-    built: HashMap<Key, NodeId>,
-    /// Every named element built so far (its named node), for tables.
-    named: BTreeMap<Key, NodeId>,
+    /// Every element built so far: its named node, or its leaf when no
+    /// equation covers it.
+    built: Built,
     /// `Some` while scanning: the unbuilt elements found, with where.
     scan: Option<Vec<(Key, Span)>>,
     /// Above this step no fixed equation exists, so recurrences there are
@@ -120,8 +120,7 @@ impl<'m> Unroller<'m> {
             model,
             opts,
             graph: Graph::new(),
-            built: HashMap::default(),
-            named: BTreeMap::new(),
+            built: Built::default(),
             scan: None,
             fixed_bound,
         }
@@ -139,9 +138,12 @@ impl<'m> Unroller<'m> {
         self.graph
     }
 
-    /// Every named element built so far, in (declaration, step) order.
-    pub fn named(&self) -> &BTreeMap<Key, NodeId> {
-        &self.named
+    /// Every named element built so far (its named node), in
+    /// (declaration, step) order.
+    pub fn named(&self) -> Vec<(Key, NodeId)> {
+        let mut all = self.built.iter();
+        all.retain(|&(_, id)| matches!(self.graph.node(id), Node::Named(..)));
+        all
     }
 
     /// The node of a leaf symbol (`w1`, `x1[2]`).
@@ -151,11 +153,11 @@ impl<'m> Unroller<'m> {
 
     /// The node of a named element, unrolling whatever it needs.
     pub fn element(&mut self, key: Key, span: Span) -> Result<NodeId, UnrollError> {
-        if let Some(&id) = self.built.get(&key) {
+        if let Some(id) = self.built.get(key) {
             return Ok(id);
         }
         self.demand(vec![(key, span)])?;
-        Ok(self.built[&key])
+        Ok(self.built.get(key).expect("demand builds what it is asked for"))
     }
 
     /// Adds an operation over nodes already built (folded and hash-consed,
@@ -252,14 +254,19 @@ impl<'m> Unroller<'m> {
     /// `(k − f)/c` for its nearest fixed step `f` below `k` (or 0) and the
     /// shortest step `c ≥ 1` by which its recurrence uses itself, plus the
     /// step it starts from; 0 when it does not use itself.
-    fn chain_length(&self, id: SymId, k: i64) -> u64 {
+    /// How many steps of its own `id[k]` reaches through its general
+    /// equation, and the size of that equation (its syntax nodes: about
+    /// as many graph nodes as a step adds, or more).
+    fn chain_length(&self, id: SymId, k: i64) -> (u64, u64) {
         let SymKind::Sequence(seq) = &self.model.symbol(id).kind else {
-            return 0;
+            return (0, 0);
         };
-        let Some(general) = &seq.general else { return 0 };
+        let Some(general) = &seq.general else { return (0, 0) };
         let mut back: Option<i64> = None;
+        let mut size = 0u64;
         let mut stack = vec![general];
         while let Some(e) = stack.pop() {
+            size += 1;
             if let crate::model::RKind::Elem(other, idx) = &e.kind {
                 if *other == id {
                     if let Some(c) = crate::model::offset::step_offset(idx).map(|o| -o).filter(|&c| c >= 1) {
@@ -269,10 +276,10 @@ impl<'m> Unroller<'m> {
             }
             stack.extend(e.children());
         }
-        let Some(c) = back else { return 0 };
+        let Some(c) = back else { return (0, size) };
         let lowest = seq.fixed.range(..k).next_back().map_or(0, |(&f, _)| f).max(0);
         // The steps above `lowest`, and `lowest` itself (a node too).
-        (k.saturating_sub(lowest).max(0) / c) as u64 + 1
+        ((k.saturating_sub(lowest).max(0) / c) as u64 + 1, size)
     }
 
     fn label(&self, key: Key) -> String {
@@ -305,13 +312,21 @@ impl<'m> Unroller<'m> {
         // only through `(k − fixed)/c` steps of its own, each a node:
         // refuse at once when those alone pass the cap, instead of after a
         // look-ahead of millions of quantities (`h[10000000]`).
+        let mut expected = 0u64;
         for (key, _) in &roots {
             if let Key::Elem(id, k) = *key {
-                let need = self.chain_length(id, k);
+                let (need, size) = self.chain_length(id, k);
                 if need.saturating_add(self.graph.len() as u64) > node_limit() as u64 {
                     return Err(UnrollError::TooLarge { limit: node_limit() });
                 }
+                if !self.built.contains(*key) {
+                    expected = expected.saturating_add(need.saturating_mul(size));
+                }
             }
+        }
+        // A long chain is known in advance: make room for it at once.
+        if expected > 1024 {
+            self.graph.reserve(usize::try_from(expected).unwrap_or(usize::MAX));
         }
         for (key, span) in roots.into_iter().rev() {
             stack.push(Frame {
@@ -322,7 +337,7 @@ impl<'m> Unroller<'m> {
         }
         while let Some(top) = stack.last_mut() {
             let key = top.key;
-            if self.built.contains_key(&key) {
+            if self.built.contains(key) {
                 stack.pop();
                 continue;
             }
@@ -362,7 +377,7 @@ impl<'m> Unroller<'m> {
                 let missing = self.scan_expr(def, &mut env)?;
                 let mut pushed = false;
                 for (dep, span) in missing.into_iter().rev() {
-                    if self.built.contains_key(&dep) {
+                    if self.built.contains(dep) {
                         continue;
                     }
                     if entered.contains(&dep) {
@@ -397,7 +412,6 @@ impl<'m> Unroller<'m> {
             // of the data, and derivations keep the name (`u h^{(0)}`).
             let id = self.mk(Node::Named(key.sym(), def_id))?;
             self.built.insert(key, id);
-            self.named.insert(key, id);
             stack.pop();
             entered.remove(&key);
             self.pop_above(&mut above, key);
@@ -435,7 +449,7 @@ impl<'m> Unroller<'m> {
                 return self.mk(Node::Leaf(key.sym()));
             }
         }
-        if let Some(&id) = self.built.get(&key) {
+        if let Some(id) = self.built.get(key) {
             return Ok(id);
         }
         match &mut self.scan {
@@ -593,6 +607,9 @@ impl<'m> Unroller<'m> {
     /// Evaluates an index or a bound: integer arithmetic on literals,
     /// consts, the step and sum variables.
     fn integer(&self, e: &RExpr, env: &Env, what: &str) -> Result<i64, UnrollError> {
+        if let Some(k) = self.small_integer(e, env) {
+            return Ok(k);
+        }
         let q = self.integer_q(e, env).map_err(|err| match err {
             IntError::Why(why) => UnrollError::NotInteger {
                 what: what.to_string(),
@@ -606,6 +623,48 @@ impl<'m> Unroller<'m> {
             why: format!("it is {q}"),
             span: e.span,
         })
+    }
+
+    /// [`Self::integer_q`] in `i64` for the common index (`t - 1`, `2*k`,
+    /// `T`): `Some` only when every intermediate is a whole number in range,
+    /// so it agrees with the exact route wherever it answers; anything else
+    /// (a division, a power, an overflow, an error) is left to that route.
+    /// An index is computed for every element of an unroll, and the exact
+    /// route allocated a big rational for each operand.
+    fn small_integer(&self, e: &RExpr, env: &Env) -> Option<i64> {
+        match &e.kind {
+            RKind::Num(q) => q.to_i64(),
+            RKind::Step => env.step,
+            RKind::SumVar(slot) => Some(env.sums[*slot]),
+            RKind::Sym(id) => match &self.model.symbol(*id).kind {
+                SymKind::Const { value: Some(v) } => v.to_i64(),
+                SymKind::Const { value: None } => self.opts.horizon,
+                _ => None,
+            },
+            RKind::Neg(a) => self.small_integer(a, env)?.checked_neg(),
+            RKind::AddChain(first, rest) => {
+                let mut acc = self.small_integer(first, env)?;
+                for (op, x) in rest {
+                    let v = self.small_integer(x, env)?;
+                    acc = match op {
+                        AddOp::Add => acc.checked_add(v)?,
+                        AddOp::Sub => acc.checked_sub(v)?,
+                    };
+                }
+                Some(acc)
+            }
+            RKind::MulChain(first, rest) => {
+                let mut acc = self.small_integer(first, env)?;
+                for (op, x) in rest {
+                    match op {
+                        MulOp::Mul | MulOp::Hadamard => acc = acc.checked_mul(self.small_integer(x, env)?)?,
+                        MulOp::Div => return None,
+                    }
+                }
+                Some(acc)
+            }
+            _ => None,
+        }
     }
 
     fn integer_q(&self, e: &RExpr, env: &Env) -> Result<Q, IntError> {
