@@ -212,6 +212,24 @@ fn lstm_100_steps_counts_and_lists_quickly() {
 }
 
 #[test]
+fn max_paths_zero_prints_the_count_alone() {
+    // `--max-paths 0`: the count line, and no "… and 2 more (showing the
+    // first 0)" after it; JSON still says the listing is cut short.
+    let m = model("elman.chain", &[]);
+    let q = query(&m, "L(y[2])", "w1");
+    let n = count_paths(&q.graph, q.wrt, q.of);
+    let none = chainrule::calculus::paths::listed_paths(&q.graph, q.wrt, q.of, 0);
+    assert!(none.is_empty());
+    let text = chainrule::render::path_list::text(&m, &q, &n, &none);
+    assert_eq!(text, "2 paths from w1 to L(y[2])\n");
+    let md = chainrule::render::path_list::markdown(&m, &q, &n, &none);
+    assert_eq!(md, "**2 paths** from `w1` to `L(y[2])`\n");
+    let json: serde_json::Value = serde_json::from_str(&chainrule::render::path_list::json(&m, &q, &n, &none)).unwrap();
+    assert_eq!(json["truncated"], true);
+    assert_eq!(json["paths"].as_array().unwrap().len(), 0);
+}
+
+#[test]
 fn bidirectional_count() {
     // EXPECTED.md, "bidirectional.chain": paths from w to L: 4.
     assert_eq!(count("bidirectional.chain", &[], "L", "w"), big("4"));

@@ -314,6 +314,10 @@ pub const SEARCH_STATES: usize = 1 << 22;
 /// of nodes long are listed fewer: the search stops after
 /// [`SEARCH_STATES`] states with the paths it has.
 pub fn listed_paths(graph: &Graph, from: NodeId, to: NodeId, max: usize) -> Vec<Vec<NodeId>> {
+    if max == 0 {
+        // `--max-paths 0`: the count alone, without indexing the graph.
+        return Vec::new();
+    }
     let pool = max.saturating_mul(4).min(PATH_POOL).max(max);
     let mut found = fewest_first(graph, from, to, pool);
     let named = |p: &Vec<NodeId>| -> Vec<NodeId> {

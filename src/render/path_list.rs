@@ -182,6 +182,13 @@ fn left_out(count: &BigUint, listed: &[Vec<NodeId>]) -> Option<BigUint> {
     (*count > shown).then(|| count - shown)
 }
 
+/// [`left_out`] for the prose formats: nothing when no path is listed
+/// (`--max-paths 0` asks for the count alone, which the first line gives;
+/// "… and 5 more (showing the first 0)" would say it again, oddly).
+fn more_line(count: &BigUint, listed: &[Vec<NodeId>]) -> Option<BigUint> {
+    left_out(count, listed).filter(|_| !listed.is_empty())
+}
+
 /// Why a listing of very long paths may hold fewer than `--max-paths`:
 /// the search stops at a few million nodes of paths (see
 /// [`crate::calculus::paths::listed_paths`]).
@@ -203,7 +210,8 @@ fn why_fewer(listed: &[Vec<NodeId>]) -> String {
 ///   2. w1 → w1*x1[1] → … → L(y[2])
 /// ```
 ///
-/// then `… and M more (showing the first K; --max-paths)` when truncated.
+/// then `… and M more (showing the first K; --max-paths)` when truncated
+/// (and K is not 0).
 pub fn text(model: &Model, q: &DiffQuery, count: &BigUint, listed: &[Vec<NodeId>]) -> String {
     let mut out = format!("{} from {} to {}\n", count_phrase(count), q.wrt_text, q.of_text);
     let width = listed.len().to_string().len();
@@ -211,7 +219,7 @@ pub fn text(model: &Model, q: &DiffQuery, count: &BigUint, listed: &[Vec<NodeId>
     for (i, path) in labels(model, q, listed).iter().enumerate() {
         out.push_str(&format!("  {:>width$}. {}{}\n", i + 1, path.join(" → "), notes[i]));
     }
-    if let Some(more) = left_out(count, listed) {
+    if let Some(more) = more_line(count, listed) {
         out.push_str(&format!(
             "… and {more} more (showing the first {}; --max-paths){}\n",
             listed.len(),
@@ -258,7 +266,7 @@ pub fn markdown(model: &Model, q: &DiffQuery, count: &BigUint, listed: &[Vec<Nod
         let nodes: Vec<String> = path.into_iter().map(|l| format!("`{l}`")).collect();
         out.push_str(&format!("{}. {}{}\n", i + 1, nodes.join(" → "), notes[i]));
     }
-    if let Some(more) = left_out(count, listed) {
+    if let Some(more) = more_line(count, listed) {
         out.push_str(&format!(
             "\n… and {more} more (showing the first {}; `--max-paths`){}\n",
             listed.len(),
@@ -295,7 +303,7 @@ pub fn latex(model: &Model, q: &DiffQuery, count: &BigUint, listed: &[Vec<NodeId
         }
         out.push_str("\\end{enumerate}\n");
     }
-    if let Some(more) = left_out(count, listed) {
+    if let Some(more) = more_line(count, listed) {
         out.push_str(&format!(
             "\\ldots{{}} and {more} more (showing the first {}){}.\n",
             listed.len(),
