@@ -1,10 +1,34 @@
 //! Data lists (`input x = [2, -1, 0.5]`) are read by a fast path when they
 //! hold plain signed numbers only (`plain_list` in grammar/model.pest). It
-//! must build exactly what the general path builds, spans included.
+//! gives each element as one number (`Num`) with the value and span of
+//! the element the general path builds (`-13/100` is a quotient of a
+//! negated number there).
 
-use chainrule::syntax::ast::{Expr, ExprKind, StmtKind};
+use chainrule::number::Q;
+use chainrule::syntax::ast::{Expr, ExprKind, MulOp, StmtKind};
 use chainrule::syntax::parse;
 use proptest::prelude::*;
+
+/// The value of an element as the general path builds it: a number, a
+/// negation, or a quotient of those; `None` for a division by zero.
+fn value(e: &Expr) -> Option<Q> {
+    match &e.kind {
+        ExprKind::Num(q) => Some(q.clone()),
+        ExprKind::Neg(a) => Some(-value(a)?),
+        ExprKind::MulChain(first, rest) => {
+            let mut acc = value(first)?;
+            for (op, x) in rest {
+                let v = value(x)?;
+                acc = match op {
+                    MulOp::Div => acc.checked_div(&v)?,
+                    _ => &acc * &v,
+                };
+            }
+            Some(acc)
+        }
+        other => panic!("not a data element: {other:?}"),
+    }
+}
 
 /// The elements of the first `input` statement's list.
 fn elements(src: &str) -> Vec<Expr> {
@@ -48,7 +72,17 @@ proptest! {
         let plain = elements(&format!("input x = [  0{rest}]\n"));
         let general = elements(&format!("input x = [(0){rest}]\n"));
         prop_assert_eq!(plain.len(), items.len() + 1);
-        prop_assert_eq!(&plain[1..], &general[1..]);
+        let values: Vec<Option<Q>> = general[1..].iter().map(value).collect();
+        if values.iter().any(Option::is_none) {
+            // a zero denominator: the general path reads the whole list,
+            // and resolution reports the division
+            prop_assert_eq!(&plain[1..], &general[1..]);
+        } else {
+            for ((p, g), v) in plain[1..].iter().zip(&general[1..]).zip(values) {
+                prop_assert_eq!(p.span, g.span);
+                prop_assert_eq!(&p.kind, &ExprKind::Num(v.unwrap()));
+            }
+        }
     }
 }
 
@@ -59,9 +93,7 @@ fn a_plain_list_has_exact_values_and_spans() {
     assert_eq!(got.len(), 3);
     assert_eq!(&src[got[0].span.start..got[0].span.end], "2");
     assert_eq!(&src[got[1].span.start..got[1].span.end], "-1.5");
-    assert!(
-        matches!(&got[1].kind, ExprKind::Neg(inner) if matches!(&inner.kind, ExprKind::Num(q) if q.to_string() == "3/2"))
-    );
+    assert_eq!(got[1].kind, ExprKind::Num(Q::ratio(-3, 2)));
     assert_eq!(&src[got[2].span.start..got[2].span.end], "0.5");
 }
 
@@ -114,17 +146,16 @@ fn a_list_of_fractions_takes_the_fast_path_with_general_spans() {
     let src = "input x = [-13/100, 1/3]\n";
     let got = elements(src);
     assert_eq!(&src[got[0].span.start..got[0].span.end], "-13/100");
-    // `-13/100` is `(-13)/100`, as the general rule reads it.
-    match &got[0].kind {
-        ExprKind::MulChain(first, rest) => {
-            assert_eq!(&src[first.span.start..first.span.end], "-13");
-            assert!(matches!(&first.kind, ExprKind::Neg(_)));
-            assert_eq!(rest.len(), 1);
-            assert_eq!(&src[rest[0].1.span.start..rest[0].1.span.end], "100");
-        }
-        other => panic!("expected a quotient, got {other:?}"),
-    }
+    assert_eq!(got[0].kind, ExprKind::Num(Q::ratio(-13, 100)));
     assert_eq!(&src[got[1].span.start..got[1].span.end], "1/3");
+    assert_eq!(got[1].kind, ExprKind::Num(Q::ratio(1, 3)));
+    // a zero denominator leaves the list to the general rule, so that
+    // resolution can point at the division
+    let src = "input x = [-13/100, 1/0]\n";
+    let got = elements(src);
+    assert!(matches!(&got[0].kind, ExprKind::MulChain(..)), "{:?}", got[0]);
+    let err = chainrule::load(src, &[]).unwrap_err().to_string();
+    assert!(err.contains("zero"), "{err}");
 }
 
 #[test]

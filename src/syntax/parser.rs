@@ -513,10 +513,10 @@ fn build_expr(pair: Pair<Rule>) -> Result<Expr, ParseError> {
     }
 }
 
-/// `--x` is `x`: pairs of signs cancel, so a run of signs never deepens the tree.
 /// The elements of a `[ ... ]` list: split from a `plain_list` when every
-/// element is a signed number, built one by one otherwise. Both give the
-/// same `Expr`s, spans included.
+/// element is a signed number or a quotient of such (each then one number,
+/// `Num`, with the general rule's value and span: a list of 10⁵ fractions
+/// as trees of quotients and signs took 60 MB), built one by one otherwise.
 fn seq_values(list: Pair<Rule>) -> Result<Vec<Expr>, ParseError> {
     let inner = list.into_inner().next().expect("seq_values holds a list");
     if inner.as_rule() == Rule::list_general {
@@ -556,41 +556,40 @@ fn plain_numbers(text: &str, base: usize) -> Option<Vec<Expr>> {
             Some((n, d)) => (n, Some(d)),
             None => (digits, None),
         };
-        let num_start = start + negs;
-        // `- 13/100` is `(-13)/100`, as the general rule reads it.
-        let first = apply_negs(
-            plain_number(numer, num_start)?,
-            negs,
-            Span::new(start, num_start + numer.len()),
-        );
-        // The general rule's quotient runs on over the blanks before the
-        // next `,` (pest skips them inside the repetition of `term`).
-        let whole = Span::new(start, at - 1);
-        out.push(match denom {
-            None => first,
-            Some(d) => Expr {
-                kind: ExprKind::MulChain(
-                    Box::new(first),
-                    vec![(MulOp::Div, plain_number(d, num_start + numer.len() + 1)?)],
-                ),
-                span: whole,
-            },
+        let mut value = plain_number(numer)?;
+        if negs == 1 {
+            value = -value;
+        }
+        let span = match denom {
+            None => Span::new(start, start + negs + numer.len()),
+            // The general rule's quotient runs on over the blanks before
+            // the next `,` (pest skips them inside the repetition of `term`).
+            Some(d) => {
+                let d = plain_number(d)?;
+                if d.is_zero() {
+                    return None; // the general rule reads it, and resolution says why
+                }
+                // `- 13/100` is `(-13)/100` to the general rule: the same number.
+                value = &value / &d;
+                Span::new(start, at - 1)
+            }
+        };
+        out.push(Expr {
+            kind: ExprKind::Num(value),
+            span,
         });
     }
     Some(out)
 }
 
-/// `digits` or `digits.digits` at byte `start`, as the `number` rule builds it.
-fn plain_number(text: &str, start: usize) -> Option<Expr> {
+/// The value of `digits` or `digits.digits`, as the `number` rule reads it.
+fn plain_number(text: &str) -> Option<Q> {
     let (int, frac) = text.split_once('.').unwrap_or((text, "1"));
     let plain = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
     if !plain(int) || !plain(frac) {
         return None;
     }
-    Some(Expr {
-        kind: ExprKind::Num(text.parse().ok()?),
-        span: Span::new(start, start + text.len()),
-    })
+    text.parse().ok()
 }
 
 /// A bracket-free list with some element that is not a plain number, read
@@ -640,6 +639,7 @@ fn shape_spec(pair: Pair<Rule>) -> Result<ShapeSpec, ParseError> {
     })
 }
 
+/// `--x` is `x`: pairs of signs cancel, so a run of signs never deepens the tree.
 fn apply_negs(e: Expr, negs: usize, span: Span) -> Expr {
     if negs % 2 == 0 {
         e
