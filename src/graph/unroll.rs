@@ -312,7 +312,9 @@ impl<'m> Unroller<'m> {
         // only through `(k − fixed)/c` steps of its own, each a node:
         // refuse at once when those alone pass the cap, instead of after a
         // look-ahead of millions of quantities (`h[10000000]`).
-        let mut expected = 0u64;
+        // Per sequence, the longest chain asked for: the chains of `y[1]`,
+        // …, `y[T]` overlap, so their sizes are not added.
+        let mut chains: HashMap<SymId, u64> = HashMap::default();
         for (key, _) in &roots {
             if let Key::Elem(id, k) = *key {
                 let (need, size) = self.chain_length(id, k);
@@ -320,11 +322,13 @@ impl<'m> Unroller<'m> {
                     return Err(UnrollError::TooLarge { limit: node_limit() });
                 }
                 if !self.built.contains(*key) {
-                    expected = expected.saturating_add(need.saturating_mul(size));
+                    let longest = chains.entry(id).or_default();
+                    *longest = (*longest).max(need.saturating_mul(size));
                 }
             }
         }
         // A long chain is known in advance: make room for it at once.
+        let expected = chains.values().fold(0u64, |a, &b| a.saturating_add(b));
         if expected > 1024 {
             self.graph.reserve(usize::try_from(expected).unwrap_or(usize::MAX));
         }
