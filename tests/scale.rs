@@ -36,6 +36,31 @@ fn unrolls_100000_steps_without_recursion() {
 }
 
 #[test]
+fn room_reserved_for_an_unroll_follows_its_size() {
+    // One chain of 100,000 steps: room for it at once (no regrowth), but
+    // not many times over.
+    let model = load(TANH_RNN, &["T=100000".parse::<Setting>().unwrap()]).unwrap();
+    let q = chainrule::query::diff_query(&model, "L", "w", None).unwrap();
+    assert!(
+        q.graph.capacity() < 3 * q.graph.len(),
+        "{} for {}",
+        q.graph.capacity(),
+        q.graph.len()
+    );
+    // A loss at every step asks for T overlapping chains: room for the
+    // longest, not for their sum (T²/2 steps).
+    let every = "param w, u, b\ninput x\ntarget y\nconst T = 2000\nh[0] = 0\nh[t] = tanh(w*x[t] + u*h[t-1] + b)\nL = sum(t = 1..T, (h[t] - y[t])^2)\n";
+    let model = load(every, &[]).unwrap();
+    let q = chainrule::query::diff_query(&model, "L", "w", None).unwrap();
+    assert!(
+        q.graph.capacity() < 4 * q.graph.len(),
+        "{} for {}",
+        q.graph.capacity(),
+        q.graph.len()
+    );
+}
+
+#[test]
 fn evaluates_10000_steps_on_a_small_stack() {
     let report = on_small_stack(|| {
         let model = load(TANH_RNN, &["T=10000".parse::<Setting>().unwrap()]).unwrap();

@@ -141,6 +141,11 @@ impl Graph {
         self.index.reserve(additional, |&(_, hh)| spread(hh));
     }
 
+    /// How many nodes fit before the node list grows (see [`Graph::reserve`]).
+    pub fn capacity(&self) -> usize {
+        self.nodes.capacity()
+    }
+
     /// The literal value of a node, seeing through nothing: `Some` only for `Lit`.
     pub fn literal(&self, id: NodeId) -> Option<&crate::number::Q> {
         match self.node(id) {

@@ -76,6 +76,18 @@ fn sum_slots(e: &RExpr) -> usize {
     most
 }
 
+/// The syntax nodes of an expression: about as many graph nodes as
+/// building it adds, or more (indices and literals fold away).
+fn expr_size(e: &RExpr) -> usize {
+    let mut n = 0;
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        n += 1;
+        stack.extend(e.children());
+    }
+    n
+}
+
 /// Function calls may nest this deep (each call is inlined).
 pub const MAX_INLINE_DEPTH: usize = 200;
 
@@ -254,19 +266,14 @@ impl<'m> Unroller<'m> {
     /// `(k − f)/c` for its nearest fixed step `f` below `k` (or 0) and the
     /// shortest step `c ≥ 1` by which its recurrence uses itself, plus the
     /// step it starts from; 0 when it does not use itself.
-    /// How many steps of its own `id[k]` reaches through its general
-    /// equation, and the size of that equation (its syntax nodes: about
-    /// as many graph nodes as a step adds, or more).
-    fn chain_length(&self, id: SymId, k: i64) -> (u64, u64) {
+    fn chain_length(&self, id: SymId, k: i64) -> u64 {
         let SymKind::Sequence(seq) = &self.model.symbol(id).kind else {
-            return (0, 0);
+            return 0;
         };
-        let Some(general) = &seq.general else { return (0, 0) };
+        let Some(general) = &seq.general else { return 0 };
         let mut back: Option<i64> = None;
-        let mut size = 0u64;
         let mut stack = vec![general];
         while let Some(e) = stack.pop() {
-            size += 1;
             if let crate::model::RKind::Elem(other, idx) = &e.kind {
                 if *other == id {
                     if let Some(c) = crate::model::offset::step_offset(idx).map(|o| -o).filter(|&c| c >= 1) {
@@ -276,10 +283,10 @@ impl<'m> Unroller<'m> {
             }
             stack.extend(e.children());
         }
-        let Some(c) = back else { return (0, size) };
+        let Some(c) = back else { return 0 };
         let lowest = seq.fixed.range(..k).next_back().map_or(0, |(&f, _)| f).max(0);
         // The steps above `lowest`, and `lowest` itself (a node too).
-        ((k.saturating_sub(lowest).max(0) / c) as u64 + 1, size)
+        (k.saturating_sub(lowest).max(0) / c) as u64 + 1
     }
 
     fn label(&self, key: Key) -> String {
@@ -312,26 +319,15 @@ impl<'m> Unroller<'m> {
         // only through `(k − fixed)/c` steps of its own, each a node:
         // refuse at once when those alone pass the cap, instead of after a
         // look-ahead of millions of quantities (`h[10000000]`).
-        // Per sequence, the longest chain asked for: the chains of `y[1]`,
-        // …, `y[T]` overlap, so their sizes are not added.
-        let mut chains: HashMap<SymId, u64> = HashMap::default();
         for (key, _) in &roots {
             if let Key::Elem(id, k) = *key {
-                let (need, size) = self.chain_length(id, k);
+                let need = self.chain_length(id, k);
                 if need.saturating_add(self.graph.len() as u64) > node_limit() as u64 {
                     return Err(UnrollError::TooLarge { limit: node_limit() });
                 }
-                if !self.built.contains(*key) {
-                    let longest = chains.entry(id).or_default();
-                    *longest = (*longest).max(need.saturating_mul(size));
-                }
             }
         }
-        // A long chain is known in advance: make room for it at once.
-        let expected = chains.values().fold(0u64, |a, &b| a.saturating_add(b));
-        if expected > 1024 {
-            self.graph.reserve(usize::try_from(expected).unwrap_or(usize::MAX));
-        }
+        let mut reserved = false;
         for (key, span) in roots.into_iter().rev() {
             stack.push(Frame {
                 key,
@@ -408,6 +404,22 @@ impl<'m> Unroller<'m> {
                 if pushed {
                     continue;
                 }
+            }
+            // The first build after a long look-ahead: every element entered
+            // is about to be built, each about the size of its equation.
+            // Room for them at once spares regrowing a vector of a million
+            // nodes (a copy, and old and new held together at the peak).
+            if !reserved && entered.len() > 1024 {
+                reserved = true;
+                let mut sizes: HashMap<*const RExpr, usize> = HashMap::default();
+                let mut room = 0usize;
+                for f in stack.iter().filter(|f| f.entered) {
+                    if let Some((d, _)) = self.definition(f.key) {
+                        let size = *sizes.entry(std::ptr::from_ref(d)).or_insert_with(|| expr_size(d));
+                        room = room.saturating_add(size);
+                    }
+                }
+                self.graph.reserve(room);
             }
             let def_id = self.lower(def, &mut env)?;
             // Every named element is a node of its own, a literal boundary
