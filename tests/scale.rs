@@ -35,29 +35,26 @@ fn unrolls_100000_steps_without_recursion() {
     assert!(n > 600_000 && n < 1_000_000, "{n} nodes");
 }
 
+/// The node list's capacity over its length after unrolling `L`.
+fn room_over_size(src: &str, settings: &[&str]) -> f64 {
+    let settings: Vec<Setting> = settings.iter().map(|s| s.parse().unwrap()).collect();
+    let model = load(src, &settings).unwrap();
+    let q = chainrule::query::diff_query(&model, "L", "w", None).unwrap();
+    q.graph.capacity() as f64 / q.graph.len() as f64
+}
+
 #[test]
-fn room_reserved_for_an_unroll_follows_its_size() {
-    // One chain of 100,000 steps: room for it at once (no regrowth), but
-    // not many times over.
-    let model = load(TANH_RNN, &["T=100000".parse::<Setting>().unwrap()]).unwrap();
-    let q = chainrule::query::diff_query(&model, "L", "w", None).unwrap();
-    assert!(
-        q.graph.capacity() < 3 * q.graph.len(),
-        "{} for {}",
-        q.graph.capacity(),
-        q.graph.len()
-    );
-    // A loss at every step asks for T overlapping chains: room for the
-    // longest, not for their sum (T²/2 steps).
+fn room_reserved_for_an_unroll_stays_near_its_size() {
+    // After a long look-ahead the unroller reserves room from the sizes of
+    // the equations it entered (an estimate from above; whether that saves
+    // time is for the benches). The risk to guard is reserving far more
+    // than is built: on one chain of 100,000 steps, and on a loss at every
+    // step, where T look-aheads overlap.
+    let one = room_over_size(TANH_RNN, &["T=100000"]);
+    assert!(one < 3.0, "capacity {one}× the nodes");
     let every = "param w, u, b\ninput x\ntarget y\nconst T = 2000\nh[0] = 0\nh[t] = tanh(w*x[t] + u*h[t-1] + b)\nL = sum(t = 1..T, (h[t] - y[t])^2)\n";
-    let model = load(every, &[]).unwrap();
-    let q = chainrule::query::diff_query(&model, "L", "w", None).unwrap();
-    assert!(
-        q.graph.capacity() < 4 * q.graph.len(),
-        "{} for {}",
-        q.graph.capacity(),
-        q.graph.len()
-    );
+    let every = room_over_size(every, &[]);
+    assert!(every < 3.0, "capacity {every}× the nodes");
 }
 
 #[test]

@@ -37,7 +37,7 @@ impl Built {
     }
 
     /// Every element built, in key order.
-    pub(super) fn iter(&self) -> Vec<(Key, NodeId)> {
+    pub(super) fn entries(&self) -> Vec<(Key, NodeId)> {
         let mut all: Vec<(Key, NodeId)> = self
             .quantities
             .iter()

@@ -153,7 +153,7 @@ impl<'m> Unroller<'m> {
     /// Every named element built so far (its named node), in
     /// (declaration, step) order.
     pub fn named(&self) -> Vec<(Key, NodeId)> {
-        let mut all = self.built.iter();
+        let mut all = self.built.entries();
         all.retain(|&(_, id)| matches!(self.graph.node(id), Node::Named(..)));
         all
     }
