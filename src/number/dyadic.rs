@@ -47,16 +47,39 @@ impl Dy {
     pub(crate) fn neg(&self) -> Dy {
         Dy::new(-&self.m, self.e)
     }
+    /// The exact sum: only the operand with the larger exponent is
+    /// shifted (a shift by 0 still copies the limbs).
     pub(crate) fn add(&self, o: &Dy) -> Dy {
-        let e = self.e.min(o.e);
-        Dy::new((&self.m << (self.e - e) as u64) + (&o.m << (o.e - e) as u64), e)
+        match self.e.cmp(&o.e) {
+            Ordering::Equal => Dy::new(&self.m + &o.m, self.e),
+            Ordering::Less => Dy::new(&self.m + (&o.m << (o.e - self.e) as u64), self.e),
+            Ordering::Greater => Dy::new((&self.m << (self.e - o.e) as u64) + &o.m, o.e),
+        }
     }
     pub(crate) fn mul(&self, o: &Dy) -> Dy {
         Dy::new(&self.m * &o.m, self.e + o.e)
     }
+    /// Decided by the signs, then by the magnitudes (`mag`: nonzero
+    /// numbers of different `mag` differ in size), and only when both
+    /// agree by aligning the mantissas.
     pub(crate) fn cmp(&self, o: &Dy) -> Ordering {
-        let e = self.e.min(o.e);
-        (&self.m << (self.e - e) as u64).cmp(&(&o.m << (o.e - e) as u64))
+        let by_sign = self.m.sign().cmp(&o.m.sign());
+        if by_sign.is_ne() || self.m.is_zero() {
+            return by_sign;
+        }
+        let by_size = self.mag().cmp(&o.mag());
+        if by_size.is_ne() {
+            return if self.m.is_negative() {
+                by_size.reverse()
+            } else {
+                by_size
+            };
+        }
+        match self.e.cmp(&o.e) {
+            Ordering::Equal => self.m.cmp(&o.m),
+            Ordering::Less => self.m.cmp(&(&o.m << (o.e - self.e) as u64)),
+            Ordering::Greater => (&self.m << (self.e - o.e) as u64).cmp(&o.m),
+        }
     }
     /// Directed rounding to `p` significant bits; exact when `m` already fits.
     pub(crate) fn round(&self, p: u32, dir: Dir) -> Dy {
@@ -139,5 +162,40 @@ pub(crate) fn round_q(q: &Q, p: u32, dir: Dir) -> Dy {
     match Dy::from_q(q) {
         Some(d) => d.round(p, dir),
         None => round_ratio(q.numer(), q.denom(), p, dir),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Dyadics with mantissas of up to ~190 bits (three limbs, as the
+    /// forward pass makes them) and exponents on both sides of 0.
+    fn dy() -> impl Strategy<Value = Dy> {
+        (any::<i64>(), any::<u64>(), any::<u64>(), 0u32..3, -150i64..150).prop_map(|(a, b, c, limbs, e)| {
+            let mut m = BigInt::from(a);
+            for l in [b, c].iter().take(limbs as usize) {
+                m = (m << 64u32) + BigInt::from(*l);
+            }
+            Dy::new(m, e)
+        })
+    }
+
+    proptest! {
+        // Sums and comparisons agree with exact rationals, equal exponents,
+        // zeros and equal magnitudes included.
+        #[test]
+        fn add_and_cmp_agree_with_rationals(x in dy(), y in dy(), same_e in any::<bool>(), zero in 0u8..8) {
+            let y = if same_e { Dy::new(y.m, x.e) } else { y };
+            let x = if zero == 0 { Dy::new(BigInt::zero(), x.e) } else { x };
+            prop_assert_eq!(x.add(&y).to_q(), x.to_q() + y.to_q());
+            prop_assert_eq!(x.cmp(&y), x.to_q().cmp(&y.to_q()));
+            prop_assert_eq!(x.cmp(&x.neg()), x.to_q().cmp(&-x.to_q()));
+            // the same number written with another exponent
+            let wide = Dy::new(&x.m << 5u32, x.e - 5);
+            prop_assert_eq!(x.cmp(&wide), Ordering::Equal);
+            prop_assert_eq!(wide.cmp(&x), Ordering::Equal);
+        }
     }
 }
