@@ -9,7 +9,7 @@
 //! `prec` bits. Series are summed with truncating arithmetic; the comments at
 //! each loop give the error bound used.
 
-use super::dyadic::{round_q, round_ratio, Dir, Dy};
+use super::dyadic::{ratio_bounds, round_q, round_ratio, Dir, Dy};
 use super::interval::{Interval, IntervalError, Prec};
 use super::limbs;
 use super::midpoint;
@@ -399,7 +399,7 @@ fn sqrt_dir(q: &Q, prec: Prec, dir: Dir) -> Q {
 /// Certified enclosure of `tanh(x)`: from its midpoint when `x` is narrow
 /// (one evaluation, see `number/midpoint.rs`), else from its endpoints.
 pub fn tanh(x: &Interval, prec: Prec) -> Interval {
-    let at_mid = |d: &Dy| rounded(tanh_at(d, prec), prec);
+    let at_mid = |d: &Dy| tanh_rounded(d, prec);
     let unit = (Dy::int(-1), Dy::int(1));
     midpoint::through_midpoint(x, prec, |d| dy_arg_bits(d, prec), &at_mid, midpoint::tanh_slope, unit)
         .unwrap_or_else(|| increasing(x, prec, |q| arg_bits(q, prec), tanh_at))
@@ -424,16 +424,69 @@ fn dy_arg_bits(d: &Dy, prec: Prec) -> u32 {
     prec.0 + GUARD + 4 + d.mag().clamp(0, u32::MAX as i64 / 2) as u32
 }
 
+/// [`tanh_at`] rounded outward to `prec`, with one division where the
+/// sides take two: `f(v) = v / (2 - v)` has `f' = 2 / (2 - v)² <= 2` on
+/// `[0, 1]`, so `f(vh) <= f(vl) + 2 (vh - vl)`, and `vh - vl` (the error
+/// of `exp`, below `2^-(prec + GUARD)` relatively) costs next to nothing
+/// next to the final rounding. The upper bound of `f(vl)` is taken 8 bits
+/// finer than `prec`, so the result is the sides' rounding but for a
+/// 2^-8 part of a unit in the last place.
+fn tanh_rounded(d: &Dy, prec: Prec) -> (Dy, Dy) {
+    let (lo, hi) = match tanh_v(&d.abs(), prec) {
+        Ok(v) => {
+            let (lo, hi) = v.tanh_bounds(prec.0 + 8);
+            (lo.round(prec.0, Dir::Down), hi.round(prec.0, Dir::Up))
+        }
+        Err(sides) => rounded(sides, prec),
+    };
+    if d.m.is_negative() {
+        (hi.neg(), lo.neg())
+    } else {
+        (lo, hi)
+    }
+}
+
+/// `vl <= v <= vh` for `v = 1 - e^(-2x)`, in units of `2^e` (`e < 0`),
+/// `0 <= vl <= vh <= 1`.
+struct TanhV {
+    vl: BigInt,
+    vh: BigInt,
+    e: i64,
+}
+
+impl TanhV {
+    /// Bounds of `tanh x = f(v)` with at least `p` bits, unrounded: `f(vl)`
+    /// from one division, and `f(vh) <= f(vl) + 2 (vh - vl)`.
+    fn tanh_bounds(&self, p: u32) -> (Dy, Dy) {
+        let two = BigInt::one() << (1 - self.e) as u64;
+        let (f_lo, f_hi) = ratio_bounds(&self.vl, &(&two - &self.vl), p);
+        (f_lo, f_hi.add(&Dy::new((&self.vh - &self.vl) << 1u32, self.e)))
+    }
+}
+
 /// `tanh(x) = v / (2 - v)` with `v = 1 - e^(-2x) = -expm1(-2x)`, for `x >= 0`:
 /// increasing in `v`, and `v` keeps relative precision for small `x`.
 fn tanh_pos(x: &Dy, prec: Prec) -> (Side, Side) {
+    match tanh_v(x, prec) {
+        Ok(TanhV { vl, vh, e }) => {
+            let two = BigInt::one() << (1 - e) as u64;
+            let (dl, dh) = (&two - &vl, &two - &vh);
+            (Side::Ratio(vl, dl), Side::Ratio(vh, dh))
+        }
+        Err(sides) => sides,
+    }
+}
+
+/// The bounds of `v` for [`tanh_pos`], or the finished sides where `tanh`
+/// needs no `exp` (at 0, and where it is 1 to the working precision).
+fn tanh_v(x: &Dy, prec: Prec) -> Result<TanhV, (Side, Side)> {
     let wr = (prec.0 + GUARD) as u64;
     if x.m.is_zero() {
-        return point(Q::zero());
+        return Err(point(Q::zero()));
     }
     // 1 - tanh x < 2 e^(-2x) <= 2^(1-2x) <= 2^-(wr+6) once 2x >= wr + 7
     if x.cmp(&Dy::int(wr as i64 / 2 + 4)).is_ge() {
-        return nearly_one(wr + 6);
+        return Err(nearly_one(wr + 6));
     }
     let t = Dy::new(-&x.m, x.e + 1);
     let (vl, vh, e) = if x.mag() >= -1 {
@@ -445,10 +498,11 @@ fn tanh_pos(x: &Dy, prec: Prec) -> (Side, Side) {
         (-b.upper(), -b.lower(), b.e)
     };
     let one = BigInt::one() << (-e) as u64;
-    let (vl, vh) = (vl.max(BigInt::zero()), vh.min(one.clone()));
-    let two = &one << 1u32;
-    let (dl, dh) = (&two - &vl, &two - &vh);
-    (Side::Ratio(vl, dl), Side::Ratio(vh, dh))
+    Ok(TanhV {
+        vl: vl.max(BigInt::zero()),
+        vh: vh.min(one),
+        e,
+    })
 }
 
 /// Certified enclosure of the logistic `sigmoid(x) = 1 / (1 + e^-x)`.
@@ -792,6 +846,30 @@ mod tests {
             prop_assert!(overlap(&tanh(&x, p), &via));
             let w = Interval::new(a.clone().min(b.clone()), a.max(b));
             prop_assert!(tanh(&w, p).contains(tanh(&x, p).lo()));
+        }
+
+        // The midpoint's one-division bounds of tanh hold the value (as
+        // bounded 60 bits finer) and are the two-division ones but for at
+        // most one unit in the last place outward (above for x > 0, below
+        // for x < 0: tanh is odd).
+        #[test]
+        fn tanh_in_one_division_encloses_and_stays_tight(m in -(1i64 << 40)..(1i64 << 40), e in -60i64..-20, bits in 24u32..300) {
+            let p = Prec(bits);
+            let d = Dy::new(m.into(), e);
+            let (lo, hi) = tanh_rounded(&d, p);
+            let (flo, fhi) = rounded(tanh_at(&d, Prec(bits + 60)), Prec(bits + 60));
+            prop_assert!(lo.cmp(&flo).is_le() && fhi.cmp(&hi).is_le(), "{d:?}");
+            // before the final rounding too, where a wrong bound would not
+            // be hidden by rounding outward to fewer bits
+            if let Ok(v) = tanh_v(&d.abs(), p) {
+                let (a, b) = v.tanh_bounds(bits + 8);
+                let (flo, fhi) = rounded(tanh_pos(&d.abs(), Prec(bits + 60)), Prec(bits + 60));
+                prop_assert!(a.cmp(&flo).is_le() && fhi.cmp(&b).is_le(), "unrounded at {d:?}");
+            }
+            let (two_lo, two_hi) = rounded(tanh_at(&d, p), p);
+            let ulp = Dy::new(1.into(), two_hi.abs().mag().max(two_lo.abs().mag()) - bits as i64);
+            prop_assert!(two_lo.add(&ulp.neg()).cmp(&lo).is_le(), "lower bound more than an ulp below");
+            prop_assert!(hi.cmp(&two_hi.add(&ulp)).is_le(), "upper bound more than an ulp above");
         }
     }
 }
