@@ -433,11 +433,11 @@ fn dy_arg_bits(d: &Dy, prec: Prec) -> u32 {
 /// 2^-8 part of a unit in the last place.
 fn tanh_rounded(d: &Dy, prec: Prec) -> (Dy, Dy) {
     let (lo, hi) = match tanh_v(&d.abs(), prec) {
-        Ok(v) => {
+        TanhAt::V(v) => {
             let (lo, hi) = v.tanh_bounds(prec.0 + 8);
             (lo.round(prec.0, Dir::Down), hi.round(prec.0, Dir::Up))
         }
-        Err(sides) => rounded(sides, prec),
+        TanhAt::Sides(a, b) => rounded((a, b), prec),
     };
     if d.m.is_negative() {
         (hi.neg(), lo.neg())
@@ -468,25 +468,33 @@ impl TanhV {
 /// increasing in `v`, and `v` keeps relative precision for small `x`.
 fn tanh_pos(x: &Dy, prec: Prec) -> (Side, Side) {
     match tanh_v(x, prec) {
-        Ok(TanhV { vl, vh, e }) => {
+        TanhAt::V(TanhV { vl, vh, e }) => {
             let two = BigInt::one() << (1 - e) as u64;
             let (dl, dh) = (&two - &vl, &two - &vh);
             (Side::Ratio(vl, dl), Side::Ratio(vh, dh))
         }
-        Err(sides) => sides,
+        TanhAt::Sides(a, b) => (a, b),
     }
 }
 
-/// The bounds of `v` for [`tanh_pos`], or the finished sides where `tanh`
-/// needs no `exp` (at 0, and where it is 1 to the working precision).
-fn tanh_v(x: &Dy, prec: Prec) -> Result<TanhV, (Side, Side)> {
+/// What [`tanh_v`] finds: bounds of `v`, or the finished sides where
+/// `tanh` needs no `exp` (at 0, and where it is 1 to the working precision).
+enum TanhAt {
+    V(TanhV),
+    Sides(Side, Side),
+}
+
+/// [`TanhAt`] for `x >= 0`.
+fn tanh_v(x: &Dy, prec: Prec) -> TanhAt {
     let wr = (prec.0 + GUARD) as u64;
     if x.m.is_zero() {
-        return Err(point(Q::zero()));
+        let (a, b) = point(Q::zero());
+        return TanhAt::Sides(a, b);
     }
     // 1 - tanh x < 2 e^(-2x) <= 2^(1-2x) <= 2^-(wr+6) once 2x >= wr + 7
     if x.cmp(&Dy::int(wr as i64 / 2 + 4)).is_ge() {
-        return Err(nearly_one(wr + 6));
+        let (a, b) = nearly_one(wr + 6);
+        return TanhAt::Sides(a, b);
     }
     let t = Dy::new(-&x.m, x.e + 1);
     let (vl, vh, e) = if x.mag() >= -1 {
@@ -498,7 +506,7 @@ fn tanh_v(x: &Dy, prec: Prec) -> Result<TanhV, (Side, Side)> {
         (-b.upper(), -b.lower(), b.e)
     };
     let one = BigInt::one() << (-e) as u64;
-    Ok(TanhV {
+    TanhAt::V(TanhV {
         vl: vl.max(BigInt::zero()),
         vh: vh.min(one),
         e,
@@ -861,7 +869,7 @@ mod tests {
             prop_assert!(lo.cmp(&flo).is_le() && fhi.cmp(&hi).is_le(), "{d:?}");
             // before the final rounding too, where a wrong bound would not
             // be hidden by rounding outward to fewer bits
-            if let Ok(v) = tanh_v(&d.abs(), p) {
+            if let TanhAt::V(v) = tanh_v(&d.abs(), p) {
                 let (a, b) = v.tanh_bounds(bits + 8);
                 let (flo, fhi) = rounded(tanh_pos(&d.abs(), Prec(bits + 60)), Prec(bits + 60));
                 prop_assert!(a.cmp(&flo).is_le() && fhi.cmp(&b).is_le(), "unrounded at {d:?}");
