@@ -183,8 +183,8 @@ mod tests {
     }
 
     proptest! {
-        // Sums and comparisons agree with exact rationals, equal exponents,
-        // zeros and equal magnitudes included.
+        // Sums, comparisons and directed roundings agree with exact
+        // rationals, equal exponents, zeros and equal magnitudes included.
         #[test]
         fn add_and_cmp_agree_with_rationals(x in dy(), y in dy(), same_e in any::<bool>(), zero in 0u8..8) {
             let y = if same_e { Dy::new(y.m, x.e) } else { y };
@@ -192,6 +192,14 @@ mod tests {
             prop_assert_eq!(x.add(&y).to_q(), x.to_q() + y.to_q());
             prop_assert_eq!(x.cmp(&y), x.to_q().cmp(&y.to_q()));
             prop_assert_eq!(x.cmp(&x.neg()), x.to_q().cmp(&-x.to_q()));
+            // rounding either way brackets the value, by less than a unit
+            for bits in [1u32, 7, 64, 65, 130] {
+                let (down, up) = (x.round(bits, Dir::Down).to_q(), x.round(bits, Dir::Up).to_q());
+                prop_assert!(down <= x.to_q() && x.to_q() <= up);
+                let s = x.m.bits().saturating_sub(bits as u64) as i64;
+                prop_assert!(&up - &down <= Q::from_dyadic(1.into(), x.e + s), "{bits} bits of {x:?}");
+                prop_assert_eq!(down == up, s == 0 || x.m.trailing_zeros().is_none_or(|z| z >= s as u64));
+            }
             // the same number written with another exponent
             let wide = Dy::new(&x.m << 5u32, x.e - 5);
             prop_assert_eq!(x.cmp(&wide), Ordering::Equal);
