@@ -428,9 +428,10 @@ fn dy_arg_bits(d: &Dy, prec: Prec) -> u32 {
 /// sides take two: `f(v) = v / (2 - v)` has `f' = 2 / (2 - v)² <= 2` on
 /// `[0, 1]`, so `f(vh) <= f(vl) + 2 (vh - vl)`, and `vh - vl` (the error
 /// of `exp`, below `2^-(prec + GUARD)` relatively) costs next to nothing
-/// next to the final rounding. The upper bound of `f(vl)` is taken 8 bits
-/// finer than `prec`, so the result is the sides' rounding but for a
-/// 2^-8 part of a unit in the last place.
+/// next to the final rounding. The bounds of `f(vl)` are taken 8 bits
+/// finer than `prec`: the lower end is then the sides' rounding exactly,
+/// and the upper end differs from it only when `f(vh)` lies within about
+/// 2^-8 of a unit below a rounding point, and then by one unit.
 fn tanh_rounded(d: &Dy, prec: Prec) -> (Dy, Dy) {
     let (lo, hi) = match tanh_v(&d.abs(), prec) {
         TanhAt::V(v) => {
