@@ -41,10 +41,12 @@ fn spread(h: u32) -> u64 {
 pub struct TooLarge;
 
 /// Default cap on the number of nodes, far above any course network (a
-/// 100,000-step tanh RNN needs about a million). A node costs about 130
-/// bytes with the unroller's tables and about as much again when evaluated
-/// with every value kept (AD, the checks), so ten million fit in a few GB; past the cap a run stops with a message, where it
-/// would otherwise grow until the system killed it.
+/// 100,000-step tanh RNN needs about a million). A node costs about 100
+/// bytes with the unroller's tables (a linear recurrence of 10⁶ steps,
+/// 3·10⁶ nodes, runs `paths` in 308 MB) and about as much again when
+/// evaluated with every value kept (AD, the checks), so ten million fit in
+/// a few GB; past the cap a run stops with a message, where it would
+/// otherwise grow until the system killed it.
 pub const DEFAULT_NODE_LIMIT: usize = 10_000_000;
 
 static NODE_LIMIT: AtomicUsize = AtomicUsize::new(DEFAULT_NODE_LIMIT);
